@@ -1,0 +1,1 @@
+"""Text analysis: Arabic normalisation and light stemming, Latin folding, Whoosh analyzers."""

@@ -1,0 +1,55 @@
+"""Arabic normalisation and a Light10-style light stemmer.
+
+Rules and their order follow ``arabic-normalization.md`` in the shared reference
+folder: the same chain runs at index time and at query time.
+"""
+import re
+import unicodedata
+
+# Combining marks that Python's \w does not match; tokens must include them so a
+# diacritic never splits a word, and the normaliser then deletes them.
+ARABIC_MARKS = "\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06DC\u06DF-\u06E8\u06EA-\u06ED"
+FORMAT_CHARS = "\u200B-\u200F\u061C\uFEFF\u202A-\u202E\u2066-\u2069"
+TOKEN_PATTERN = rf"[\w{ARABIC_MARKS}{FORMAT_CHARS}]+"
+
+_MARKS_AND_TATWEEL = re.compile(f"[{ARABIC_MARKS}\u0640{FORMAT_CHARS}]")
+_LETTER_MAP = {
+    "\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0671": "\u0627",  # أ إ آ ٱ -> ا
+    "\u0649": "\u064A", "\u06CC": "\u064A", "\u06D0": "\u064A",  # ى ی ې -> ي
+    "\u06A9": "\u0643",  # ک -> ك
+    "\u0629": "\u0647", "\u06C0": "\u0647",  # ة ۀ -> ه
+    "\u0624": "\u0621", "\u0626": "\u0621",  # ؤ ئ -> ء
+}
+_LETTER_MAP.update({chr(0x0660 + i): str(i) for i in range(10)})
+_LETTER_MAP.update({chr(0x06F0 + i): str(i) for i in range(10)})
+_TRANSLATION = str.maketrans(_LETTER_MAP)
+
+PREFIXES = ("ال", "وال", "بال", "كال", "فال", "لل", "و")
+SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ية", "ه", "ة", "ي")
+
+_ARABIC_LETTER = re.compile("[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
+
+
+def normalize_arabic(text: str) -> str:
+    """NFKC, drop marks/tatweel/format characters, fold letter variants and digits."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _MARKS_AND_TATWEEL.sub("", text)
+    return text.translate(_TRANSLATION)
+
+
+def light10(word: str) -> str:
+    """Strip at most one prefix, then each suffix once, keeping at least two letters."""
+    for prefix in PREFIXES:
+        if len(prefix) == 1 and len(word) < 4:
+            continue
+        if len(word) >= len(prefix) + 2 and word.startswith(prefix):
+            word = word[len(prefix):]
+            break
+    for suffix in SUFFIXES:
+        if len(word) >= len(suffix) + 2 and word.endswith(suffix):
+            word = word[: -len(suffix)]
+    return word
+
+
+def has_arabic(text: str) -> bool:
+    return bool(_ARABIC_LETTER.search(text))

@@ -1,0 +1,14 @@
+"""Folding of Latin-script names so spellings of one place or actor compare equal."""
+import re
+import unicodedata
+
+_APOSTROPHES = re.compile("[\u2018\u2019\u02BF\u02BE`'\u02BC]")
+_HYPHENS = re.compile("[-\u2010-\u2015_]")
+
+
+def fold_latin(text: str) -> str:
+    """Casefold, strip accents, drop apostrophes, hyphens to spaces (Dar'a -> dara, Ḩimş -> hims)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    without_marks = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    without_marks = _APOSTROPHES.sub("", without_marks)
+    return _HYPHENS.sub(" ", without_marks).casefold()
