@@ -1,0 +1,188 @@
+"""Build index generations from the store and switch ``index/current`` atomically."""
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import logging
+import os
+import shutil
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from whoosh import index as whoosh_index
+from whoosh.query import Term
+
+from .enrich.actors import all_actors
+from .enrich.places import all_places
+from .generations import MANIFEST, current_generation, current_link, generations_dir
+from .models import Article
+from .schema import build_schema
+from .store import Store
+from .text.arabic import has_arabic
+from .text.normalize import normalized_tokens
+
+log = logging.getLogger(__name__)
+
+
+class IndexLockedError(RuntimeError):
+    pass
+
+
+class VerificationError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    generation: Path
+    documents: int
+    seconds: float
+    pruned: list[Path]
+
+
+@contextmanager
+def writer_lock(index_dir: Path):
+    """One writer at a time across processes; the OS releases the lock if the process dies."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / "rebuild.lock", "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise IndexLockedError(f"another index build is running (pid {holder}); "
+                                   "wait for it to finish") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield
+
+
+def protected_name_tokens() -> tuple[frozenset[str], frozenset[str]]:
+    """Single-token place and actor names, which the stemmers must not touch."""
+    latin, arabic = set(), set()
+    for entity in list(all_places()) + list(all_actors()):
+        for name in entity.names_en + entity.names_ar:
+            tokens = normalized_tokens(name)
+            target = arabic if has_arabic(name) else latin
+            target.update(tokens if len(tokens) == 1 else ())
+    return frozenset(latin), frozenset(arabic)
+
+
+def article_document(article: Article) -> dict:
+    english = [(title, body) for lang, title, body in article.texts() if lang != "ar"]
+    arabic = [(title, body) for lang, title, body in article.texts() if lang == "ar"]
+    published = dt.datetime.fromisoformat(article.published) if article.published else None
+    document = dict(
+        id=article.id,
+        title_en="\n".join(title for title, _ in english),
+        body_en="\n\n".join(body for _, body in english),
+        title_ar="\n".join(title for title, _ in arabic),
+        body_ar="\n\n".join(body for _, body in arabic),
+        exact_title="\n".join(title for _, title, _ in article.texts()),
+        exact="\n\n".join(body for _, _, body in article.texts()),
+        governorate=",".join(article.governorates),
+        district=",".join(article.districts),
+        place=",".join(article.places),
+        actor=",".join(article.actors),
+        lang=article.lang,
+        source=article.source,
+        url=article.url,
+        precision=article.published_precision,
+        translation_langs=[t.lang for t in article.translations],
+    )
+    if published is not None:
+        document.update(published=published.replace(tzinfo=None), year=f"{published.year:04d}",
+                        month=f"{published.year:04d}-{published.month:02d}")
+    return {name: value for name, value in document.items() if value not in ("", None)}
+
+
+def _new_generation_dir(index_dir: Path) -> Path:
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+    path = generations_dir(index_dir) / stamp
+    path.mkdir(parents=True)
+    return path
+
+
+def _write_documents(generation: Path, articles: Iterable[Article], expected: int) -> int:
+    ix = whoosh_index.create_in(str(generation), build_schema(*protected_name_tokens()))
+    big = expected > 20000  # parallel segments only pay off on large builds (WHOOSH-NOTES.md)
+    writer = ix.writer(limitmb=128, procs=2 if big else 1, multisegment=big)
+    written = 0
+    try:
+        for article in articles:
+            writer.add_document(**article_document(article))
+            written += 1
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    return written
+
+
+def verify_generation(generation: Path, expected_ids: list[str], expected_count: int) -> None:
+    ix = whoosh_index.open_dir(str(generation))
+    if ix.doc_count() != expected_count:
+        raise VerificationError(f"index holds {ix.doc_count()} documents, the store {expected_count}")
+    with ix.searcher() as searcher:
+        for article_id in expected_ids:
+            if searcher.document_number(id=article_id) is None:
+                raise VerificationError(f"article {article_id} is missing from the new index")
+        for article_id in expected_ids[:3]:
+            title = searcher.stored_fields(searcher.document_number(id=article_id))
+            if not searcher.search(Term("id", article_id), limit=1) or not title:
+                raise VerificationError(f"sample query for {article_id} found nothing")
+
+
+def _switch_current(index_dir: Path, generation: Path) -> None:
+    link = current_link(index_dir)
+    temporary = index_dir / f".current-{os.getpid()}"
+    if temporary.is_symlink() or temporary.exists():
+        temporary.unlink()
+    os.symlink(os.path.relpath(generation, index_dir), temporary)
+    os.replace(temporary, link)  # atomic: readers see the old or the new generation, never neither
+
+
+def prune_generations(index_dir: Path, keep: int) -> list[Path]:
+    """Delete unfinished generations and all but the newest ``keep`` finished ones (never current)."""
+    live = current_generation(index_dir)
+    finished, removed = [], []
+    for path in sorted(generations_dir(index_dir).glob("*")):
+        if path == live:
+            continue
+        if (path / MANIFEST).exists():
+            finished.append(path)
+        else:
+            removed.append(path)
+    removed += finished[: max(0, len(finished) - (keep - 1))]
+    for path in removed:
+        shutil.rmtree(path, ignore_errors=True)
+    return removed
+
+
+def rebuild(store: Store, index_dir: Path, keep: int = 3, progress=None) -> BuildResult:
+    """Build a new generation beside the live one, verify it, switch, prune."""
+    with writer_lock(index_dir):
+        started = time.monotonic()
+        generation = _new_generation_dir(index_dir)
+        with store.snapshot():  # ingest may run meanwhile; build from one consistent view
+            expected = store.count()
+            articles = store.iter_articles()
+            written = _write_documents(generation, progress(articles, expected) if progress else articles,
+                                       expected)
+            sample_ids = [row[0] for row in store.db.execute(
+                "SELECT id FROM articles ORDER BY random() LIMIT 50")]
+        verify_generation(generation, sample_ids, expected)
+        seconds = time.monotonic() - started
+        manifest = {"documents": written, "build_seconds": round(seconds, 3),
+                    "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+        (generation / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+        _switch_current(index_dir, generation)
+        pruned = prune_generations(index_dir, keep)
+        log.info("generation %s: %d documents in %.1fs", generation.name, written, seconds)
+        return BuildResult(generation, written, seconds, pruned)

@@ -1,0 +1,55 @@
+"""The article record shared by ingest, store and indexer."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Translation:
+    lang: str
+    title: str
+    body: str
+    translator: str = ""
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    url: str
+    source: str
+    title: str
+    body: str
+    lang: str
+    published: str | None  # ISO 8601 UTC, e.g. 2019-10-05T00:00:00+00:00
+    published_precision: str | None  # day, month or year
+    translations: tuple[Translation, ...] = ()
+    governorates: tuple[str, ...] = ()
+    districts: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()  # every place id at every level, towns and regions included
+    actors: tuple[str, ...] = ()
+    content_hash: str = field(default="", compare=False)
+
+    def texts(self) -> list[tuple[str, str, str]]:
+        """(lang, title, body) of the original and every translation."""
+        return [(self.lang, self.title, self.body)] + [(t.lang, t.title, t.body) for t in self.translations]
+
+    def text_in(self, lang: str) -> tuple[str, str] | None:
+        for text_lang, title, body in self.texts():
+            if text_lang == lang:
+                return title, body
+        return None
+
+
+def stable_id(url: str, source: str, title: str, published: str | None) -> str:
+    """Hash of the URL when there is one, else of source, title and date."""
+    key = url.strip() if url and url.strip() else "\x1f".join([source, title, published or ""])
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def content_hash(title: str, body: str, translations: tuple[Translation, ...]) -> str:
+    digest = hashlib.sha1()
+    for part in [title, body] + [f"{t.lang}\x1f{t.title}\x1f{t.body}" for t in translations]:
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\x1e")
+    return digest.hexdigest()

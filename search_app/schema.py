@@ -1,0 +1,42 @@
+"""The Whoosh schema: text fields per language, an exact field, and facet fields of ids."""
+from __future__ import annotations
+
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+
+from .text.analyzers import arabic_analyzer, english_analyzer, exact_analyzer
+
+# Facet fields hold ids (p-codes, actor slugs, years); labels are looked up per UI language.
+FACET_FIELDS = ("governorate", "district", "place", "actor", "year", "month", "lang", "source")
+
+# Field boosts: the exact, unstemmed field outranks stems; titles outrank bodies.
+TEXT_FIELD_BOOSTS = {"exact_title": 4.0, "exact": 2.0, "title_en": 2.0, "title_ar": 2.0,
+                     "body_en": 1.0, "body_ar": 1.0}
+
+
+def build_schema(protected_en: frozenset[str] = frozenset(),
+                 protected_ar: frozenset[str] = frozenset()) -> Schema:
+    """``protected_*``: name tokens the stemmers must leave alone (Hamas is not Hama)."""
+    english = english_analyzer(protected_en)
+    arabic = arabic_analyzer(protected_ar)
+    exact = exact_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        title_en=TEXT(analyzer=english, stored=True),
+        body_en=TEXT(analyzer=english, stored=True),
+        title_ar=TEXT(analyzer=arabic, stored=True),
+        body_ar=TEXT(analyzer=arabic, stored=True),
+        exact_title=TEXT(analyzer=exact),
+        exact=TEXT(analyzer=exact),
+        governorate=KEYWORD(stored=True, commas=True),
+        district=KEYWORD(stored=True, commas=True),
+        place=KEYWORD(stored=True, commas=True),
+        actor=KEYWORD(stored=True, commas=True),
+        year=ID(stored=True),
+        month=ID(stored=True),
+        lang=ID(stored=True),
+        source=ID(stored=True),
+        published=DATETIME(stored=True, sortable=True),
+        precision=STORED,
+        url=STORED,
+        translation_langs=STORED,
+    )

@@ -1,0 +1,205 @@
+"""Turn what a person typed into a Whoosh query of concepts.
+
+A concept is one thing the user means: a place or actor (matched in every language and
+spelling, and through its facet id), a glossary word (expanded to its translations), a
+phrase, or a plain word. Concepts are ANDed; ``OR`` joins neighbours; ``-x`` excludes.
+Nothing typed can make parsing fail: unknown syntax is read as words.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+
+from ..enrich.matcher import find_mentions
+from ..text.arabic import has_arabic
+from ..text.glossary import find_concepts
+from ..text.normalize import normalized_tokens
+
+MAX_QUERY_CHARS = 1000
+MAX_CONCEPTS = 32
+
+ENGLISH_FIELDS = ("title_en", "body_en")
+ARABIC_FIELDS = ("title_ar", "body_ar")
+EXACT_FIELDS = ("exact_title", "exact")
+FIELD_BOOSTS = {"exact_title": 4.0, "exact": 2.0, "title_en": 2.0, "title_ar": 2.0,
+                "body_en": 1.0, "body_ar": 1.0}
+EXPANSION_BOOST = 0.5  # translations and variants rank below what was typed
+FIELD_PREFIXES = {"title": EXACT_FIELDS[:1], "source": ("source",), "lang": ("lang",),
+                  "governorate": ("governorate",), "district": ("district",), "actor": ("actor",),
+                  "place": ("place",), "year": ("year",)}
+
+_ITEM = re.compile(r'(?P<neg>-)?(?:(?P<field>[A-Za-z_]+):)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))')
+
+
+@dataclass
+class ParsedQuery:
+    query: wq.Query | None  # None: nothing searchable was typed (browse)
+    expansions: list[str] = field(default_factory=list)  # names and translations added for display
+    entities: list = field(default_factory=list)  # places and actors recognised in the query
+
+
+@dataclass
+class _Item:
+    kind: str  # word, phrase, field, or
+    text: str
+    negated: bool = False
+    field: str | None = None
+
+
+def _lex(text: str) -> list[_Item]:
+    items: list[_Item] = []
+    negate_next = False
+    for match in _ITEM.finditer(text[:MAX_QUERY_CHARS]):
+        negated = bool(match["neg"]) or negate_next
+        negate_next = False
+        if match["phrase"] is not None:
+            if match["field"]:
+                items.append(_Item("word", match["field"]))
+            items.append(_Item("phrase", match["phrase"], negated))
+            continue
+        word = match["word"]
+        if match["field"] and match["field"].lower() in FIELD_PREFIXES:
+            items.append(_Item("field", word, negated, match["field"].lower()))
+        elif word == "OR":
+            items.append(_Item("or", word))
+        elif word == "NOT":
+            negate_next = True
+        elif word != "AND":
+            items.append(_Item("word", f"{match['field']}:{word}" if match["field"] else word, negated))
+    return items
+
+
+class QueryBuilder:
+    """Builds queries against one index schema (its analyzers decide the terms)."""
+
+    def __init__(self, schema, expand: bool = True):
+        self.schema = schema
+        self.expand = expand
+
+    def terms(self, fieldname: str, text: str) -> list[str]:
+        analyzer = self.schema[fieldname].analyzer
+        return [token.text for token in analyzer(text, mode="query")]
+
+    def _text_query(self, fieldname: str, text: str, boost: float) -> wq.Query | None:
+        terms = self.terms(fieldname, text)
+        if not terms:
+            return None
+        boost *= FIELD_BOOSTS.get(fieldname, 1.0)
+        if len(terms) == 1:
+            return wq.Term(fieldname, terms[0], boost=boost)
+        return wq.Phrase(fieldname, terms, boost=boost)
+
+    def text_anywhere(self, text: str, boost: float = 1.0, stemmed: bool = True) -> wq.Query | None:
+        """``text`` as a word or phrase in the exact fields and, stemmed, in its script's fields."""
+        fields = list(EXACT_FIELDS)
+        if stemmed:
+            fields += ARABIC_FIELDS if has_arabic(text) else ENGLISH_FIELDS
+        return _any([self._text_query(name, text, boost) for name in fields])
+
+    def _entity_query(self, entity, typed: str) -> wq.Query:
+        facet = "actor" if entity.kind == "actor" else "place"
+        names = {name for name in entity.names_en + entity.names_ar if normalized_tokens(name)}
+        alternatives = [wq.Term(facet, entity.id, boost=2.0), self.text_anywhere(typed, 1.0, False)]
+        alternatives += [self.text_anywhere(name, EXPANSION_BOOST, stemmed=False) for name in sorted(names)]
+        return _any(alternatives)
+
+    def _glossary_query(self, concept, typed: str) -> wq.Query:
+        alternatives = [self.text_anywhere(typed)]
+        alternatives += [self.text_anywhere(term, EXPANSION_BOOST) for term in concept.en + concept.ar]
+        return _any(alternatives)
+
+    def _field_query(self, item: _Item) -> wq.Query | None:
+        fieldname = FIELD_PREFIXES[item.field][0]
+        if fieldname in EXACT_FIELDS:
+            return self._text_query(fieldname, item.text, 1.0)
+        return wq.Term(fieldname, item.text)
+
+    def _word_run_concepts(self, words: list[str], parsed: ParsedQuery) -> list[wq.Query]:
+        """Group a run of plain words into place/actor/glossary concepts and single words."""
+        text = " ".join(words)
+        tokens = normalized_tokens(text)
+        spans: list[tuple[int, int, wq.Query]] = []
+        taken = [False] * len(tokens)
+        if self.expand:
+            for mention in find_mentions(text, for_query=True):
+                typed = " ".join(tokens[mention.start:mention.end])
+                spans.append((mention.start, mention.end, self._entity_query(mention.entity, typed)))
+                parsed.entities.append(mention.entity)
+                parsed.expansions += [mention.entity.en, mention.entity.ar]
+                taken[mention.start:mention.end] = [True] * (mention.end - mention.start)
+            for match in find_concepts(tokens):
+                if any(taken[match.start:match.end]):
+                    continue
+                typed = " ".join(tokens[match.start:match.end])
+                spans.append((match.start, match.end, self._glossary_query(match.concept, typed)))
+                other = match.concept.en if has_arabic(typed) else match.concept.ar
+                parsed.expansions += list(other[:4])
+                taken[match.start:match.end] = [True] * (match.end - match.start)
+        for position, token in enumerate(tokens):
+            if not taken[position]:
+                spans.append((position, position + 1, self._word_query(token)))
+        return [query for _, _, query in sorted(spans, key=lambda span: span[0]) if query is not None]
+
+    def _word_query(self, token: str) -> wq.Query | None:
+        if token.endswith("*") and len(token) > 2:
+            return _any([wq.Prefix(name, token.rstrip("*")) for name in EXACT_FIELDS])
+        return self.text_anywhere(token)
+
+    def parse(self, text: str) -> ParsedQuery:
+        parsed = ParsedQuery(None)
+        positives: list[wq.Query] = []
+        negatives: list[wq.Query] = []
+        join_next = False
+        run: list[str] = []
+
+        def flush_run():
+            if run:
+                positives.extend(self._word_run_concepts(run, parsed))
+                run.clear()
+
+        for item in _lex(text):
+            if item.kind == "or":
+                flush_run()
+                join_next = bool(positives)
+                continue
+            if item.kind == "word" and not item.negated and not join_next:
+                run.append(item.text)
+                continue
+            flush_run()
+            if item.kind == "phrase":
+                built = self.text_anywhere(item.text, stemmed=False)
+            elif item.kind == "field":
+                built = self._field_query(item)
+            else:
+                built = _any(self._word_run_concepts([item.text], parsed))
+            if built is None:
+                continue
+            if item.negated:
+                negatives.append(built)
+            elif join_next:
+                positives[-1] = wq.Or([positives[-1], built])
+                join_next = False
+            else:
+                positives.append(built)
+        flush_run()
+        positives = positives[:MAX_CONCEPTS]
+        if positives:
+            query = wq.And(positives) if len(positives) > 1 else positives[0]
+            parsed.query = wq.AndNot(query, wq.Or(negatives)) if negatives else query
+        elif negatives:
+            parsed.query = wq.AndNot(wq.Every(), wq.Or(negatives))
+        parsed.expansions = _unique(name for name in parsed.expansions if name)
+        return parsed
+
+
+def _any(queries) -> wq.Query | None:
+    queries = [query for query in queries if query is not None]
+    if not queries:
+        return None
+    return queries[0] if len(queries) == 1 else wq.Or(queries)
+
+
+def _unique(items) -> list:
+    return list(dict.fromkeys(items))

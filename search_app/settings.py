@@ -1,0 +1,81 @@
+"""One typed settings object, read from ``SEARCH_APP_*`` environment variables."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _path(value: str) -> Path:
+    return Path(value).expanduser().resolve()
+
+
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise ValueError("must be a positive integer")
+    return number
+
+
+def _ui_language(value: str) -> str:
+    if value not in ("en", "ar"):
+        raise ValueError("must be 'en' or 'ar'")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting with its default and help line; the README table is generated from these."""
+
+    data_dir: Path = field(default=PROJECT_ROOT / "data",
+                           metadata={"parse": _path, "help": "SQLite store, quarantine files and logs"})
+    index_dir: Path = field(default=PROJECT_ROOT / "index",
+                            metadata={"parse": _path, "help": "index generations and the `current` link"})
+    host: str = field(default="127.0.0.1", metadata={"parse": str, "help": "address `serve` listens on"})
+    port: int = field(default=8080, metadata={"parse": _positive_int, "help": "port `serve` listens on"})
+    page_size: int = field(default=20, metadata={"parse": _positive_int, "help": "results per page"})
+    max_page_size: int = field(default=100, metadata={"parse": _positive_int,
+                                                      "help": "cap on a client's per_page"})
+    ui_language: str = field(default="en", metadata={"parse": _ui_language,
+                                                     "help": "default interface language (en or ar)"})
+    keep_generations: int = field(default=3, metadata={"parse": _positive_int,
+                                                       "help": "index generations kept after a rebuild"})
+
+    @property
+    def store_path(self) -> Path:
+        return self.data_dir / "articles.sqlite3"
+
+    @property
+    def quarantine_dir(self) -> Path:
+        return self.data_dir / "quarantine"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
+        """Read ``SEARCH_APP_<NAME>`` for every field; a bad value names the variable."""
+        environ = os.environ if environ is None else environ
+        values = {}
+        for spec in fields(cls):
+            variable = env_variable(spec.name)
+            if variable in environ:
+                try:
+                    values[spec.name] = spec.metadata["parse"](environ[variable])
+                except ValueError as error:
+                    raise ValueError(f"{variable}={environ[variable]!r}: {error}") from None
+        return replace(cls(**values), **overrides)
+
+
+def env_variable(name: str) -> str:
+    return f"SEARCH_APP_{name.upper()}"
+
+
+def settings_help() -> list[tuple[str, str, str]]:
+    """(variable, default, help) for each setting, for the README and `search-app settings`."""
+    rows = []
+    for spec in fields(Settings):
+        default = spec.default
+        if isinstance(default, Path):
+            default = default.relative_to(PROJECT_ROOT).as_posix() + "/ (in the checkout)"
+        rows.append((env_variable(spec.name), str(default), spec.metadata["help"]))
+    return rows
