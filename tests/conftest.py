@@ -1,0 +1,61 @@
+"""Shared fixtures: a real store and index built from the packaged demo corpus."""
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from search_app.indexer import rebuild
+from search_app.ingest import ingest_paths
+from search_app.models import stable_id
+from search_app.settings import Settings
+from search_app.store import open_store
+from search_app.web import create_app
+
+SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
+
+
+def demo_corpus_path() -> Path:
+    return Path(str(resources.files("search_app") / "demo" / "articles.jsonl"))
+
+
+def demo_records() -> list[dict]:
+    with demo_corpus_path().open(encoding="utf-8") as handle:
+        records = [json.loads(line) for line in handle if line.strip()]
+    for record in records:
+        record["_id"] = record.get("id") or stable_id(record.get("url", ""), record.get("source", ""),
+                                                      record["title"], record.get("published"))
+    return records
+
+
+def make_settings(root: Path, **overrides) -> Settings:
+    return Settings.from_env({}, data_dir=root / "data", index_dir=root / "index", **overrides)
+
+
+@pytest.fixture(scope="session")
+def demo_settings(tmp_path_factory) -> Settings:
+    settings = make_settings(tmp_path_factory.mktemp("demo"))
+    with open_store(settings) as store:
+        report = ingest_paths(store, [demo_corpus_path()], settings.quarantine_dir)
+        assert not report.rejections, report.rejections[:3]
+        rebuild(store, settings.index_dir)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def app(demo_settings):
+    return create_app(demo_settings)
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED_DIR.is_dir():
+        pytest.skip("../shared is not present")
+    return SHARED_DIR

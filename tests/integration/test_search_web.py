@@ -1,0 +1,154 @@
+"""Searching the demo corpus through real HTTP requests to the Flask app."""
+import re
+
+import pytest
+
+from ..conftest import demo_records
+
+CONSCRIPTION_WORDS = ("conscript", "reservist", "military service", "تجنيد", "التجنيد", "خدمة العلم",
+                      "الخدمة الإلزامية", "الاحتياط")
+HAMA_NAMES = ("Hama", "Hamah", "حماة", "حماه", "Salamiyah", "السلمية", "Masyaf", "مصياف", "Suqaylabiyah",
+              "السقيلبية", "Mhardeh", "محردة")
+
+
+def _texts(record):
+    return " ".join([record["title"], record["body"]] +
+                    [t["title"] + " " + t["body"] for t in record.get("translations") or []])
+
+
+def _is_hama_conscription_story(record):
+    text = _texts(record)
+    # Latin names as whole words (Hamas is not Hama); Arabic ones may carry clitics (وحماة).
+    return any(w in text for w in CONSCRIPTION_WORDS) and any(
+        re.search(rf"\b{name}\b", text) if name.isascii() else name in text for name in HAMA_NAMES)
+
+
+@pytest.fixture(scope="module")
+def hama_conscription_ids():
+    ids = {r["_id"] for r in demo_records() if _is_hama_conscription_story(r)}
+    assert len(ids) >= 6
+    return ids
+
+
+def _result_ids(client, **params):
+    response = client.get("/api/search", query_string={"per_page": 100, **params})
+    assert response.status_code == 200
+    return response.get_json()
+
+
+def test_conscription_hama_finds_the_stories_in_both_languages(client, hama_conscription_ids):
+    data = _result_ids(client, q="conscription Hama")
+    found = {r["id"] for r in data["results"]}
+    assert hama_conscription_ids <= found
+    assert {r["lang"] for r in data["results"] if r["id"] in hama_conscription_ids} == {"en", "ar"}
+
+
+def test_conscription_hama_finds_the_arabic_only_stories(client, hama_conscription_ids):
+    arabic_only = {r["_id"] for r in demo_records()
+                   if r["_id"] in hama_conscription_ids and r.get("lang") == "ar" and not r.get("translations")}
+    assert arabic_only, "the demo corpus must hold Arabic-only Hama conscription stories"
+    found = {r["id"] for r in _result_ids(client, q="conscription Hama")["results"]}
+    assert arabic_only <= found
+
+
+def test_arabic_query_finds_english_only_stories(client, hama_conscription_ids):
+    english_only = {r["_id"] for r in demo_records()
+                    if r["_id"] in hama_conscription_ids and r.get("lang") == "en"}
+    found = {r["id"] for r in _result_ids(client, q="تجنيد حماة")["results"]}
+    assert english_only <= found
+
+
+def test_governorate_filter_keeps_only_hama_and_the_count_matches(client):
+    data = _result_ids(client, q="conscription Hama", governorate="SY05")
+    assert data["total"] > 0
+    assert all("SY05" in r["governorates"] for r in data["results"])
+    hama = next(v for v in data["facets"]["governorate"] if v["value"] == "SY05")
+    assert hama["selected"] and hama["count"] == data["total"] == len(data["results"])
+
+
+def test_governorate_counts_are_disjunctive(client):
+    unfiltered = _result_ids(client, q="conscription")
+    filtered = _result_ids(client, q="conscription", governorate="SY05")
+    counts = lambda data: {v["value"]: v["count"] for v in data["facets"]["governorate"]}
+    assert counts(filtered) == counts(unfiltered)
+    assert filtered["total"] < unfiltered["total"]
+
+
+def test_hamas_is_not_hama(client):
+    data = _result_ids(client, q="Hama", expand=0)
+    hamas_only = {r["_id"] for r in demo_records() if "Hamas" in _texts(r) and "Hama " not in _texts(r)
+                  and "Hama," not in _texts(r) and "Hama." not in _texts(r)}
+    assert hamas_only
+    assert not hamas_only & {r["id"] for r in data["results"]}
+
+
+def test_api_shape_matches_the_design(client):
+    data = _result_ids(client, q="Aleppo", per_page=5, page=1)
+    assert set(data) >= {"query", "total", "took_ms", "page", "per_page", "results", "facets", "suggestion"}
+    assert data["query"] == "Aleppo" and data["page"] == 1 and data["per_page"] == 5
+    assert 0 < len(data["results"]) <= 5
+    assert set(data["results"][0]) == {"id", "title", "snippet", "published", "lang", "source", "url", "places",
+                                       "governorates", "actors", "translation_langs"}
+    assert set(data["facets"]) == {"governorate", "district", "actor", "date", "lang", "source"}
+    for entries in data["facets"].values():
+        for entry in entries:
+            assert set(entry) == {"value", "label", "count", "selected"}
+    aleppo = next(v for v in data["facets"]["governorate"] if v["value"] == "SY02")
+    assert aleppo["label"] == "Aleppo"
+
+
+def test_api_rejects_bad_parameters_with_a_json_message(client):
+    response = client.get("/api/search", query_string={"q": "x", "page": "two"})
+    assert response.status_code == 400 and "page" in response.get_json()["error"]
+
+
+def test_pagination_walks_through_all_results(client):
+    first = _result_ids(client, q="", per_page=10, page=1)
+    second = _result_ids(client, q="", per_page=10, page=2)
+    assert first["total"] >= 150
+    assert not {r["id"] for r in first["results"]} & {r["id"] for r in second["results"]}
+    dates = [r["published"] for r in first["results"] + second["results"]]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_date_sort_and_year_filter(client):
+    data = _result_ids(client, q="Damascus", sort="date", year="2019")
+    assert data["results"] and all(r["published"].startswith("2019") for r in data["results"])
+
+
+@pytest.mark.parametrize("query", ['"', "((", "AND", "OR", "-", "NOT", 'title:"', ")))(((", "x" * 10_000,
+                                   "<script>alert(1)</script>", "حماة <b>bold</b>", "\u202eevil\u202c",
+                                   "a OR OR b", "*", "??", "\x00\x01"])
+def test_malformed_queries_answer_with_escaped_output(client, query):
+    page = client.get("/", query_string={"q": query})
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html and "<b>bold</b>" not in html
+    assert client.get("/api/search", query_string={"q": query}).status_code == 200
+
+
+def test_search_page_shows_results_facets_and_rtl_arabic(client):
+    html = client.get("/", query_string={"q": "conscription Hama"}).get_data(as_text=True)
+    assert 'id="facet-governorate"' in html and "governorate=SY05" in html
+    assert 'dir="rtl"' in html and "<mark" in html
+    assert "Also searched" in html
+
+
+def test_article_page_shows_original_and_translation(client):
+    record = next(r for r in demo_records() if r.get("lang") == "ar" and r.get("translations"))
+    html = client.get(f"/article/{record['_id']}").get_data(as_text=True)
+    assert record["title"] in html and record["translations"][0]["title"] in html
+    only = client.get(f"/article/{record['_id']}?view=translation").get_data(as_text=True)
+    assert record["translations"][0]["title"] in only and f"<h1>{record['title']}</h1>" not in only
+    assert client.get("/article/does-not-exist").status_code == 404
+
+
+def test_healthz_reports_the_generation(client):
+    data = client.get("/healthz").get_json()
+    assert data["status"] == "ok" and data["documents"] >= 150
+
+
+def test_arabic_interface_switch_sticks(client):
+    page = client.get("/?ui=ar")
+    assert '<html lang="ar" dir="rtl">' in page.get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in client.get("/").get_data(as_text=True)

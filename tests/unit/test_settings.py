@@ -1,0 +1,32 @@
+from pathlib import Path
+
+import pytest
+
+from search_app.settings import Settings, settings_help
+
+
+def test_defaults_live_in_the_checkout():
+    settings = Settings.from_env({})
+    assert settings.index_dir.name == "index"
+    assert settings.port == 8080 and settings.page_size == 20 and settings.ui_language == "en"
+
+
+def test_environment_variables_override_defaults(tmp_path):
+    settings = Settings.from_env({"SEARCH_APP_DATA_DIR": str(tmp_path / "d"), "SEARCH_APP_PORT": "9000",
+                                  "SEARCH_APP_UI_LANGUAGE": "ar", "SEARCH_APP_PAGE_SIZE": "5"})
+    assert settings.data_dir == (tmp_path / "d").resolve()
+    assert settings.store_path.parent == settings.data_dir
+    assert (settings.port, settings.ui_language, settings.page_size) == (9000, "ar", 5)
+
+
+@pytest.mark.parametrize("variable, value", [("SEARCH_APP_PORT", "eighty"), ("SEARCH_APP_PAGE_SIZE", "0"),
+                                             ("SEARCH_APP_UI_LANGUAGE", "fr")])
+def test_a_bad_value_names_the_variable(variable, value):
+    with pytest.raises(ValueError, match=variable):
+        Settings.from_env({variable: value})
+
+
+def test_every_setting_is_documented_in_the_readme():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    for variable, _default, _help in settings_help():
+        assert variable in readme
