@@ -30,12 +30,10 @@ class FacetPostings:
 
     def _read(self, fieldname: str) -> dict[str, np.ndarray]:
         found = {}
-        if fieldname not in self._reader.schema or not self._reader.field_length(fieldname) and \
-                fieldname not in self._reader.indexed_field_names():
+        if fieldname not in self._reader.schema:
             return found
-        for term in self._reader.lexicon(fieldname):
-            value = term.decode("utf-8") if isinstance(term, bytes) else term
-            ids = np.fromiter(self._reader.postings(fieldname, term).all_ids(), dtype=np.int32)
+        for value in self._reader.field_terms(fieldname):
+            ids = np.fromiter(self._reader.postings(fieldname, value).all_ids(), dtype=np.int32)
             found[value] = ids[self.live[ids]]
         return found
 
