@@ -1,0 +1,24 @@
+"""Reference data shipped with the package: the place gazetteer and the actor alias table.
+
+Built from ``../shared/reference`` by ``scripts/build_reference.py``; see ``ATTRIBUTION.md``.
+The loaders parse each file once per process; treat the returned structures as read-only.
+"""
+import json
+from functools import lru_cache
+from importlib.resources import files
+
+
+def _load(name: str) -> dict:
+    return json.loads(files(__package__).joinpath(name).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=None)
+def load_places() -> list[dict]:
+    """Governorates, districts, sub-districts, towns and regions, in that order."""
+    return _load("places.json")["places"]
+
+
+@lru_cache(maxsize=None)
+def load_actors() -> list[dict]:
+    """Actors with their English and Arabic names, aliases and ``part_of`` links."""
+    return _load("actors.json")["actors"]
