@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from .ingest.presets import PRESETS
 from .settings import Settings, settings_help
 
 
@@ -18,12 +19,12 @@ def _settings() -> Settings:
         raise click.ClickException(f"bad setting: {error}") from None
 
 
-def _progress(articles, total):
+def _progress(items, total, desc="indexing", unit="article"):
     """A tqdm bar on a terminal; plain log lines under cron."""
     if not sys.stderr.isatty():
-        return articles
+        return items
     from tqdm import tqdm
-    return tqdm(articles, total=total, unit="article", desc="indexing")
+    return tqdm(items, total=total, unit=unit, desc=desc)
 
 
 @click.group()
@@ -34,24 +35,83 @@ def main(verbose: bool) -> None:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
+def _read_options(column_map: tuple[str, ...], preset: str | None, encoding: str | None,
+                  max_record_mb: int):
+    import codecs
+
+    from .ingest.columns import parse_column_map
+    from .ingest.raw import ReadOptions
+
+    try:
+        parsed_map = parse_column_map(column_map)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--map") from None
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise click.BadParameter(f"unknown encoding {encoding!r}", param_hint="--encoding") from None
+    return ReadOptions(column_map=parsed_map or None, preset=PRESETS[preset] if preset else None,
+                       encoding=encoding, max_record_bytes=max_record_mb * 1024 * 1024)
+
+
+def _skipped_line(skipped: list[Path]) -> str:
+    from collections import Counter
+
+    kinds = Counter(path.suffix.lower() or "(no extension)" for path in skipped)
+    listed = ", ".join(f"{suffix} {count}" for suffix, count in kinds.most_common())
+    return f"skipped {len(skipped)} file(s) of unsupported type ({listed}); -v lists them"
+
+
+def _source_line(result) -> str:
+    if result.problem and not result.read:
+        return f"{result.source}: not read: {result.problem}"
+    line = f"{result.source}: {result.read} records, {result.rejected} rejected"
+    return f"{line}, then stopped: {result.problem}" if result.problem else line
+
+
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True)
 @click.option("--dry-run", is_flag=True, help="Validate and report without writing anything.")
-def ingest(paths: tuple[Path, ...], dry_run: bool) -> None:
-    """Validate and store articles from JSONL files; bad records go to quarantine."""
+@click.option("--map", "column_map", multiple=True, metavar="FIELD=COLUMN[,...]",
+              help="Which column (CSV) or key (JSONL) fills an article field, e.g. "
+                   "title=headline,body=text,published=date. Repeatable; overrides the preset.")
+@click.option("--preset", type=click.Choice(sorted(PRESETS)),
+              help="Column map of a known dataset: "
+                   + "; ".join(f"{name}: {preset.description}" for name, preset in sorted(PRESETS.items())))
+@click.option("--encoding", help="Encoding of CSV/JSONL files (default: detect; UTF-8 when it fits).")
+@click.option("--max-record-mb", type=click.IntRange(1, 1024), default=10, show_default=True,
+              help="Reject a record (line, page) larger than this without loading it.")
+def ingest(paths: tuple[str, ...], dry_run: bool, column_map: tuple[str, ...] = (), preset: str | None = None,
+           encoding: str | None = None, max_record_mb: int = 10) -> None:
+    """Validate and store articles from files, directories and feed addresses.
+
+    PATHS are JSONL, CSV/TSV, RSS/Atom (.xml, .rss, .atom) and saved HTML pages (.html), directories
+    (read recursively, by extension) and http(s) feed URLs. Bad records go to quarantine.
+    """
+    import functools
+
     from .ingest import ingest_paths
     from .store import open_store
 
+    options = _read_options(column_map, preset, encoding, max_record_mb)
     settings = _settings()
     with open_store(settings) as store:
-        report = ingest_paths(store, list(paths), settings.quarantine_dir, dry_run=dry_run)
+        report = ingest_paths(store, list(paths), settings.quarantine_dir, dry_run=dry_run, options=options,
+                              progress=functools.partial(_progress, unit=" records"))
     for rejection in report.rejections:
         click.echo(f"{rejection.path}:{rejection.position}: {rejection.reason}", err=True)
     for problem in report.unreadable:
         click.echo(f"error: {problem}", err=True)
+    if report.skipped:
+        click.echo(_skipped_line(report.skipped), err=True)
+    if len(report.sources) > 1:
+        for result in report.sources:
+            click.echo(_source_line(result))
     click.echo(report.summary())
+    again = " with the same --map/--preset" if options.effective_map() else ""
     for path in report.quarantine_files:
-        click.echo(f"rejected records written to {path} (fix them and ingest that file again)")
+        click.echo(f"rejected records written to {path} (fix them and ingest that file again{again})")
     if report.accepted == 0 and (report.rejections or report.unreadable):
         sys.exit(1)
 
@@ -64,13 +124,27 @@ def index() -> None:
 @index.command("rebuild")
 def index_rebuild() -> None:
     """Build a new generation from the store, verify it, switch to it, prune old ones."""
-    from .indexer import IndexLockedError, VerificationError, rebuild
+    from .indexer import rebuild
+
+    _build(rebuild)
+
+
+@index.command("update")
+def index_update() -> None:
+    """Apply what changed in the store since the live generation (a full rebuild if there is none)."""
+    from .indexer import update
+
+    _build(update)
+
+
+def _build(build) -> None:
+    from .indexer import IndexLockedError, VerificationError
     from .store import open_store
 
     settings = _settings()
     try:
         with open_store(settings) as store:
-            result = rebuild(store, settings.index_dir, keep=settings.keep_generations, progress=_progress)
+            result = build(store, settings.index_dir, keep=settings.keep_generations, progress=_progress)
     except (IndexLockedError, VerificationError) as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"generation {result.generation.name}: {result.documents} articles in {result.seconds:.1f}s"
@@ -132,6 +206,20 @@ def search(query, governorate, district, actor, lang, source, year, sort, page, 
     governorates = response.facets.get("governorate", [])
     if governorates:
         click.echo("\ngovernorates: " + ", ".join(f"{v.value} {v.count}" for v in governorates))
+
+
+@main.command()
+@click.argument("ids", nargs=-1, required=True)
+def delete(ids: tuple[str, ...]) -> None:
+    """Remove articles from the store; the next `index update` removes them from the index."""
+    from .store import open_store
+
+    with open_store(_settings()) as store, store.transaction():
+        removed = [article_id for article_id in ids if store.delete(article_id)]
+    click.echo(f"deleted {len(removed)} of {len(ids)} article(s)")
+    missing = sorted(set(ids) - set(removed))
+    if missing:
+        click.echo("not found: " + ", ".join(missing), err=True)
 
 
 @main.command()

@@ -1,4 +1,12 @@
 """Ingest: readers per format, record validation, enrichment, quarantine of bad records."""
-from .pipeline import IngestReport, ingest_paths
+from __future__ import annotations
 
 __all__ = ["IngestReport", "ingest_paths"]
+
+
+def __getattr__(name: str):
+    # Loaded on first use, so the readers can be imported (and tested) without the enrichment stack.
+    if name in __all__:
+        from . import pipeline
+        return getattr(pipeline, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

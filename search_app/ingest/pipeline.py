@@ -1,24 +1,39 @@
-"""Read files, validate records, upsert the good ones and quarantine the rest."""
+"""Read files and feeds, validate records, upsert the good ones and quarantine the rest."""
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Iterable
 
 from ..store import Store
-from .readers import RawRecord, reader_for
+from .raw import RawRecord, ReadOptions
+from .readers import quarantine_suffix, reader_for
 from .records import RecordError, build_article
+from .sources import expand_sources
 
 log = logging.getLogger(__name__)
+
+# progress(records, total, desc) -> records: a progress bar on a terminal, the records as they are elsewhere.
+Progress = Callable[[Iterable[RawRecord], int | None, str], Iterable[RawRecord]]
 
 
 @dataclass
 class Rejection:
-    path: Path
+    path: Path | str
     position: int
     reason: str
+
+
+@dataclass
+class SourceResult:
+    source: Path | str
+    read: int = 0
+    rejected: int = 0
+    problem: str | None = None  # why nothing (more) could be read from it
 
 
 @dataclass
@@ -27,6 +42,8 @@ class IngestReport:
     rejections: list[Rejection] = field(default_factory=list)
     quarantine_files: list[Path] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)  # files of no known type under a directory
+    sources: list[SourceResult] = field(default_factory=list)
 
     @property
     def accepted(self) -> int:
@@ -39,22 +56,34 @@ class IngestReport:
                 f"updated, {self.outcomes['unchanged']} unchanged), {len(self.rejections)} rejected")
 
 
+def _quarantine_name(source: Path | str) -> str:
+    if isinstance(source, Path):
+        return source.stem
+    return re.sub(r"[^\w.-]+", "-", re.sub(r"^https?://", "", source)).strip("-.")[:80] or "feed"
+
+
 class Quarantine:
     """Rejected records verbatim (fix and re-ingest the file) plus a log of positions and reasons."""
 
-    def __init__(self, directory: Path, source: Path):
+    def __init__(self, directory: Path, source: Path | str, suffix: str | None = None):
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S")
-        self.records_path = directory / f"{source.stem}-{stamp}.rejected{source.suffix}"
-        self.reasons_path = directory / f"{source.stem}-{stamp}.reasons.log"
+        name = _quarantine_name(source)
+        suffix = suffix if suffix is not None else Path(source).suffix
+        self.records_path = directory / f"{name}-{stamp}.rejected{suffix}"
+        self.reasons_path = directory / f"{name}-{stamp}.reasons.log"
         self._directory = directory
         self._records = self._reasons = None
 
     def add(self, record: RawRecord, reason: str) -> None:
         if self._records is None:
             self._directory.mkdir(parents=True, exist_ok=True)
-            self._records = self.records_path.open("w", encoding="utf-8")
-            self._reasons = self.reasons_path.open("w", encoding="utf-8")
-        self._records.write(record.raw if record.raw.endswith("\n") else record.raw + "\n")
+            # Undecodable bytes were kept as surrogate escapes: write them back as the same bytes.
+            self._records = self.records_path.open("w", encoding="utf-8", errors="surrogateescape",
+                                                   newline="")
+            self._reasons = self.reasons_path.open("w", encoding="utf-8", errors="backslashreplace")
+            if record.header:
+                self._records.write(record.header)
+        self._records.write(record.raw if record.raw.endswith(("\n", "\r")) else record.raw + "\n")
         self._reasons.write(f"{record.path}:{record.position}: {reason}\n")
 
     @property
@@ -67,25 +96,62 @@ class Quarantine:
             self._reasons.close()
 
 
-def ingest_paths(store: Store, paths: list[Path], quarantine_dir: Path, *, dry_run: bool = False,
-                 batch_size: int = 200) -> IngestReport:
+def ingest_paths(store: Store, paths: Iterable[Path | str], quarantine_dir: Path, *, dry_run: bool = False,
+                 batch_size: int = 200, options: ReadOptions | None = None,
+                 progress: Progress | None = None) -> IngestReport:
+    """Ingest files, directories (every readable file under them) and http(s) feed addresses."""
+    options = options or ReadOptions()
     report = IngestReport()
-    for path in paths:
+    sources = expand_sources(paths)
+    report.skipped.extend(sources.skipped)
+    for path in sources.skipped:
+        log.info("%s: skipped (unsupported file type)", path)
+    for source in sources.items:
+        result = SourceResult(source)
+        report.sources.append(result)
         try:
-            reader = reader_for(path)
-            records = reader(path)
-            _ingest_records(store, records, Quarantine(quarantine_dir, path), report, dry_run, batch_size)
+            reader = reader_for(source)
+            quarantine = Quarantine(quarantine_dir, source, quarantine_suffix(source))
+            records = reader(source, options)
+            if progress is not None:
+                records = progress(records, None, _quarantine_name(source))
+            _ingest_records(store, records, quarantine, report, result, dry_run, batch_size)
         except (OSError, ValueError) as error:
-            report.unreadable.append(f"{path}: {error}")
-            log.error("%s: %s", path, error)
+            result.problem = _reason(error)
+            report.unreadable.append(f"{source}: {result.problem}")
+            log.info("%s: %s", source, result.problem)  # the report carries it: the CLI prints it once
+        log.info("%s: %d records read, %d rejected", source, result.read, result.rejected)
     return report
 
 
-def _ingest_records(store, records, quarantine, report, dry_run, batch_size) -> None:
-    """Commit every ``batch_size`` good records, so an interrupted run keeps what it committed."""
+def _reason(error: Exception) -> str:
+    if isinstance(error, FileNotFoundError):
+        return "no such file"
+    if isinstance(error, IsADirectoryError):
+        return "is a directory"
+    if isinstance(error, PermissionError):
+        return "permission denied"
+    return str(error)
+
+
+def _ingest_records(store, records, quarantine, report, result, dry_run, batch_size) -> None:
+    """Commit every ``batch_size`` good records, so an interrupted run keeps what it committed.
+
+    A reader that fails part-way (a file cut off, a read error) still gets the records read before
+    that point stored; the failure is then reported for the whole file.
+    """
     batch = []
+    iterator = iter(records)
     try:
-        for record in records:
+        while True:
+            try:
+                record = next(iterator)
+            except StopIteration:
+                break
+            except (OSError, ValueError):
+                _store_batch(store, batch, report, dry_run)
+                raise
+            result.read += 1
             reason = record.error
             if reason is None:
                 try:
@@ -93,8 +159,9 @@ def _ingest_records(store, records, quarantine, report, dry_run, batch_size) -> 
                 except RecordError as error:
                     reason = str(error)
             if reason is not None:
+                result.rejected += 1
                 report.rejections.append(Rejection(record.path, record.position, reason))
-                log.warning("%s:%d: %s", record.path, record.position, reason)
+                log.info("%s:%d: %s", record.path, record.position, reason)
                 if not dry_run:
                     quarantine.add(record, reason)
             if len(batch) >= batch_size:

@@ -6,6 +6,7 @@ from ..enrich.dates import parse_published
 from ..enrich.langid import detect_language
 from ..enrich.places import extract_places
 from ..models import Article, Translation, content_hash, stable_id
+from .urls import canonical_url
 
 
 class RecordError(ValueError):
@@ -55,7 +56,7 @@ def _published(data: dict) -> tuple[str | None, str | None]:
 def build_article(data: dict) -> Article:
     title = _text(data, "title", required=True)
     body = _text(data, "body", required=True)
-    url = _text(data, "url", required=False)
+    url = canonical_url(_text(data, "url", required=False))  # one spelling per page, so one id
     source = _text(data, "source", required=False) or "unknown"
     published, precision = _published(data)
     translations = _translations(data)

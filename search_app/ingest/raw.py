@@ -1,0 +1,55 @@
+"""What every reader yields (``RawRecord``) and takes (``ReadOptions``), and its whole-file error."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .columns import ColumnMap
+from .lines import MAX_RECORD_BYTES, detect_encoding
+from .presets import Preset
+
+
+class SourceError(ValueError):
+    """A file or feed that yields nothing at all (empty, not a feed, a map naming missing columns)."""
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    path: Path | str  # a file, or the URL of a feed
+    position: int  # 1-based line of the record's first line; the entry number in a feed
+    raw: str  # the original text, written verbatim to quarantine
+    data: dict | None
+    error: str | None = None
+    header: str | None = None  # a CSV header line, written once at the top of the quarantine file
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    column_map: ColumnMap | None = None  # from --map; overrides the preset field by field
+    preset: Preset | None = None
+    encoding: str | None = None  # None: detect
+    max_record_bytes: int = MAX_RECORD_BYTES
+
+    def effective_map(self) -> ColumnMap | None:
+        """The preset's map with the user's entries on top; None when neither was given."""
+        if self.preset is None and not self.column_map:
+            return None
+        return {**(self.preset.column_map if self.preset else {}), **(self.column_map or {})}
+
+    @property
+    def constants(self) -> dict[str, str]:
+        return dict(self.preset.constants) if self.preset else {}
+
+    def encoding_for(self, path: Path) -> str:
+        if self.encoding:
+            return self.encoding
+        return detect_encoding(path, legacy=self.preset.legacy_encoding if self.preset else None)
+
+
+DEFAULT_OPTIONS = ReadOptions()
+
+
+def with_constants(article: dict, options: ReadOptions) -> dict:
+    for field, value in options.constants.items():
+        article.setdefault(field, value)
+    return article
