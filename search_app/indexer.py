@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Iterable
 
 from whoosh import index as whoosh_index
-from whoosh.query import Term
+from whoosh.query import Or, Term
 
 from .enrich.actors import all_actors
 from .enrich.places import all_places
-from .generations import MANIFEST, current_generation, current_link, generations_dir
+from .generations import MANIFEST, current_generation, current_link, generations_dir, read_manifest
 from .models import Article
 from .schema import build_schema
 from .store import Store
@@ -42,6 +42,7 @@ class BuildResult:
     documents: int
     seconds: float
     pruned: list[Path]
+    kind: str  # rebuild, update, or unchanged
 
 
 @contextmanager
@@ -125,7 +126,8 @@ def _write_documents(generation: Path, articles: Iterable[Article], expected: in
     return written
 
 
-def verify_generation(generation: Path, expected_ids: list[str], expected_count: int) -> None:
+def verify_generation(generation: Path, expected_ids: list[str], expected_count: int,
+                      absent_ids: list[str] = ()) -> None:
     ix = whoosh_index.open_dir(str(generation))
     if ix.doc_count() != expected_count:
         raise VerificationError(f"index holds {ix.doc_count()} documents, the store {expected_count}")
@@ -133,10 +135,24 @@ def verify_generation(generation: Path, expected_ids: list[str], expected_count:
         for article_id in expected_ids:
             if searcher.document_number(id=article_id) is None:
                 raise VerificationError(f"article {article_id} is missing from the new index")
-        for article_id in expected_ids[:3]:
-            title = searcher.stored_fields(searcher.document_number(id=article_id))
-            if not searcher.search(Term("id", article_id), limit=1) or not title:
-                raise VerificationError(f"sample query for {article_id} found nothing")
+        for article_id in absent_ids:
+            if searcher.document_number(id=article_id) is not None:
+                raise VerificationError(f"deleted article {article_id} is still in the new index")
+        for article_id in expected_ids[:5]:
+            _check_title_query_finds(searcher, article_id)
+
+
+def _check_title_query_finds(searcher, article_id: str) -> None:
+    """A sample query: the words of an article's title must find that article."""
+    docnum = searcher.document_number(id=article_id)
+    stored = searcher.stored_fields(docnum)
+    title = stored.get("title_en") or stored.get("title_ar") or ""
+    words = [token.text for token in searcher.schema["exact_title"].analyzer(title)]
+    if not words:
+        return
+    results = searcher.search(Or([Term("exact_title", word) for word in words]), limit=None)
+    if docnum not in {hit.docnum for hit in results}:
+        raise VerificationError(f"sample query {title[:60]!r} does not find article {article_id}")
 
 
 def _switch_current(index_dir: Path, generation: Path) -> None:
@@ -165,24 +181,79 @@ def prune_generations(index_dir: Path, keep: int) -> list[Path]:
     return removed
 
 
+def _publish(index_dir: Path, generation: Path, written: int, store_seq: int, started: float,
+             keep: int, kind: str) -> BuildResult:
+    """Write the manifest (the generation is now complete), switch ``current`` to it, prune."""
+    seconds = time.monotonic() - started
+    manifest = {"documents": written, "build_seconds": round(seconds, 3), "store_seq": store_seq,
+                "kind": kind, "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+    (generation / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    _switch_current(index_dir, generation)
+    pruned = prune_generations(index_dir, keep)
+    log.info("%s generation %s: %d documents in %.1fs", kind, generation.name, written, seconds)
+    return BuildResult(generation, written, seconds, pruned, kind)
+
+
+def _sample_ids(store: Store, preferred: list[str] = ()) -> list[str]:
+    randoms = [row[0] for row in store.db.execute("SELECT id FROM articles ORDER BY random() LIMIT 50")]
+    return list(preferred[:50]) + randoms
+
+
 def rebuild(store: Store, index_dir: Path, keep: int = 3, progress=None) -> BuildResult:
     """Build a new generation beside the live one, verify it, switch, prune."""
     with writer_lock(index_dir):
+        return _rebuild_locked(store, index_dir, keep, progress)
+
+
+def _rebuild_locked(store: Store, index_dir: Path, keep: int, progress) -> BuildResult:
+    started = time.monotonic()
+    generation = _new_generation_dir(index_dir)
+    with store.snapshot():  # ingest may run meanwhile; build from one consistent view
+        expected, store_seq = store.count(), store.last_change()
+        articles = store.iter_articles()
+        written = _write_documents(generation, progress(articles, expected) if progress else articles, expected)
+        sample_ids = _sample_ids(store)
+    verify_generation(generation, sample_ids, expected)
+    return _publish(index_dir, generation, written, store_seq, started, keep, "rebuild")
+
+
+def _copy_generation(source: Path, target: Path) -> None:
+    """Hard links: Whoosh never rewrites a segment file, so the copy costs no disk and no time."""
+    for path in source.iterdir():
+        if path.name != MANIFEST and path.is_file():
+            os.link(path, target / path.name)
+
+
+def update(store: Store, index_dir: Path, keep: int = 3, progress=None) -> BuildResult:
+    """Apply the store's changes since the live generation to a copy of it, verify, switch.
+
+    Falls back to a full rebuild when there is no live generation to start from.
+    """
+    with writer_lock(index_dir):
+        live = current_generation(index_dir)
+        since = read_manifest(live).get("store_seq") if live else None
+        if since is None:
+            return _rebuild_locked(store, index_dir, keep, progress)
         started = time.monotonic()
-        generation = _new_generation_dir(index_dir)
-        with store.snapshot():  # ingest may run meanwhile; build from one consistent view
+        with store.snapshot():
+            store_seq = store.last_change()
+            to_index, to_delete = store.changed_since(since)
+            if not to_index and not to_delete:
+                return BuildResult(live, read_manifest(live)["documents"], 0.0, [], "unchanged")
+            generation = _new_generation_dir(index_dir)
+            _copy_generation(live, generation)
+            writer = whoosh_index.open_dir(str(generation)).writer(limitmb=128)
+            try:
+                for article_id in to_delete:
+                    writer.delete_by_term("id", article_id)
+                articles = store.get_many(to_index)
+                for article in progress(articles, len(to_index)) if progress else articles:
+                    writer.update_document(**article_document(article))
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
             expected = store.count()
-            articles = store.iter_articles()
-            written = _write_documents(generation, progress(articles, expected) if progress else articles,
-                                       expected)
-            sample_ids = [row[0] for row in store.db.execute(
-                "SELECT id FROM articles ORDER BY random() LIMIT 50")]
-        verify_generation(generation, sample_ids, expected)
-        seconds = time.monotonic() - started
-        manifest = {"documents": written, "build_seconds": round(seconds, 3),
-                    "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
-        (generation / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
-        _switch_current(index_dir, generation)
-        pruned = prune_generations(index_dir, keep)
-        log.info("generation %s: %d documents in %.1fs", generation.name, written, seconds)
-        return BuildResult(generation, written, seconds, pruned)
+            sample_ids = _sample_ids(store, to_index)
+        verify_generation(generation, sample_ids, expected, to_delete)
+        return _publish(index_dir, generation, expected, store_seq, started, keep, "update")

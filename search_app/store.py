@@ -38,6 +38,12 @@ CREATE TABLE IF NOT EXISTS translations (
     PRIMARY KEY (article_id, lang)
 );
 CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
+-- Every add, change and delete, in order: `index update` applies those after its generation's mark.
+CREATE TABLE IF NOT EXISTS changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    article_id TEXT NOT NULL,
+    op TEXT NOT NULL CHECK (op IN ('upsert', 'delete'))
+);
 """
 
 _LIST_COLUMNS = ("governorates", "districts", "places", "actors")
@@ -113,16 +119,34 @@ class Store:
         self.db.executemany(
             "INSERT INTO translations (article_id, lang, title, body, translator) VALUES (?, ?, ?, ?, ?)",
             [(article.id, t.lang, t.title, t.body, t.translator) for t in article.translations])
+        self.db.execute("INSERT INTO changes (article_id, op) VALUES (?, 'upsert')", (article.id,))
         return "added" if row is None else "updated"
+
+    def delete(self, article_id: str) -> bool:
+        deleted = self.db.execute("DELETE FROM articles WHERE id=?", (article_id,)).rowcount > 0
+        if deleted:
+            self.db.execute("INSERT INTO changes (article_id, op) VALUES (?, 'delete')", (article_id,))
+        return deleted
+
+    def last_change(self) -> int:
+        return self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0]
+
+    def changed_since(self, seq: int) -> tuple[list[str], list[str]]:
+        """(ids to (re)index, ids to delete) after change ``seq``, each id once, by its latest state."""
+        ids = [row[0] for row in self.db.execute(
+            "SELECT DISTINCT article_id FROM changes WHERE seq > ?", (seq,))]
+        present = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            present.update(row[0] for row in self.db.execute(
+                f"SELECT id FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+        return [i for i in ids if i in present], [i for i in ids if i not in present]
 
     def count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
 
     def get(self, article_id: str) -> Article | None:
-        row = self.db.execute("SELECT * FROM articles WHERE id=?", (article_id,)).fetchone()
-        if row is None:
-            return None
-        return self._article(row, self._translations([article_id]).get(article_id, ()))
+        return next(self.get_many([article_id]), None)
 
     def iter_articles(self, batch_size: int = 500) -> Iterator[Article]:
         """Every article with its translations, in id order, read in batches."""
@@ -132,10 +156,19 @@ class Store:
                                    (last_id, batch_size)).fetchall()
             if not rows:
                 return
-            translations = self._translations([row["id"] for row in rows])
-            for row in rows:
-                yield self._article(row, translations.get(row["id"], ()))
+            yield from self._with_translations(rows)
             last_id = rows[-1]["id"]
+
+    def get_many(self, ids: list[str], batch_size: int = 500) -> Iterator[Article]:
+        for start in range(0, len(ids), batch_size):
+            chunk = ids[start:start + batch_size]
+            yield from self._with_translations(self.db.execute(
+                f"SELECT * FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall())
+
+    def _with_translations(self, rows: list[sqlite3.Row]) -> Iterator[Article]:
+        translations = self._translations([row["id"] for row in rows])
+        for row in rows:
+            yield self._article(row, translations.get(row["id"], ()))
 
     def _translations(self, ids: list[str]) -> dict[str, tuple[Translation, ...]]:
         found: dict[str, list[Translation]] = {}
