@@ -147,8 +147,11 @@ def _build(build) -> None:
             result = build(store, settings.index_dir, keep=settings.keep_generations, progress=_progress)
     except (IndexLockedError, VerificationError) as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"generation {result.generation.name}: {result.documents} articles in {result.seconds:.1f}s"
-               f"; pruned {len(result.pruned)} old generation(s)")
+    if result.kind == "unchanged":
+        click.echo(f"no changes since generation {result.generation.name} ({result.documents} articles)")
+        return
+    click.echo(f"{result.kind}: generation {result.generation.name}, {result.documents} articles in "
+               f"{result.seconds:.1f}s; pruned {len(result.pruned)} old generation(s)")
 
 
 @index.command("status")
