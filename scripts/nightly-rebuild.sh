@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
-# Nightly job: ingest every file waiting in the drop folder, rebuild the index, prune old generations.
+# Nightly job: ingest every file waiting in the drop folder and every configured feed, bring the index
+# up to date (incremental update; a full rebuild with --rebuild or when there is no index), prune.
 #
-#   scripts/nightly-rebuild.sh [DROP_DIR]
+#   scripts/nightly-rebuild.sh [--rebuild] [DROP_DIR]
 #
-# DROP_DIR defaults to $SEARCH_APP_DROP_DIR, else <data dir>/drop. Ingested files move to
-# DROP_DIR/done/<date>/. Logs go to <data dir>/logs/nightly-<date>.log. Exits non-zero on any failure
-# and refuses to start while another run holds the lock. Settings come from SEARCH_APP_* variables.
+# DROP_DIR defaults to $SEARCH_APP_DROP_DIR, else <data dir>/drop; ingested files move to
+# DROP_DIR/done/<date>/. Feeds: one URL per line in $SEARCH_APP_FEEDS_FILE (default <data dir>/feeds.txt).
+# Logs go to <data dir>/logs/nightly-<date>.log. Exits non-zero on any failure and refuses to start
+# while another run holds the lock. Settings come from SEARCH_APP_* variables.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 SEARCH_APP="${SEARCH_APP_BIN:-$ROOT/.venv/bin/search-app}"
 DATA_DIR="${SEARCH_APP_DATA_DIR:-$ROOT/data}"
+MODE=update
+if [ "${1:-}" = "--rebuild" ]; then MODE=rebuild; shift; fi
 DROP_DIR="${1:-${SEARCH_APP_DROP_DIR:-$DATA_DIR/drop}}"
+FEEDS_FILE="${SEARCH_APP_FEEDS_FILE:-$DATA_DIR/feeds.txt}"
 STAMP="$(date -u +%Y-%m-%d)"
 LOG_DIR="$DATA_DIR/logs"
 LOG_FILE="$LOG_DIR/nightly-$STAMP.log"
@@ -28,7 +33,10 @@ trap 'log "FAILED (exit $?) at line $LINENO"' ERR
 
 log "start: drop=$DROP_DIR"
 shopt -s nullglob
-files=("$DROP_DIR"/*.jsonl "$DROP_DIR"/*.ndjson)
+files=()
+for pattern in '*.jsonl' '*.ndjson' '*.csv' '*.tsv' '*.xml' '*.rss' '*.atom' '*.html' '*.htm'; do
+    files+=("$DROP_DIR"/$pattern)
+done
 if [ ${#files[@]} -gt 0 ]; then
     done_dir="$DROP_DIR/done/$STAMP"
     mkdir -p "$done_dir"
@@ -46,11 +54,19 @@ else
     log "no new files"
 fi
 
-log "rebuild"
-"$SEARCH_APP" index rebuild >>"$LOG_FILE" 2>&1
+if [ -f "$FEEDS_FILE" ]; then
+    while read -r feed; do
+        case "$feed" in ''|'#'*) continue ;; esac
+        log "feed $feed"
+        "$SEARCH_APP" ingest "$feed" >>"$LOG_FILE" 2>&1 || { log "feed $feed could not be read"; failed=1; }
+    done < "$FEEDS_FILE"
+fi
+
+log "index $MODE"
+"$SEARCH_APP" index "$MODE" >>"$LOG_FILE" 2>&1
 "$SEARCH_APP" index status | tee -a "$LOG_FILE"
 if [ "${failed:-0}" -ne 0 ]; then
-    log "done with unreadable input files"
+    log "done with unreadable input files or feeds"
     exit 1
 fi
 log "done"

@@ -1,0 +1,47 @@
+"""The operator's nightly script: drop folder in, index updated, failures visible, one run at a time."""
+import fcntl
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from search_app.generations import current_generation, read_manifest
+
+from .test_index_lifecycle import write_articles
+
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "nightly-rebuild.sh"
+
+
+def run_nightly(tmp_path, *args):
+    env = {**os.environ, "SEARCH_APP_DATA_DIR": str(tmp_path / "data"),
+           "SEARCH_APP_INDEX_DIR": str(tmp_path / "index"),
+           "SEARCH_APP_BIN": str(Path(sys.executable).parent / "search-app")}
+    return subprocess.run(["bash", str(SCRIPT), *args], capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_nightly_ingests_the_drop_folder_and_updates_the_index(tmp_path):
+    drop = tmp_path / "data" / "drop"
+    drop.mkdir(parents=True)
+    write_articles(drop / "monday.jsonl", 0, 12)
+    result = run_nightly(tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not (drop / "monday.jsonl").exists() and list((drop / "done").glob("*/monday.jsonl"))
+    assert read_manifest(current_generation(tmp_path / "index"))["documents"] == 12
+    log = next((tmp_path / "data" / "logs").glob("nightly-*.log")).read_text()
+    assert "ingest" in log and "index update" in log
+
+    write_articles(drop / "tuesday.jsonl", 12, 3)
+    (drop / "broken.jsonl").write_text("not json at all\n")
+    result = run_nightly(tmp_path)
+    assert result.returncode == 1  # the unreadable file is reported and kept for a human
+    assert (drop / "broken.jsonl").exists() and not (drop / "tuesday.jsonl").exists()
+    live = read_manifest(current_generation(tmp_path / "index"))
+    assert live["documents"] == 15 and live["kind"] == "update"
+
+
+def test_nightly_refuses_to_run_twice_at_once(tmp_path):
+    (tmp_path / "data").mkdir()
+    with open(tmp_path / "data" / "nightly.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        result = run_nightly(tmp_path)
+    assert result.returncode == 75 and "another run is in progress" in result.stderr
