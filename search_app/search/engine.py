@@ -4,19 +4,26 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 from whoosh import highlight
 from whoosh import index as whoosh_index
+from whoosh import query as wq
 
+from ..enrich.places import place as place_entity
 from ..generations import current_generation, read_manifest
 from .facets import FacetPostings
 from .query import QueryBuilder
 
 SORTS = ("relevance", "date")
-FILTER_FACETS = ("governorate", "district", "actor", "lang", "source", "year")
+FILTER_FACETS = ("governorate", "district", "place", "actor", "lang", "source", "year")
+# Governorate, district and place (town, sub-district, region) are one dimension: a choice below a
+# chosen governorate refines it (Hama + Salamiyah district = that district) instead of being ANDed
+# with it, choices at the same level are ORed, and all three are counted without the dimension.
+PLACE_FACETS = ("governorate", "district", "place")
+RELATED_LIMIT = 5
 SNIPPET_CHARS = 240
 _EPOCH = dt.datetime(1970, 1, 1)
 
@@ -30,6 +37,7 @@ class SearchRequest:
     q: str = ""
     governorate: tuple[str, ...] = ()
     district: tuple[str, ...] = ()
+    place: tuple[str, ...] = ()  # any place id (towns, sub-districts, regions): the `place` field
     actor: tuple[str, ...] = ()
     lang: tuple[str, ...] = ()
     source: tuple[str, ...] = ()
@@ -43,6 +51,11 @@ class SearchRequest:
 
     def filters(self) -> dict[str, tuple[str, ...]]:
         return {name: getattr(self, name) for name in FILTER_FACETS if getattr(self, name)}
+
+
+def filter_group(facet: str) -> str:
+    """The filter a facet belongs to: the place levels share one, every other facet is its own."""
+    return "place" if facet in PLACE_FACETS else facet
 
 
 @dataclass
@@ -72,6 +85,24 @@ class Hit:
 
 
 @dataclass
+class Document:
+    """One indexed article in full: the original, its translations, and its facet ids."""
+    id: str
+    url: str
+    source: str
+    lang: str
+    published: dt.datetime | None
+    precision: str | None
+    title: str
+    body: str
+    translations: list[dict[str, str]]  # [{lang, title, body}]
+    governorates: list[str]
+    districts: list[str]
+    places: list[str]
+    actors: list[str]
+
+
+@dataclass
 class SearchResponse:
     request: SearchRequest
     total: int
@@ -80,6 +111,7 @@ class SearchResponse:
     facets: dict[str, list[FacetValue]]
     expansions: list[str] = field(default_factory=list)
     suggestion: str | None = None
+    relaxed: bool = False  # no story matched every concept; these match some of them
     generation: str = ""
 
 
@@ -135,16 +167,15 @@ class SearchEngine:
     def search(self, request: SearchRequest) -> SearchResponse:
         started = time.perf_counter()
         generation = self.generation()
-        searcher = generation.searcher()
         parsed = QueryBuilder(generation.index.schema, expand=request.expand).parse(request.q)
         facets = generation.facets
-        if parsed.query is None:
-            base = facets.live.copy()
-        else:
-            base = np.zeros(facets.doc_count, dtype=bool)
-            matched = np.fromiter(searcher.docs_for_query(parsed.query), dtype=np.int32)
-            base[matched] = True
-        filter_masks = {name: facets.mask_for(name, values) for name, values in request.filters().items()}
+        query, relaxed = parsed.query, False
+        base = self._match(generation, query)
+        if parsed.relaxed_query is not None and not base.any():
+            # No story has every concept: show those with some, best first, and say so.
+            query, relaxed = parsed.relaxed_query, True
+            base = self._match(generation, query)
+        filter_masks = self._filter_masks(facets, request)
         date_mask = self._date_mask(generation, request)
         final = base.copy()
         for mask in filter_masks.values():
@@ -154,13 +185,23 @@ class SearchEngine:
         counts = self._facet_counts(generation, request, base, filter_masks, date_mask)
         total = int(np.count_nonzero(final))
         narrowed = total != int(np.count_nonzero(base))
-        docnums, scores = self._page(generation, parsed.query, final, request, total, narrowed)
-        hits = [self._hit(generation, parsed.query, docnum, score) for docnum, score in zip(docnums, scores)]
+        docnums, scores = self._page(generation, query, final, request, total, narrowed)
+        hits = [self._hit(generation, query, docnum, score) for docnum, score in zip(docnums, scores)]
         suggestion = self._suggestion(generation, request.q) if total == 0 and request.q.strip() else None
         return SearchResponse(request=request, total=total, hits=hits, facets=counts,
                               took_ms=round((time.perf_counter() - started) * 1000, 2),
-                              expansions=parsed.expansions, suggestion=suggestion,
+                              expansions=parsed.expansions, suggestion=suggestion, relaxed=relaxed,
                               generation=generation.path.name)
+
+    @staticmethod
+    def _match(generation: _Generation, query) -> np.ndarray:
+        """Unscored match set as a mask over document numbers (everything live for a browse)."""
+        facets = generation.facets
+        if query is None:
+            return facets.live.copy()
+        base = np.zeros(facets.doc_count, dtype=bool)
+        base[np.fromiter(generation.searcher().docs_for_query(query), dtype=np.int32)] = True
+        return base
 
     @staticmethod
     def _date_mask(generation: _Generation, request: SearchRequest) -> np.ndarray | None:
@@ -182,7 +223,7 @@ class SearchEngine:
         for name in FILTER_FACETS + ("month",):
             mask = base.copy()
             for other, other_mask in filter_masks.items():
-                if other != name:
+                if other != filter_group(name):
                     mask &= other_mask
             if date_mask is not None:
                 mask &= date_mask
@@ -252,22 +293,278 @@ class SearchEngine:
         return highlight.htmlescape(text[:SNIPPET_CHARS] + ("…" if len(text) > SNIPPET_CHARS else ""),
                                     quote=False)
 
-    @staticmethod
-    def _suggestion(generation, text: str) -> str | None:
-        searcher = generation.searcher()
-        corrector = searcher.corrector("exact")
-        words = text.split()
-        corrected = []
-        for word in words[:10]:
-            candidates = corrector.suggest(word.lower(), limit=1, maxdist=2)
+    def _suggestion(self, generation, text: str) -> str | None:
+        """Did-you-mean from the index vocabulary (the exact field holds both scripts): each word
+        the index does not know is replaced by its closest, most frequent neighbour; offered only
+        when the corrected query finds something."""
+        reader = generation.searcher().reader()
+        analyzer = generation.index.schema["exact"].analyzer
+        corrected, changed = [], False
+        for word in text.split()[:10]:
+            tokens = [token.text for token in analyzer(word, mode="query")]
+            if (len(tokens) != 1 or ":" in word or word[0] in '-"' or word in ("OR", "AND", "NOT")
+                    or len(tokens[0]) < 3 or reader.frequency("exact", tokens[0]) > 0):
+                corrected.append(word)
+                continue
+            candidates = reader.corrector("exact").suggest(tokens[0], limit=1, maxdist=2, prefix=1)
             corrected.append(candidates[0] if candidates else word)
+            changed = changed or bool(candidates)
         suggestion = " ".join(corrected)
-        return suggestion if suggestion.lower() != text.lower() else None
+        if not changed or not self._matching(generation, SearchRequest(q=suggestion))[1].any():
+            return None
+        return suggestion
 
     def stats(self) -> dict:
         generation = self.generation()
         return {"generation": generation.path.name, **generation.manifest}
 
+    @staticmethod
+    def _filter_masks(facets: FacetPostings, request: SearchRequest) -> dict[str, np.ndarray]:
+        """One mask per filter group (OR inside a group; the caller ANDs the groups)."""
+        masks = {name: facets.mask_for(name, values) for name, values in request.filters().items()
+                 if name not in PLACE_FACETS}
+        chosen = [(name, value) for name in PLACE_FACETS for value in getattr(request, name)]
+        if chosen:
+            refined = set()  # parents of a chosen place: the narrower choice stands for them
+            for name, value in chosen:
+                entity = _place_or_none(value) if name != "governorate" else None
+                if entity is not None:
+                    refined.update({entity.governorate} if name == "district"
+                                   else {entity.governorate, entity.district})
+            mask = np.zeros(facets.doc_count, dtype=bool)
+            for name, value in chosen:
+                if value not in refined:
+                    mask |= facets.mask_for(name, (value,))
+            masks["place"] = mask
+        return masks
+
+    def _matching(self, generation, request: SearchRequest):
+        """(parsed query, mask of the documents matching the query and every filter)."""
+        parsed = QueryBuilder(generation.index.schema, expand=request.expand).parse(request.q)
+        facets = generation.facets
+        if parsed.query is None:
+            final = facets.live.copy()
+        else:
+            final = np.zeros(facets.doc_count, dtype=bool)
+            final[np.fromiter(generation.searcher().docs_for_query(parsed.query), dtype=np.int32)] = True
+        for mask in self._filter_masks(facets, request).values():
+            final &= mask
+        date_mask = self._date_mask(generation, request)
+        if date_mask is not None:
+            final &= date_mask
+        return parsed, final
+
+    def suggest(self, text: str) -> str | None:
+        """A spelling correction of ``text`` that finds something, or None."""
+        return self._suggestion(self.generation(), text) if text.strip() else None
+
+    def count(self, request: SearchRequest) -> int:
+        """How many articles match, without ranking, facets or snippets."""
+        return int(np.count_nonzero(self._matching(self.generation(), request)[1]))
+
+    def without(self, request: SearchRequest) -> dict[str, int]:
+        """How many results there would be with one filter dropped, by filter group ("place",
+        "actor", ..., "date"), and with the query dropped ("q"): what a zero-result page offers."""
+        counts = {}
+        groups = {filter_group(name) for name in request.filters()}
+        for group in sorted(groups):
+            cleared = {name: () for name in request.filters() if filter_group(name) == group}
+            counts[group] = self.count(replace(request, **cleared))
+        if request.date_from is not None or request.date_to is not None:
+            counts["date"] = self.count(replace(request, date_from=None, date_to=None))
+        if request.q.strip():
+            counts["q"] = self.count(replace(request, q=""))
+        return counts
+
+    def iter_documents(self, request: SearchRequest, limit: int):
+        """The first ``limit`` matches in the request's order, in full (exports and feeds)."""
+        generation = self.generation()
+        parsed, final = self._matching(generation, request)
+        total = int(np.count_nonzero(final))
+        ordered = replace(request, page=1, per_page=max(1, limit))
+        docnums, _ = self._page(generation, parsed.query, final, ordered, total, True)
+        for docnum in docnums:
+            yield self._document(generation.searcher().stored_fields(docnum))
+
+    def document(self, article_id: str) -> Document | None:
+        searcher = self.generation().searcher()
+        docnum = searcher.document_number(id=article_id)
+        return None if docnum is None else self._document(searcher.stored_fields(docnum))
+
+    @staticmethod
+    def _document(stored: dict) -> Document:
+        lang = stored.get("lang", "")
+        own = "ar" if lang == "ar" else "en"
+        translations = [{"lang": other, "title": stored.get(f"title_{other}", ""),
+                         "body": stored.get(f"body_{other}", "")}
+                        for other in dict.fromkeys(stored.get("translation_langs", []))
+                        if other in ("en", "ar") and other != own]
+        return Document(
+            id=stored["id"], url=stored.get("url", ""), source=stored.get("source", ""), lang=lang,
+            published=stored.get("published"), precision=stored.get("precision"),
+            title=stored.get(f"title_{own}", ""), body=stored.get(f"body_{own}", ""),
+            translations=translations, governorates=_split(stored.get("governorate")),
+            districts=_split(stored.get("district")), places=_split(stored.get("place")),
+            actors=_split(stored.get("actor")))
+
+    def more_like_this(self, article_id: str, limit: int = RELATED_LIMIT) -> list[Hit]:
+        """Related stories in both languages: the article's key terms in each language it has, and
+        its places and actors (ids, so an Arabic-only story finds English ones about the same
+        town); at least two of each language when the best candidates hold them."""
+        generation = self.generation()
+        searcher = generation.searcher()
+        docnum = searcher.document_number(id=article_id)
+        if docnum is None:
+            return []
+        stored = searcher.stored_fields(docnum)
+        clauses = []
+        for fieldname in ("body_en", "body_ar", "title_en", "title_ar"):
+            if stored.get(fieldname):
+                clauses += [wq.Term(fieldname, term, boost=weight)
+                            for term, weight in searcher.key_terms([docnum], fieldname, numterms=12)]
+        governorates = set(_split(stored.get("governorate")))
+        clauses += [wq.Term("place", value, boost=0.4 if value in governorates else 1.0)
+                    for value in _split(stored.get("place"))]
+        clauses += [wq.Term("actor", value, boost=0.8) for value in _split(stored.get("actor"))]
+        if not clauses:
+            return []
+        results = searcher.search(wq.Or(clauses), limit=limit * 6, mask={docnum})
+        ranked = [(hit.docnum, round(hit.score, 4), hit.get("lang", "")) for hit in results]
+        return [self._hit(generation, None, number, score) for number, score, _ in _mix_languages(ranked, limit)]
+
+    @staticmethod
+    def _filter_masks(facets: FacetPostings, request: SearchRequest) -> dict[str, np.ndarray]:
+        """One mask per filter group (OR inside a group; the caller ANDs the groups)."""
+        masks = {name: facets.mask_for(name, values) for name, values in request.filters().items()
+                 if name not in PLACE_FACETS}
+        chosen = [(name, value) for name in PLACE_FACETS for value in getattr(request, name)]
+        if chosen:
+            refined = set()  # parents of a chosen place: the narrower choice stands for them
+            for name, value in chosen:
+                entity = _place_or_none(value) if name != "governorate" else None
+                if entity is not None:
+                    refined.update({entity.governorate} if name == "district"
+                                   else {entity.governorate, entity.district})
+            mask = np.zeros(facets.doc_count, dtype=bool)
+            for name, value in chosen:
+                if value not in refined:
+                    mask |= facets.mask_for(name, (value,))
+            masks["place"] = mask
+        return masks
+
+    def _matching(self, generation, request: SearchRequest):
+        """(parsed query, mask of the documents matching the query and every filter)."""
+        parsed = QueryBuilder(generation.index.schema, expand=request.expand).parse(request.q)
+        facets = generation.facets
+        if parsed.query is None:
+            final = facets.live.copy()
+        else:
+            final = np.zeros(facets.doc_count, dtype=bool)
+            final[np.fromiter(generation.searcher().docs_for_query(parsed.query), dtype=np.int32)] = True
+        for mask in self._filter_masks(facets, request).values():
+            final &= mask
+        date_mask = self._date_mask(generation, request)
+        if date_mask is not None:
+            final &= date_mask
+        return parsed, final
+
+    def count(self, request: SearchRequest) -> int:
+        """How many articles match, without ranking, facets or snippets."""
+        return int(np.count_nonzero(self._matching(self.generation(), request)[1]))
+
+    def without(self, request: SearchRequest) -> dict[str, int]:
+        """How many results there would be with one filter dropped, by filter group ("place",
+        "actor", ..., "date"), and with the query dropped ("q"): what a zero-result page offers."""
+        counts = {}
+        groups = {filter_group(name) for name in request.filters()}
+        for group in sorted(groups):
+            cleared = {name: () for name in request.filters() if filter_group(name) == group}
+            counts[group] = self.count(replace(request, **cleared))
+        if request.date_from is not None or request.date_to is not None:
+            counts["date"] = self.count(replace(request, date_from=None, date_to=None))
+        if request.q.strip():
+            counts["q"] = self.count(replace(request, q=""))
+        return counts
+
+    def iter_documents(self, request: SearchRequest, limit: int):
+        """The first ``limit`` matches in the request's order, in full (exports and feeds)."""
+        generation = self.generation()
+        parsed, final = self._matching(generation, request)
+        total = int(np.count_nonzero(final))
+        ordered = replace(request, page=1, per_page=max(1, limit))
+        docnums, _ = self._page(generation, parsed.query, final, ordered, total, True)
+        for docnum in docnums:
+            yield self._document(generation.searcher().stored_fields(docnum))
+
+    def document(self, article_id: str) -> Document | None:
+        searcher = self.generation().searcher()
+        docnum = searcher.document_number(id=article_id)
+        return None if docnum is None else self._document(searcher.stored_fields(docnum))
+
+    @staticmethod
+    def _document(stored: dict) -> Document:
+        lang = stored.get("lang", "")
+        own = "ar" if lang == "ar" else "en"
+        translations = [{"lang": other, "title": stored.get(f"title_{other}", ""),
+                         "body": stored.get(f"body_{other}", "")}
+                        for other in dict.fromkeys(stored.get("translation_langs", []))
+                        if other in ("en", "ar") and other != own]
+        return Document(
+            id=stored["id"], url=stored.get("url", ""), source=stored.get("source", ""), lang=lang,
+            published=stored.get("published"), precision=stored.get("precision"),
+            title=stored.get(f"title_{own}", ""), body=stored.get(f"body_{own}", ""),
+            translations=translations, governorates=_split(stored.get("governorate")),
+            districts=_split(stored.get("district")), places=_split(stored.get("place")),
+            actors=_split(stored.get("actor")))
+
+    def more_like_this(self, article_id: str, limit: int = RELATED_LIMIT) -> list[Hit]:
+        """Related stories in both languages: the article's key terms in each language it has, and
+        its places and actors (ids, so an Arabic-only story finds English ones about the same
+        town); at least two of each language when the best candidates hold them."""
+        generation = self.generation()
+        searcher = generation.searcher()
+        docnum = searcher.document_number(id=article_id)
+        if docnum is None:
+            return []
+        stored = searcher.stored_fields(docnum)
+        clauses = []
+        for fieldname in ("body_en", "body_ar", "title_en", "title_ar"):
+            if stored.get(fieldname):
+                clauses += [wq.Term(fieldname, term, boost=weight)
+                            for term, weight in searcher.key_terms([docnum], fieldname, numterms=12)]
+        governorates = set(_split(stored.get("governorate")))
+        clauses += [wq.Term("place", value, boost=0.4 if value in governorates else 1.0)
+                    for value in _split(stored.get("place"))]
+        clauses += [wq.Term("actor", value, boost=0.8) for value in _split(stored.get("actor"))]
+        if not clauses:
+            return []
+        results = searcher.search(wq.Or(clauses), limit=limit * 6, mask={docnum})
+        ranked = [(hit.docnum, round(hit.score, 4), hit.get("lang", "")) for hit in results]
+        return [self._hit(generation, None, number, score) for number, score, _ in _mix_languages(ranked, limit)]
+
 
 def _split(value: str | None) -> list[str]:
     return [part for part in (value or "").split(",") if part]
+
+
+def _place_or_none(code: str):
+    try:
+        return place_entity(code)
+    except KeyError:
+        return None
+
+
+def _mix_languages(ranked: list[tuple], limit: int, minimum: int = 2) -> list[tuple]:
+    """The best ``limit`` of ranked (docnum, score, lang) items, where a language with fewer than
+    ``minimum`` gets its best remaining items in place of the weakest of the largest language."""
+    chosen = list(ranked[:limit])
+    for lang in sorted({item[2] for item in ranked}):
+        spare = [item for item in ranked[limit:] if item[2] == lang]
+        while spare and sum(item[2] == lang for item in chosen) < minimum:
+            sizes = {other: sum(item[2] == other for item in chosen) for other in {i[2] for i in chosen}}
+            largest = max(sizes, key=sizes.get)
+            if largest == lang or sizes[largest] <= minimum:
+                break
+            chosen.remove(next(item for item in reversed(chosen) if item[2] == largest))
+            chosen.append(spare.pop(0))
+    return sorted(chosen, key=ranked.index)

@@ -8,6 +8,7 @@ Nothing typed can make parsing fail: unknown syntax is read as words.
 from __future__ import annotations
 
 import re
+from itertools import zip_longest
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
@@ -36,6 +37,7 @@ _ITEM = re.compile(r'(?P<neg>-)?(?:(?P<field>[A-Za-z_]+):)?(?:"(?P<phrase>[^"]*)
 @dataclass
 class ParsedQuery:
     query: wq.Query | None  # None: nothing searchable was typed (browse)
+    relaxed_query: wq.Query | None = None  # any concept instead of all, for when nothing has all
     expansions: list[str] = field(default_factory=list)  # names and translations added for display
     entities: list = field(default_factory=list)  # places and actors recognised in the query
 
@@ -127,7 +129,7 @@ class QueryBuilder:
                 typed = " ".join(tokens[mention.start:mention.end])
                 spans.append((mention.start, mention.end, self._entity_query(mention.entity, typed)))
                 parsed.entities.append(mention.entity)
-                parsed.expansions += [mention.entity.en, mention.entity.ar]
+                parsed.expansions += _display_names(mention.entity)
                 taken[mention.start:mention.end] = [True] * (mention.end - mention.start)
             for match in find_concepts(tokens):
                 if any(taken[match.start:match.end]):
@@ -187,11 +189,24 @@ class QueryBuilder:
         positives = positives[:MAX_CONCEPTS]
         if positives:
             query = wq.And(positives) if len(positives) > 1 else positives[0]
-            parsed.query = wq.AndNot(query, wq.Or(negatives)) if negatives else query
+            parsed.query = _excluding(query, negatives)
+            if len(positives) > 1:
+                parsed.relaxed_query = _excluding(wq.Or(positives), negatives)
         elif negatives:
             parsed.query = wq.AndNot(wq.Every(), wq.Or(negatives))
         parsed.expansions = _unique(name for name in parsed.expansions if name)
         return parsed
+
+
+def _display_names(entity, limit: int = 6) -> list[str]:
+    """The names worth showing under "also searched": labels first, then short variants."""
+    interleaved = [name for pair in zip_longest(entity.names_en, entity.names_ar) for name in pair if name]
+    short = [name for name in interleaved if len(name.split()) <= 3]
+    return _unique([entity.en, entity.ar] + short)[:limit]
+
+
+def _excluding(query: wq.Query, negatives: list[wq.Query]) -> wq.Query:
+    return wq.AndNot(query, wq.Or(negatives)) if negatives else query
 
 
 def _any(queries) -> wq.Query | None:

@@ -152,3 +152,39 @@ def test_arabic_interface_switch_sticks(client):
     page = client.get("/?ui=ar")
     assert '<html lang="ar" dir="rtl">' in page.get_data(as_text=True)
     assert '<html lang="ar" dir="rtl">' in client.get("/").get_data(as_text=True)
+
+
+def test_the_page_lists_what_the_query_was_expanded_to(client):
+    data = _result_ids(client, q="conscription Hama")
+    assert {"Hama", "حماة", "حماه", "Hamah", "تجنيد"} <= set(data["expansions"])
+    assert _result_ids(client, q="conscription Hama", expand=0)["expansions"] == []
+
+
+def test_expansion_off_finds_only_the_words_typed(client, hama_conscription_ids):
+    arabic_only = {r["_id"] for r in demo_records() if r["_id"] in hama_conscription_ids and r.get("lang") == "ar"
+                   and not r.get("translations")}
+    plain = {r["id"] for r in _result_ids(client, q="conscription Hama", expand=0)["results"]}
+    assert plain and not plain & arabic_only
+    html = client.get("/", query_string={"q": "conscription Hama", "expand": 0}).get_data(as_text=True)
+    assert "Also search other spellings and languages" in html
+
+
+def test_stories_in_the_query_language_rank_first(client):
+    english = _result_ids(client, q="conscription Hama")["results"]
+    assert english[0]["lang"] == "en" or "en" in english[0]["translation_langs"]
+    arabic = _result_ids(client, q="تجنيد حماة")["results"]
+    assert arabic[0]["lang"] == "ar"
+
+
+def test_when_no_story_has_every_word_some_words_still_answer(client):
+    data = client.get("/api/search", query_string={"q": "conscription Hama zzyzxq"}).get_json()
+    assert data["total"] > 0
+    html = client.get("/", query_string={"q": "conscription Hama zzyzxq"}).get_data(as_text=True)
+    assert 'id="relaxed"' in html
+    assert 'id="relaxed"' not in client.get("/", query_string={"q": "conscription Hama"}).get_data(as_text=True)
+
+
+def test_arabic_clitic_and_spelling_variants_find_the_same_place(client):
+    plain = {r["id"] for r in _result_ids(client, q="حماة")["results"]}
+    for variant in ("حماه", "Hamah", "Hama"):
+        assert {r["id"] for r in _result_ids(client, q=variant)["results"]} == plain
