@@ -11,7 +11,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from whoosh import index as whoosh_index
 from whoosh.query import Or, Term
@@ -75,7 +75,8 @@ def protected_name_tokens() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(latin), frozenset(arabic)
 
 
-def article_document(article: Article) -> dict:
+def article_document(article: Article, also_published: list[dict] = ()) -> dict:
+    """The index document of an article; ``also_published``: the other copies of the same story."""
     english = [(title, body) for lang, title, body in article.texts() if lang != "ar"]
     arabic = [(title, body) for lang, title, body in article.texts() if lang == "ar"]
     published = dt.datetime.fromisoformat(article.published) if article.published else None
@@ -96,6 +97,7 @@ def article_document(article: Article) -> dict:
         url=article.url,
         precision=article.published_precision,
         translation_langs=[t.lang for t in article.translations],
+        also=list(also_published),
     )
     if published is not None:
         document.update(published=published.replace(tzinfo=None), year=f"{published.year:04d}",
@@ -110,14 +112,31 @@ def _new_generation_dir(index_dir: Path) -> Path:
     return path
 
 
-def _write_documents(generation: Path, articles: Iterable[Article], expected: int) -> int:
+def _documents(store: Store, articles: Iterable[Article], batch_size: int = 500) -> Iterator[dict]:
+    """Index documents with each group's "also published by" list, read from the store in batches."""
+    batch: list[Article] = []
+    for article in articles:
+        batch.append(article)
+        if len(batch) >= batch_size:
+            yield from _documents_of_batch(store, batch)
+            batch = []
+    yield from _documents_of_batch(store, batch)
+
+
+def _documents_of_batch(store: Store, batch: list[Article]) -> Iterator[dict]:
+    also = store.also_published([article.id for article in batch]) if batch else {}
+    for article in batch:
+        yield article_document(article, also.get(article.id, ()))
+
+
+def _write_documents(generation: Path, documents: Iterable[dict], expected: int) -> int:
     ix = whoosh_index.create_in(str(generation), build_schema(*protected_name_tokens()))
     big = expected > 20000  # parallel segments only pay off on large builds (WHOOSH-NOTES.md)
     writer = ix.writer(limitmb=128, procs=2 if big else 1, multisegment=big)
     written = 0
     try:
-        for article in articles:
-            writer.add_document(**article_document(article))
+        for document in documents:
+            writer.add_document(**document)
             written += 1
     except BaseException:
         writer.cancel()
@@ -195,7 +214,8 @@ def _publish(index_dir: Path, generation: Path, written: int, store_seq: int, st
 
 
 def _sample_ids(store: Store, preferred: list[str] = ()) -> list[str]:
-    randoms = [row[0] for row in store.db.execute("SELECT id FROM articles ORDER BY random() LIMIT 50")]
+    randoms = [row[0] for row in store.db.execute(
+        "SELECT id FROM articles WHERE dup_group IS NULL ORDER BY random() LIMIT 50")]
     return list(preferred[:50]) + randoms
 
 
@@ -209,9 +229,10 @@ def _rebuild_locked(store: Store, index_dir: Path, keep: int, progress) -> Build
     started = time.monotonic()
     generation = _new_generation_dir(index_dir)
     with store.snapshot():  # ingest may run meanwhile; build from one consistent view
-        expected, store_seq = store.count(), store.last_change()
-        articles = store.iter_articles()
-        written = _write_documents(generation, progress(articles, expected) if progress else articles, expected)
+        expected, store_seq = store.count_indexed(), store.last_change()
+        articles = store.iter_articles(indexed_only=True)
+        articles = progress(articles, expected) if progress else articles
+        written = _write_documents(generation, _documents(store, articles), expected)
         sample_ids = _sample_ids(store)
     verify_generation(generation, sample_ids, expected)
     return _publish(index_dir, generation, written, store_seq, started, keep, "rebuild")
@@ -247,13 +268,14 @@ def update(store: Store, index_dir: Path, keep: int = 3, progress=None) -> Build
                 for article_id in to_delete:
                     writer.delete_by_term("id", article_id)
                 articles = store.get_many(to_index)
-                for article in progress(articles, len(to_index)) if progress else articles:
-                    writer.update_document(**article_document(article))
+                articles = progress(articles, len(to_index)) if progress else articles
+                for document in _documents(store, articles):
+                    writer.update_document(**document)
             except BaseException:
                 writer.cancel()
                 raise
             writer.commit()
-            expected = store.count()
+            expected = store.count_indexed()
             sample_ids = _sample_ids(store, to_index)
         verify_generation(generation, sample_ids, expected, to_delete)
         return _publish(index_dir, generation, expected, store_seq, started, keep, "update")

@@ -39,4 +39,5 @@ def build_schema(protected_en: frozenset[str] = frozenset(),
         precision=STORED,
         url=STORED,
         translation_langs=STORED,
+        also=STORED,  # other outlets' copies of the same story: [{id, source, url}]
     )

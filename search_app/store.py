@@ -9,7 +9,7 @@ from typing import Iterator
 
 from .models import Article, Translation
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -27,6 +27,7 @@ CREATE TABLE IF NOT EXISTS articles (
     places TEXT NOT NULL DEFAULT '[]',
     actors TEXT NOT NULL DEFAULT '[]',
     content_hash TEXT NOT NULL,
+    dup_group TEXT,  -- NULL: stands for itself; else the id of the group's representative
     updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
 CREATE TABLE IF NOT EXISTS translations (
@@ -38,6 +39,10 @@ CREATE TABLE IF NOT EXISTS translations (
     PRIMARY KEY (article_id, lang)
 );
 CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
+CREATE INDEX IF NOT EXISTS articles_dup_group ON articles(dup_group);
+CREATE TABLE IF NOT EXISTS signatures (article_id TEXT PRIMARY KEY, minhash BLOB);
+CREATE TABLE IF NOT EXISTS signature_bands (key INTEGER NOT NULL, article_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS signature_bands_key ON signature_bands(key);
 -- Every add, change and delete, in order: `index update` applies those after its generation's mark.
 CREATE TABLE IF NOT EXISTS changes (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -60,16 +65,20 @@ class Store:
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA foreign_keys=ON")
+        self._migrate()
         self.db.executescript(_SCHEMA)
-        self._check_schema_version()
 
-    def _check_schema_version(self) -> None:
+    def _migrate(self) -> None:
+        """Bring an older store up to SCHEMA_VERSION; a newer one is refused."""
+        self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-        if row is None:
-            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-        elif int(row["value"]) != SCHEMA_VERSION:
-            raise RuntimeError(f"{self.path} has schema version {row['value']}, this program needs "
-                               f"{SCHEMA_VERSION}")
+        version = int(row["value"]) if row else SCHEMA_VERSION
+        if version > SCHEMA_VERSION:
+            raise RuntimeError(f"{self.path} has schema version {version}; this program knows up to "
+                               f"{SCHEMA_VERSION}: upgrade search_app")
+        if version < 2:
+            self.db.execute("ALTER TABLE articles ADD COLUMN dup_group TEXT")
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
     def close(self) -> None:
         self.db.close()
@@ -119,40 +128,118 @@ class Store:
         self.db.executemany(
             "INSERT INTO translations (article_id, lang, title, body, translator) VALUES (?, ?, ?, ?, ?)",
             [(article.id, t.lang, t.title, t.body, t.translator) for t in article.translations])
-        self.db.execute("INSERT INTO changes (article_id, op) VALUES (?, 'upsert')", (article.id,))
+        self._log_change(article.id, "upsert")
         return "added" if row is None else "updated"
 
     def delete(self, article_id: str) -> bool:
-        deleted = self.db.execute("DELETE FROM articles WHERE id=?", (article_id,)).rowcount > 0
-        if deleted:
-            self.db.execute("INSERT INTO changes (article_id, op) VALUES (?, 'delete')", (article_id,))
-        return deleted
+        row = self.db.execute("SELECT dup_group FROM articles WHERE id=?", (article_id,)).fetchone()
+        if row is None:
+            return False
+        self.db.execute("DELETE FROM articles WHERE id=?", (article_id,))
+        self.db.execute("DELETE FROM signatures WHERE article_id=?", (article_id,))
+        self.db.execute("DELETE FROM signature_bands WHERE article_id=?", (article_id,))
+        self._log_change(article_id, "delete")
+        if row["dup_group"]:
+            self._log_change(row["dup_group"], "upsert")  # its "also published by" list shrank
+        else:
+            self._promote_next_member(article_id)
+        return True
+
+    def _promote_next_member(self, group: str) -> None:
+        """The representative is gone: the earliest remaining member stands for the group."""
+        members = [r[0] for r in self.db.execute(
+            "SELECT id FROM articles WHERE dup_group=? ORDER BY rowid", (group,))]
+        if not members:
+            return
+        self.db.execute("UPDATE articles SET dup_group=NULL WHERE id=?", (members[0],))
+        self.db.execute("UPDATE articles SET dup_group=? WHERE dup_group=?", (members[0], group))
+        self._log_change(members[0], "upsert")
+
+    def _log_change(self, article_id: str, op: str) -> None:
+        self.db.execute("INSERT INTO changes (article_id, op) VALUES (?, ?)", (article_id, op))
+
+    def save_signature(self, article_id: str, minhash: bytes | None, band_keys: list[int]) -> None:
+        self.db.execute("INSERT OR REPLACE INTO signatures VALUES (?, ?)", (article_id, minhash))
+        self.db.execute("DELETE FROM signature_bands WHERE article_id=?", (article_id,))
+        self.db.executemany("INSERT INTO signature_bands VALUES (?, ?)", [(key, article_id) for key in band_keys])
+
+    def signature_candidates(self, band_keys: list[int], exclude: str) -> list[tuple[str, bytes]]:
+        placeholders = ",".join("?" * len(band_keys))
+        return [(row[0], row[1]) for row in self.db.execute(
+            f"SELECT DISTINCT s.article_id, s.minhash FROM signature_bands b JOIN signatures s "
+            f"ON s.article_id = b.article_id WHERE b.key IN ({placeholders}) AND b.article_id != ?",
+            [*band_keys, exclude])]
+
+    def join_group(self, article_id: str, similar_to: str) -> str:
+        """Put ``article_id`` in the group of ``similar_to``; returns the group's representative."""
+        row = self.db.execute("SELECT dup_group FROM articles WHERE id=?", (similar_to,)).fetchone()
+        group = row["dup_group"] or similar_to
+        if group == article_id:
+            return group
+        current = self.db.execute("SELECT dup_group FROM articles WHERE id=?", (article_id,)).fetchone()
+        if current["dup_group"] == group:
+            return group
+        if current["dup_group"] is None:
+            self._promote_next_member(article_id)  # it may have stood for a group of its own
+        self.db.execute("UPDATE articles SET dup_group=? WHERE id=?", (group, article_id))
+        self._log_change(group, "upsert")
+        self._log_change(article_id, "upsert")
+        return group
+
+    def leave_group(self, article_id: str) -> None:
+        """An edited article that no longer resembles its group stands alone again."""
+        row = self.db.execute("SELECT dup_group FROM articles WHERE id=?", (article_id,)).fetchone()
+        if row is not None and row["dup_group"]:
+            self.db.execute("UPDATE articles SET dup_group=NULL WHERE id=?", (article_id,))
+            self._log_change(row["dup_group"], "upsert")
+            self._log_change(article_id, "upsert")
+
+    def also_published(self, representative_ids: list[str]) -> dict[str, list[dict]]:
+        """The other members of each group: what the result shows as "also published by"."""
+        found: dict[str, list[dict]] = {}
+        for start in range(0, len(representative_ids), 500):
+            chunk = representative_ids[start:start + 500]
+            for row in self.db.execute(
+                    f"SELECT id, source, url, dup_group FROM articles WHERE dup_group IN "
+                    f"({','.join('?' * len(chunk))}) ORDER BY rowid", chunk):
+                found.setdefault(row["dup_group"], []).append(
+                    {"id": row["id"], "source": row["source"], "url": row["url"]})
+        return found
 
     def last_change(self) -> int:
         return self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0]
 
     def changed_since(self, seq: int) -> tuple[list[str], list[str]]:
-        """(ids to (re)index, ids to delete) after change ``seq``, each id once, by its latest state."""
+        """(ids to (re)index, ids to drop from the index) after change ``seq``, by their latest state.
+
+        Only group representatives are indexed; a member of a duplicate group is dropped.
+        """
         ids = [row[0] for row in self.db.execute(
             "SELECT DISTINCT article_id FROM changes WHERE seq > ?", (seq,))]
-        present = set()
+        indexed = set()
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
-            present.update(row[0] for row in self.db.execute(
-                f"SELECT id FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk))
-        return [i for i in ids if i in present], [i for i in ids if i not in present]
+            indexed.update(row[0] for row in self.db.execute(
+                f"SELECT id FROM articles WHERE dup_group IS NULL AND id IN ({','.join('?' * len(chunk))})",
+                chunk))
+        return [i for i in ids if i in indexed], [i for i in ids if i not in indexed]
 
     def count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
 
+    def count_indexed(self) -> int:
+        """Articles that stand for themselves or for a group of duplicates: one index document each."""
+        return self.db.execute("SELECT COUNT(*) FROM articles WHERE dup_group IS NULL").fetchone()[0]
+
     def get(self, article_id: str) -> Article | None:
         return next(self.get_many([article_id]), None)
 
-    def iter_articles(self, batch_size: int = 500) -> Iterator[Article]:
-        """Every article with its translations, in id order, read in batches."""
+    def iter_articles(self, batch_size: int = 500, indexed_only: bool = False) -> Iterator[Article]:
+        """Every article (or every one the index holds) with its translations, in id order."""
         last_id = ""
+        only = "AND dup_group IS NULL" if indexed_only else ""
         while True:
-            rows = self.db.execute("SELECT * FROM articles WHERE id > ? ORDER BY id LIMIT ?",
+            rows = self.db.execute(f"SELECT * FROM articles WHERE id > ? {only} ORDER BY id LIMIT ?",
                                    (last_id, batch_size)).fetchall()
             if not rows:
                 return

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from ..store import Store
+from .duplicates import assign_group
 from .raw import RawRecord, ReadOptions
 from .readers import quarantine_suffix, reader_for
 from .records import RecordError, build_article
@@ -179,5 +180,10 @@ def _store_batch(store: Store, batch: list, report: IngestReport, dry_run: bool)
         report.outcomes["valid"] += len(batch)
         return
     with store.transaction():
-        outcomes = [store.upsert(article) for article in batch]
+        outcomes = []
+        for article in batch:
+            outcome = store.upsert(article)
+            if outcome != "unchanged":
+                assign_group(store, article)
+            outcomes.append(outcome)
     report.outcomes.update(outcomes)

@@ -82,6 +82,7 @@ class Hit:
     actors: list[str]
     translation_langs: list[str]
     score: float | None
+    also_published: list[dict] = field(default_factory=list)  # other outlets' copies: id, source, url
 
 
 @dataclass
@@ -266,7 +267,7 @@ class SearchEngine:
             url=stored.get("url", ""), governorates=_split(stored.get("governorate")),
             districts=_split(stored.get("district")), places=_split(stored.get("place")),
             actors=_split(stored.get("actor")), translation_langs=list(stored.get("translation_langs", [])),
-            score=score)
+            score=score, also_published=list(stored.get("also", [])))
 
     @staticmethod
     def _snippet(generation, query, stored, original_is_arabic) -> str:
@@ -307,6 +308,8 @@ class SearchEngine:
                 corrected.append(word)
                 continue
             candidates = reader.corrector("exact").suggest(tokens[0], limit=1, maxdist=2, prefix=1)
+            if candidates and word[:1].isupper():
+                candidates[0] = candidates[0][:1].upper() + candidates[0][1:]  # Alepo -> Aleppo
             corrected.append(candidates[0] if candidates else word)
             changed = changed or bool(candidates)
         suggestion = " ".join(corrected)

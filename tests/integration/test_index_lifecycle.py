@@ -25,6 +25,9 @@ from ..conftest import make_settings
 
 PLACES = ["Hama", "Aleppo", "Idlib", "Homs", "Daraa", "Raqqa", "Latakia", "Damascus"]
 TOPICS = ["bakery prices", "water cuts", "school reopening", "shelling", "checkpoint arrests", "harvest"]
+VOCABULARY = ("market council farmers teachers fuel bread convoy road bridge clinic pharmacy river wells "
+              "prices salaries rent students exams generators cables wheat barley olives drivers buses "
+              "workshop mayor elders families shops").split()
 
 
 def write_articles(path, start: int, count: int):
@@ -35,7 +38,9 @@ def write_articles(path, start: int, count: int):
             handle.write(json.dumps({
                 "url": f"https://lifecycle.example/{n}", "source": f"Outlet {n % 7}", "lang": "en",
                 "title": f"Report {n}: {topic} in {place}", "published": f"{2011 + n % 15}-0{1 + n % 9}-1{n % 9}",
-                "body": f"Residents of {place} described {topic} on the day of report {n}. " * 3}) + "\n")
+                # Distinct wording per article, so the near-duplicate grouping keeps them apart.
+                "body": f"Residents of {place} described {topic} in report {n}. "
+                        + " ".join(rng.choice(VOCABULARY) for _ in range(40))}) + "\n")
     return path
 
 

@@ -618,10 +618,10 @@ def test_progress_bar_on_a_terminal_and_plain_lines_under_cron(tmp_path, cli_env
     records = list(range(3))
     assert cli._progress(records, None, "fakes", unit=" records") is records  # not a terminal: untouched
     terminal = _Terminal()
-    monkeypatch.setattr(sys, "stderr", terminal)
-    assert list(cli._progress(iter(records), None, "fakes", unit=" records")) == records
+    with monkeypatch.context() as patch:  # undo only this; cli_env's data dir must stay in place
+        patch.setattr(sys, "stderr", terminal)
+        assert list(cli._progress(iter(records), None, "fakes", unit=" records")) == records
     assert "fakes: 3 records [" in "".join(terminal.written)  # a count: readers do not know the total
-    monkeypatch.undo()
     drop = _drop_folder(tmp_path)
     result = cli_env.invoke(main, ["ingest", "--dry-run", str(drop)])
     assert f"{drop / 'a.jsonl'}: 1 records, 0 rejected" in result.output

@@ -1,0 +1,53 @@
+"""The SQLite store: upsert by id, change log, schema migration."""
+import sqlite3
+
+import pytest
+
+from search_app.models import Article
+from search_app.store import SCHEMA_VERSION, Store
+
+
+def _article(article_id="a1", body="text"):
+    return Article(id=article_id, url="", source="s", title="t", body=body, lang="en", published=None,
+                   published_precision=None, content_hash=body)
+
+
+def test_upsert_reports_added_updated_unchanged_and_logs_changes(tmp_path):
+    with Store(tmp_path / "s.sqlite3") as store, store.transaction():
+        assert store.upsert(_article()) == "added"
+        assert store.upsert(_article()) == "unchanged"
+        assert store.upsert(_article(body="new")) == "updated"
+        assert store.changed_since(0) == (["a1"], [])
+        assert store.delete("a1") and not store.delete("a1")
+        assert store.changed_since(0) == ([], ["a1"])
+
+
+def test_a_version_1_store_is_migrated_in_place(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript("""
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        INSERT INTO meta VALUES ('schema_version', '1');
+        CREATE TABLE articles (id TEXT PRIMARY KEY, url TEXT NOT NULL, source TEXT NOT NULL, title TEXT NOT NULL,
+            body TEXT NOT NULL, lang TEXT NOT NULL, published TEXT, published_precision TEXT,
+            governorates TEXT NOT NULL DEFAULT '[]', districts TEXT NOT NULL DEFAULT '[]',
+            places TEXT NOT NULL DEFAULT '[]', actors TEXT NOT NULL DEFAULT '[]', content_hash TEXT NOT NULL,
+            updated_at TEXT);
+        INSERT INTO articles (id, url, source, title, body, lang, content_hash) VALUES ('x', '', 's', 't', 'b', 'en', 'h');
+    """)
+    db.commit()
+    db.close()
+    with Store(path) as store:
+        assert store.count() == 1 and store.count_indexed() == 1
+        assert store.db.execute("SELECT value FROM meta").fetchone()[0] == str(SCHEMA_VERSION)
+
+
+def test_a_store_from_a_newer_program_is_refused(tmp_path):
+    path = tmp_path / "new.sqlite3"
+    Store(path).close()
+    db = sqlite3.connect(path)
+    db.execute("UPDATE meta SET value='99'")
+    db.commit()
+    db.close()
+    with pytest.raises(RuntimeError, match="upgrade"):
+        Store(path)
