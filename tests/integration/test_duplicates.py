@@ -65,3 +65,14 @@ def test_reingesting_and_deleting_keep_groups_consistent(tmp_path):
     _ingest(settings, tmp_path, _records()[1:], name="again.jsonl")
     with open_store(settings) as store:
         assert store.count_indexed() == 2
+
+
+def test_the_result_page_shows_also_published_by(tmp_path):
+    from search_app.web import create_app
+
+    settings = make_settings(tmp_path)
+    _ingest(settings, tmp_path, _records())
+    with open_store(settings) as store:
+        rebuild(store, settings.index_dir)
+    html = create_app(settings).test_client().get("/?q=harvest").get_data(as_text=True)
+    assert "Also published by" in html and "Outlet Two" in html and "Outlet Three" in html
