@@ -73,6 +73,26 @@ def parse_published(value, *, now: dt.datetime | None = None) -> PublishedDate |
     return parsed
 
 
+def parse_relative(value: str, now: dt.datetime) -> PublishedDate | None:
+    """'2 hours ago', 'yesterday', 'منذ ساعتين', anchored to ``now``: for feeds, read when fetched.
+
+    Stored dates never stay relative: the result is an absolute UTC time.
+    """
+    if not isinstance(value, str) or not value.strip():
+        return None
+    now = _as_utc(now)
+    parser = DateDataParser(languages=["en", "ar"], settings={
+        "RELATIVE_BASE": now.replace(tzinfo=None), "PREFER_DATES_FROM": "past"})
+    try:
+        data = parser.get_date_data(value.strip())
+    except (ValueError, TypeError, OverflowError):
+        return None
+    if data.date_obj is None:
+        return None
+    found = _as_utc(data.date_obj)
+    return PublishedDate(found, "day") if EARLIEST <= found <= now + FUTURE_SLACK else None
+
+
 def _parse(value) -> PublishedDate | None:
     if isinstance(value, dt.datetime):
         return PublishedDate(_as_utc(value), "day")

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlsplit
 
+from ..enrich.dates import parse_published, parse_relative
 from .lines import megabytes
 from .raw import DEFAULT_OPTIONS, RawRecord, ReadOptions, SourceError
 from .urls import is_web_url
@@ -75,7 +76,10 @@ def _published(entry) -> str | None:
             return dt.datetime(*parsed[:6], tzinfo=dt.timezone.utc).isoformat()
     for key in ("published", "updated", "created"):
         if entry.get(key):
-            return entry[key]  # a date feedparser cannot read (an Arabic month name, say): try ours
+            # A date feedparser cannot read: an Arabic month name (build_article parses it), or a
+            # relative one ("منذ ساعتين", "2 hours ago"), which only means something now, at fetch time.
+            relative = parse_relative(entry[key], dt.datetime.now(dt.timezone.utc))
+            return relative.value.isoformat() if relative and not parse_published(entry[key]) else entry[key]
     return None
 
 

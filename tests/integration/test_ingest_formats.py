@@ -626,3 +626,22 @@ def test_progress_bar_on_a_terminal_and_plain_lines_under_cron(tmp_path, cli_env
     result = cli_env.invoke(main, ["ingest", "--dry-run", str(drop)])
     assert f"{drop / 'a.jsonl'}: 1 records, 0 rejected" in result.output
     assert f"{drop / '2020' / 'may' / 'c.xml'}: 3 records, 1 rejected" in result.output
+
+
+def test_relative_feed_dates_are_anchored_at_fetch_time(tmp_path):
+    import datetime as dt
+
+    from search_app.ingest.feeds import read_feed
+
+    feed = tmp_path / "relative.xml"
+    feed.write_text("""<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Local</title>
+      <item><title>Bread queue in Homs</title><link>https://local.example/1</link>
+        <description>Residents queued for bread in Homs on a cold morning.</description>
+        <pubDate>منذ ساعتين</pubDate></item>
+      <item><title>Water cut in Hama</title><link>https://local.example/2</link>
+        <description>Water was cut in Hama for a day.</description><pubDate>yesterday</pubDate></item>
+    </channel></rss>""", encoding="utf-8")
+    now = dt.datetime.now(dt.timezone.utc)
+    published = [dt.datetime.fromisoformat(record.data["published"]) for record in read_feed(feed)]
+    assert now - dt.timedelta(hours=3) < published[0] < now
+    assert now - dt.timedelta(days=2) < published[1] < now - dt.timedelta(hours=12)

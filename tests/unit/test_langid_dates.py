@@ -71,3 +71,14 @@ def test_dates_too_far_in_the_future_are_rejected():
     now = dt.datetime(2020, 1, 1, tzinfo=UTC)
     assert parse_published("2020-01-02", now=now) is not None
     assert parse_published("2020-01-04", now=now) is None
+
+
+def test_relative_dates_resolve_against_the_fetch_time():
+    import datetime as dt
+
+    from search_app.enrich.dates import parse_relative
+
+    fetched = dt.datetime(2026, 3, 10, 12, 0, tzinfo=dt.timezone.utc)
+    assert parse_relative("منذ 3 أيام", fetched).value == fetched - dt.timedelta(days=3)
+    assert parse_relative("2 hours ago", fetched).value == fetched - dt.timedelta(hours=2)
+    assert parse_relative("not a date", fetched) is None
