@@ -14,7 +14,8 @@ from search_app.settings import Settings
 from search_app.store import open_store
 from search_app.web import create_app
 
-SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DIR = REPO_ROOT.parent / "shared"
 
 
 def demo_corpus_path() -> Path:

@@ -1,48 +1,24 @@
 """Index generations: rebuild, update, lock, and a rebuild killed at random moments under load."""
 from __future__ import annotations
 
-import json
 import os
-import random
 import signal
 import subprocess
 import sys
-import threading
 import time
-import urllib.request
 
 import pytest
-import waitress
 
 from search_app.generations import current_generation, read_manifest
 from search_app.indexer import IndexLockedError, rebuild, update, writer_lock
 from search_app.ingest import ingest_paths
 from search_app.search import SearchEngine, SearchRequest
 from search_app.store import open_store
-from search_app.web import create_app
 
-from ..conftest import make_settings
+from ..conftest import REPO_ROOT, make_settings
 
-PLACES = ["Hama", "Aleppo", "Idlib", "Homs", "Daraa", "Raqqa", "Latakia", "Damascus"]
-TOPICS = ["bakery prices", "water cuts", "school reopening", "shelling", "checkpoint arrests", "harvest"]
-VOCABULARY = ("market council farmers teachers fuel bread convoy road bridge clinic pharmacy river wells "
-              "prices salaries rent students exams generators cables wheat barley olives drivers buses "
-              "workshop mayor elders families shops").split()
-
-
-def write_articles(path, start: int, count: int):
-    rng = random.Random(start)
-    with path.open("w", encoding="utf-8") as handle:
-        for n in range(start, start + count):
-            place, topic = rng.choice(PLACES), rng.choice(TOPICS)
-            handle.write(json.dumps({
-                "url": f"https://lifecycle.example/{n}", "source": f"Outlet {n % 7}", "lang": "en",
-                "title": f"Report {n}: {topic} in {place}", "published": f"{2011 + n % 15}-0{1 + n % 9}-1{n % 9}",
-                # Distinct wording per article, so the near-duplicate grouping keeps them apart.
-                "body": f"Residents of {place} described {topic} in report {n}. "
-                        + " ".join(rng.choice(VOCABULARY) for _ in range(40))}) + "\n")
-    return path
-
+sys.path.insert(0, str(REPO_ROOT / "scripts"))
+from soak_rebuild import soak, write_articles  # noqa: E402
 
 def ingest(settings, path):
     with open_store(settings) as store:
@@ -126,60 +102,10 @@ def test_killing_ingest_midway_loses_nothing_committed(tmp_path):
 
 
 def test_rebuild_killed_at_random_moments_under_query_load(tmp_path):
-    settings = make_settings(tmp_path)
-    ingest(settings, write_articles(tmp_path / "a.jsonl", 0, 400))
-    with open_store(settings) as store:
-        rebuild(store, settings.index_dir)
-    ingest(settings, write_articles(tmp_path / "b.jsonl", 400, 200))  # the rebuilds must add these
-
-    server = waitress.create_server(create_app(settings), host="127.0.0.1", port=0, threads=6)
-    threading.Thread(target=server.run, daemon=True).start()
-    base = f"http://127.0.0.1:{server.effective_port}"
-    stop = threading.Event()
-    failures, served, counts = [], [0], []
-
-    def client(seed):
-        rng = random.Random(seed)
-        while not stop.is_set():
-            path = rng.choice(["/healthz", "/api/search?q=Hama", "/api/search?q=report&governorate=SY02",
-                               "/?q=water+cuts", "/api/search?q="])
-            try:
-                with urllib.request.urlopen(base + path, timeout=30) as response:
-                    body = response.read()
-                    if path == "/healthz":
-                        counts.append(json.loads(body)["documents"])
-                served[0] += 1
-            except Exception as error:  # any failed request fails the test
-                failures.append(f"{path}: {error}")
-
-    clients = [threading.Thread(target=client, args=(n,)) for n in range(4)]
-    for thread in clients:
-        thread.start()
-    rng = random.Random(7)
-    kills = 0
-    try:
-        while kills < 10:
-            process = subprocess.Popen([sys.executable, "-m", "search_app", "index", "rebuild"],
-                                       env=subprocess_env(settings), stdout=subprocess.DEVNULL,
-                                       stderr=subprocess.DEVNULL)
-            time.sleep(rng.uniform(0.2, 2.5))
-            if process.poll() is None:
-                process.send_signal(signal.SIGKILL)
-                kills += 1
-            process.wait()
-        final = subprocess.run([sys.executable, "-m", "search_app", "index", "rebuild"],
-                               env=subprocess_env(settings), capture_output=True, text=True)
-        assert final.returncode == 0, final.stderr
-        time.sleep(0.5)
-    finally:
-        stop.set()
-        for thread in clients:
-            thread.join()
-        server.close()
-    assert not failures, failures[:5]
-    assert served[0] > 50 and counts
-    assert all(later >= earlier for earlier, later in zip(counts, counts[1:])), "live count dropped"
-    engine = SearchEngine(settings.index_dir)
-    response = engine.search(SearchRequest(per_page=100))
-    assert response.total == len(store_ids(settings)) == 600
-    print(f"soak: {served[0]} requests, {len(failures)} failures, {kills} kills survived")
+    """scripts/soak_rebuild.py: zero failed requests, the live count never drops, nothing lost."""
+    report = soak(tmp_path, articles=600, kills=10, clients=4)
+    assert report["failed_requests"] == 0, report["failures"]
+    assert report["kills"] >= 10 and report["final_rebuild_ok"], report["final_rebuild_error"]
+    assert report["requests"] > 50 and report["live_counts_seen"]
+    assert not report["live_count_dropped"]
+    assert report["final_index_documents"] == report["articles"] == 600

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from search_app.generations import current_generation, read_manifest
 
-from .test_index_lifecycle import write_articles
+from .test_index_lifecycle import write_articles  # the soak script's generator
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "nightly-rebuild.sh"
 
