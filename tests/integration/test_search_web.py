@@ -188,3 +188,11 @@ def test_arabic_clitic_and_spelling_variants_find_the_same_place(client):
     plain = {r["id"] for r in _result_ids(client, q="حماة")["results"]}
     for variant in ("حماه", "Hamah", "Hama"):
         assert {r["id"] for r in _result_ids(client, q=variant)["results"]} == plain
+
+
+@pytest.mark.parametrize("spellings", [("Deir ez-Zor", "Deir ezzor", "Deir ez Zor", "Dayr az-Zawr", "دير الزور"),
+                                       ("Raqqa", "Ar-Raqqa", "الرقة", "الرقه"),
+                                       ("SDF", "DSF", "قسد", "Syrian Democratic Forces")])
+def test_every_spelling_of_a_place_or_actor_finds_the_same_stories(client, spellings):
+    found = [{r["id"] for r in _result_ids(client, q=spelling)["results"]} for spelling in spellings]
+    assert found[0] and all(ids == found[0] for ids in found[1:])
