@@ -2,6 +2,8 @@
 import re
 import unicodedata
 
+# A possessive goes before apostrophes are dropped: "Hama's" is Hama, never "Hamas".
+_POSSESSIVE = re.compile("(?<=\\w)['\u2019\u02BC]s\\b", re.IGNORECASE)
 _APOSTROPHES = re.compile("[\u2018\u2019\u02BF\u02BE`'\u02BC]")
 _HYPHENS = re.compile("[-\u2010-\u2015_]")
 
@@ -10,5 +12,5 @@ def fold_latin(text: str) -> str:
     """Casefold, strip accents, drop apostrophes, hyphens to spaces (Dar'a -> dara, Ḩimş -> hims)."""
     decomposed = unicodedata.normalize("NFKD", text)
     without_marks = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    without_marks = _APOSTROPHES.sub("", without_marks)
+    without_marks = _APOSTROPHES.sub("", _POSSESSIVE.sub("", without_marks))
     return _HYPHENS.sub(" ", without_marks).casefold()

@@ -72,3 +72,12 @@ def test_actor_lookup():
     assert len(all_actors()) == len(load_actors()) == 107
     with pytest.raises(KeyError):
         actor("nobody")
+
+
+def test_a_possessive_of_hama_is_not_hamas():
+    from search_app.enrich.actors import extract_actors
+    from search_app.enrich.places import extract_places
+
+    text = "Shop owners in Hama's old market and Hama’s bakeries said prices doubled."
+    assert "hamas" not in extract_actors(text)
+    assert "SY05" in extract_places(text).governorates
