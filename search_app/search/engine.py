@@ -250,8 +250,8 @@ class SearchEngine:
         searcher = generation.searcher()
         allowed = set(np.flatnonzero(final).tolist()) if narrowed else None
         results = searcher.search(query, filter=allowed, limit=first + request.per_page)
-        page = list(results)[first:]
-        return [hit.docnum for hit in page], [round(hit.score, 4) for hit in page]
+        page = results.top_n[first:]  # (score, docnum); len(results) would count every match again
+        return [docnum for _, docnum in page], [round(score, 4) for score, _ in page]
 
     def _hit(self, generation, query, docnum: int, score: float | None) -> Hit:
         stored = generation.searcher().stored_fields(docnum)

@@ -85,32 +85,40 @@ class QueryBuilder:
         return [token.text for token in analyzer(text, mode="query")]
 
     def _text_query(self, fieldname: str, text: str, boost: float) -> wq.Query | None:
-        terms = self.terms(fieldname, text)
-        if not terms:
-            return None
-        boost *= FIELD_BOOSTS.get(fieldname, 1.0)
-        if len(terms) == 1:
-            return wq.Term(fieldname, terms[0], boost=boost)
-        return wq.Phrase(fieldname, terms, boost=boost)
+        return _any(_build(self._alternatives(text, boost, (fieldname,))))
+
+    def _alternatives(self, text: str, boost: float, fields) -> list[tuple[str, tuple[str, ...], float]]:
+        """(field, analysed terms, boost) for ``text`` in each field; empty where analysis drops it."""
+        found = []
+        for fieldname in fields:
+            terms = tuple(self.terms(fieldname, text))
+            if terms:
+                found.append((fieldname, terms, boost * FIELD_BOOSTS.get(fieldname, 1.0)))
+        return found
+
+    @staticmethod
+    def _fields_for(text: str, exact: bool = True, stemmed: bool = True) -> tuple[str, ...]:
+        script_fields = ARABIC_FIELDS if has_arabic(text) else ENGLISH_FIELDS
+        return (EXACT_FIELDS if exact else ()) + (script_fields if stemmed else ())
 
     def text_anywhere(self, text: str, boost: float = 1.0, stemmed: bool = True) -> wq.Query | None:
         """``text`` as a word or phrase in the exact fields and, stemmed, in its script's fields."""
-        fields = list(EXACT_FIELDS)
-        if stemmed:
-            fields += ARABIC_FIELDS if has_arabic(text) else ENGLISH_FIELDS
-        return _any([self._text_query(name, text, boost) for name in fields])
+        return _any(_build(self._alternatives(text, boost, self._fields_for(text, stemmed=stemmed))))
 
     def _entity_query(self, entity, typed: str) -> wq.Query:
+        """The facet id, or any of the entity's names in the exact (unstemmed) fields."""
         facet = "actor" if entity.kind == "actor" else "place"
-        names = {name for name in entity.names_en + entity.names_ar if normalized_tokens(name)}
-        alternatives = [wq.Term(facet, entity.id, boost=2.0), self.text_anywhere(typed, 1.0, False)]
-        alternatives += [self.text_anywhere(name, EXPANSION_BOOST, stemmed=False) for name in sorted(names)]
-        return _any(alternatives)
+        alternatives = self._alternatives(typed, 1.0, EXACT_FIELDS)
+        for name in _distinct_names(entity.names_en + entity.names_ar):
+            alternatives += self._alternatives(name, EXPANSION_BOOST, EXACT_FIELDS)
+        return _any([wq.Term(facet, entity.id, boost=2.0)] + _build(alternatives))
 
     def _glossary_query(self, concept, typed: str) -> wq.Query:
-        alternatives = [self.text_anywhere(typed)]
-        alternatives += [self.text_anywhere(term, EXPANSION_BOOST) for term in concept.en + concept.ar]
-        return _any(alternatives)
+        """What was typed, anywhere; its translations and synonyms in the stemmed fields."""
+        alternatives = self._alternatives(typed, 1.0, self._fields_for(typed))
+        for term in concept.en + concept.ar:
+            alternatives += self._alternatives(term, EXPANSION_BOOST, self._fields_for(term, exact=False))
+        return _any(_build(alternatives))
 
     def _field_query(self, item: _Item) -> wq.Query | None:
         fieldname = FIELD_PREFIXES[item.field][0]
@@ -198,11 +206,42 @@ class QueryBuilder:
         return parsed
 
 
+def _distinct_names(names) -> list[str]:
+    """Names whose normalised tokens differ, dropping those that contain a shorter one:
+    wherever "Hama Governorate" matches, "Hama" already does."""
+    forms = {}
+    for name in names:
+        tokens = tuple(normalized_tokens(name))
+        if tokens:
+            forms.setdefault(tokens, name)
+    kept = []
+    for tokens in sorted(forms, key=len):
+        if not any(_contains(tokens, shorter) for shorter in map(tuple, map(normalized_tokens, kept))):
+            kept.append(forms[tokens])
+    return kept
+
+
+def _contains(tokens: tuple, part: tuple) -> bool:
+    return any(tokens[i:i + len(part)] == part for i in range(len(tokens) - len(part) + 1))
+
+
 def _display_names(entity, limit: int = 6) -> list[str]:
     """The names worth showing under "also searched": labels first, then short variants."""
     interleaved = [name for pair in zip_longest(entity.names_en, entity.names_ar) for name in pair if name]
     short = [name for name in interleaved if len(name.split()) <= 3]
     return _unique([entity.en, entity.ar] + short)[:limit]
+
+
+def _build(alternatives) -> list[wq.Query]:
+    """One Term or Phrase per distinct (field, terms), at the highest boost asked for it.
+
+    Synonyms often analyse alike (conscript, conscripts, conscription); each matcher costs time.
+    """
+    best: dict[tuple[str, tuple[str, ...]], float] = {}
+    for fieldname, terms, boost in alternatives:
+        best[(fieldname, terms)] = max(boost, best.get((fieldname, terms), 0.0))
+    return [wq.Term(fieldname, terms[0], boost=boost) if len(terms) == 1 else
+            wq.Phrase(fieldname, list(terms), boost=boost) for (fieldname, terms), boost in best.items()]
 
 
 def _excluding(query: wq.Query, negatives: list[wq.Query]) -> wq.Query:
