@@ -332,8 +332,8 @@ class SearchEngine:
             for name, value in chosen:
                 entity = _place_or_none(value) if name != "governorate" else None
                 if entity is not None:
-                    refined.update({entity.governorate} if name == "district"
-                                   else {entity.governorate, entity.district})
+                    parents = {entity.governorate} if name == "district" else {entity.governorate, entity.district}
+                    refined.update(parents - {value})
             mask = np.zeros(facets.doc_count, dtype=bool)
             for name, value in chosen:
                 if value not in refined:

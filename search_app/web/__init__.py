@@ -1,48 +1,39 @@
-"""Flask front end: pages and JSON API over the search interface."""
+"""Flask front end: pages, JSON API, exports and feeds over the search interface."""
 from __future__ import annotations
 
-from flask import Flask, g, request
+from flask import Flask, g
 from flask_babel import Babel
 
 from ..search import SearchEngine
 from ..settings import PROJECT_ROOT, Settings
+from .i18n import UI_COOKIE, compiled_catalogs, ui_language
 
-UI_LANGUAGES = ("en", "ar")
-UI_COOKIE = "ui"
+CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                           "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 
 
 def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env()
     app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"))
-    app.config.update(SETTINGS=settings, JSON_AS_ASCII=False,
-                      BABEL_TRANSLATION_DIRECTORIES=str(PROJECT_ROOT / "search_app" / "translations"))
+    app.config.update(SETTINGS=settings, BABEL_TRANSLATION_DIRECTORIES=str(compiled_catalogs()),
+                      DEBUG=False, PROPAGATE_EXCEPTIONS=False, MAX_CONTENT_LENGTH=64 * 1024)
     app.json.ensure_ascii = False
     app.extensions["search_engine"] = SearchEngine(settings.index_dir)
-    Babel(app, locale_selector=lambda: ui_language(settings))
+    Babel(app, locale_selector=lambda: ui_language(settings.ui_language))
 
-    from . import api, views
-    app.register_blueprint(views.blueprint)
-    app.register_blueprint(api.blueprint)
+    from . import api, entities, errors, export, feeds, stats, views
+    for module in (views, api, entities, stats, export, feeds):
+        app.register_blueprint(module.blueprint)
+    errors.register_error_handlers(app)
 
     @app.after_request
     def security_headers(response):
-        response.headers.setdefault("Content-Security-Policy",
-                                    "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-                                    "script-src 'self'; frame-ancestors 'none'; base-uri 'none'")
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         if getattr(g, "set_ui_cookie", None):
             response.set_cookie(UI_COOKIE, g.set_ui_cookie, max_age=365 * 24 * 3600, samesite="Lax")
+        response.vary.add("Cookie")
         return response
 
     return app
-
-
-def ui_language(settings: Settings) -> str:
-    """``?ui=ar`` switches and is remembered in a cookie; otherwise the cookie, then the default."""
-    chosen = request.args.get("ui")
-    if chosen in UI_LANGUAGES:
-        g.set_ui_cookie = chosen
-        return chosen
-    remembered = request.cookies.get(UI_COOKIE)
-    return remembered if remembered in UI_LANGUAGES else settings.ui_language

@@ -1,22 +1,33 @@
-"""JSON API: the same searches as the pages, in the shape DESIGN.md documents."""
+"""JSON API: the same searches as the pages, in the shape DESIGN.md documents.
+
+Every error is JSON with a sentence saying what to change (400), never a stack trace.
+"""
 from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, request, url_for
 
-from ..search.engine import NoIndexError
-from .facets import API_FACET_NAMES, facet_entries
+from ..enrich.actors import actor
+from ..enrich.places import place
+from .facets import API_FACET_NAMES, api_facets
+from .i18n import UI_LANGUAGES
+from .labels import entity_name
 from .params import BadRequest, search_request
+from .stats import archive_stats
+from .views import engine
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
 RESULT_FIELDS = ("id", "title", "snippet", "published", "lang", "source", "url", "places", "governorates",
                  "actors", "translation_langs")
+# /api/facets: the page's drill-down too (town) and the month histogram.
+ALL_FACET_NAMES = {**API_FACET_NAMES, "town": "town"}
 
 
-def engine():
-    return current_app.extensions["search_engine"]
+def _label_language() -> str:
+    chosen = request.args.get("ui")
+    return chosen if chosen in UI_LANGUAGES else current_app.config["SETTINGS"].ui_language
 
 
 @blueprint.errorhandler(BadRequest)
@@ -24,22 +35,53 @@ def bad_request(error):
     return jsonify(error=str(error)), 400
 
 
-@blueprint.errorhandler(NoIndexError)
-def no_index(error):
-    return jsonify(error=str(error)), 503
-
-
 @blueprint.get("/search")
 def search():
     settings = current_app.config["SETTINGS"]
-    search_request_ = search_request(request.args, settings, strict=True)
-    response = engine().search(search_request_)
-    ui = request.args.get("ui") if request.args.get("ui") in ("en", "ar") else settings.ui_language
-    facets = facet_entries(response, request.args, ui)
+    req = search_request(request.args, settings, strict=True)
+    response = engine().search(req)
     return jsonify(
-        query=search_request_.q, total=response.total, took_ms=response.took_ms, page=search_request_.page,
-        per_page=search_request_.per_page,
+        query=req.q, total=response.total, took_ms=response.took_ms, page=req.page, per_page=req.per_page,
         results=[{name: asdict(hit)[name] for name in RESULT_FIELDS} for hit in response.hits],
-        facets={API_FACET_NAMES[name]: [{key: entry[key] for key in ("value", "label", "count", "selected")}
-                                         for entry in entries] for name, entries in facets.items()},
+        facets=api_facets(response, request.args, _label_language()),
         expansions=response.expansions, suggestion=response.suggestion)
+
+
+@blueprint.get("/facets")
+def facets():
+    """Every facet of a search with every value (the page shows the first few), and months."""
+    settings = current_app.config["SETTINGS"]
+    req = search_request(request.args, settings, strict=True, per_page=1)
+    response = engine().search(req)
+    found = api_facets(response, request.args, _label_language(), ALL_FACET_NAMES)
+    found["month"] = [{"value": v.value, "label": v.value, "count": v.count, "selected": False}
+                      for v in sorted(response.facets.get("month", []), key=lambda v: v.value)]
+    return jsonify(query=req.q, total=response.total, facets=found)
+
+
+@blueprint.get("/article/<article_id>")
+def article(article_id: str):
+    document = engine().document(article_id[:64])
+    if document is None:
+        return jsonify(error=f"no article with id {article_id[:64]!r}"), 404
+    language = _label_language()
+
+    def named(lookup, codes):
+        out = []
+        for code in codes:
+            try:
+                out.append({"id": code, "label": entity_name(lookup(code), language)})
+            except KeyError:
+                out.append({"id": code, "label": code})
+        return out
+
+    data = asdict(document)
+    data["published"] = document.published.date().isoformat() if document.published else None
+    data.update(permalink=url_for("views.article", article_id=document.id, _external=True),
+                places=named(place, document.places), actors=named(actor, document.actors))
+    return jsonify(data)
+
+
+@blueprint.get("/stats")
+def stats():
+    return jsonify(archive_stats())

@@ -1,24 +1,73 @@
-"""Facet entries for pages and the API: label, count, selected, and the URL that toggles it."""
+"""Facets for pages and the API: each value with its label, count, and the URL that toggles it.
+
+The place facets drill down: districts appear once a governorate is chosen (only those inside
+it), towns once a district is. Removing a place also removes the places chosen inside it.
+Templates never build URLs: every link they show comes from here.
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from flask import url_for
+from flask_babel import lazy_gettext
 from werkzeug.datastructures import MultiDict
 
 from ..enrich.places import place
+from .formatting import format_published
 from .labels import facet_label
+from .params import URL_FILTERS
 
-# Page facets in display order; the API calls the year facet "date" (DESIGN.md).
-PAGE_FACETS = ("governorate", "district", "actor", "year", "lang", "source")
+# Page facets in display order (URL parameter names); the timeline replaces the year list.
+PAGE_FACETS = ("governorate", "district", "town", "actor", "lang", "source")
+# The API's facets (DESIGN.md): the year facet is called "date" there.
 API_FACET_NAMES = {"governorate": "governorate", "district": "district", "actor": "actor",
                    "year": "date", "lang": "lang", "source": "source"}
+FACET_TITLES = {"governorate": lazy_gettext("Governorate"), "district": lazy_gettext("District"),
+                "town": lazy_gettext("Town"), "actor": lazy_gettext("Actor"), "year": lazy_gettext("Year"),
+                "lang": lazy_gettext("Language"), "source": lazy_gettext("Source")}
+VISIBLE_ENTRIES = 8  # the rest sit behind "more"
+_PARENT_LEVELS = {"district": "governorate", "town": "district"}
+_CHILDREN = {"governorate": ("district", "town"), "district": ("town",)}
+
+
+@dataclass
+class FacetEntry:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    url: str
+
+
+@dataclass
+class Facet:
+    name: str  # the URL parameter
+    title: str
+    entries: list[FacetEntry] = field(default_factory=list)
+
+    @property
+    def visible(self) -> list[FacetEntry]:
+        """The first entries, and every selected one wherever it ranks."""
+        return [e for i, e in enumerate(self.entries) if i < VISIBLE_ENTRIES or e.selected]
+
+    @property
+    def more(self) -> list[FacetEntry]:
+        return [e for i, e in enumerate(self.entries) if i >= VISIBLE_ENTRIES and not e.selected]
+
+
+@dataclass
+class Chip:
+    label: str
+    url: str  # the search without this filter
 
 
 def search_url(args: MultiDict, endpoint: str = "views.search", **changes) -> str:
-    """The current search with some parameters replaced (None removes); always back to page 1."""
+    """The current search with some parameters replaced (None removes); back to page 1, and
+    without ``ui`` (the language cookie remembers it; a shared link opens in the reader's)."""
     params = MultiDict(args)
-    params.pop("page", None)
+    for name in ("page", "ui"):
+        params.pop(name, None)
     for name, value in changes.items():
         params.poplist(name)
         if value is not None:
@@ -27,33 +76,76 @@ def search_url(args: MultiDict, endpoint: str = "views.search", **changes) -> st
     return url_for(endpoint) + (f"?{query}" if query else "")
 
 
-def toggle_url(args: MultiDict, facet: str, value: str) -> str:
-    values = args.getlist(facet)
+def _parent(code: str, level: str) -> str | None:
+    """The governorate (or district) a place code lies in."""
+    try:
+        entity = place(code)
+    except KeyError:
+        return None
+    return entity.governorate if level == "governorate" else entity.district
+
+
+def toggle_url(args: MultiDict, param: str, value: str) -> str:
+    values = args.getlist(param)
     chosen = [v for v in values if v != value] if value in values else values + [value]
-    changes = {facet: chosen or None}
-    if facet == "governorate" and value in values:
-        # Dropping a governorate also drops the districts chosen inside it.
-        changes["district"] = [d for d in args.getlist("district") if _governorate_of(d) != value] or None
+    changes = {param: chosen or None}
+    if value in values:
+        for child in _CHILDREN.get(param, ()):
+            kept = [v for v in args.getlist(child) if _parent(v, param) != value]
+            changes[child] = kept or None
     return search_url(args, **changes)
 
 
-def _governorate_of(code: str) -> str | None:
-    try:
-        return place(code).governorate
-    except KeyError:
-        return None
+def _drill_down(param: str, values: list, args: MultiDict) -> list:
+    """Districts inside a chosen governorate, towns inside a chosen district (and chosen ones)."""
+    parent_level = _PARENT_LEVELS.get(param)
+    if parent_level is None:
+        return values
+    parents = set(args.getlist("governorate" if param == "district" else "district"))
+    kept = []
+    for value in values:
+        try:
+            entity = place(value.value)
+        except KeyError:
+            entity = None
+        level_ok = param != "town" or (entity is not None and entity.level == "town")
+        if value.selected or (level_ok and _parent(value.value, parent_level) in parents):
+            kept.append(value)
+    return kept
 
 
-def facet_entries(response, args: MultiDict, ui: str) -> dict[str, list[dict]]:
-    entries = {}
-    for facet in PAGE_FACETS:
-        values = response.facets.get(facet, [])
-        if facet == "district":
-            # Drill-down: districts appear once a governorate is chosen, only those inside it.
-            chosen = set(response.request.governorate)
-            values = [v for v in values if _governorate_of(v.value) in chosen]
-        if facet == "year":
+def build_facets(response, args: MultiDict, ui: str, names=PAGE_FACETS) -> list[Facet]:
+    """The page's facets, in order, each with at least one entry."""
+    facets = []
+    for param in names:
+        values = _drill_down(param, response.facets.get(URL_FILTERS[param], []), args)
+        if param == "year":
             values = sorted(values, key=lambda v: v.value, reverse=True)
-        entries[facet] = [{"value": v.value, "label": facet_label(facet, v.value, ui), "count": v.count,
-                           "selected": v.selected, "url": toggle_url(args, facet, v.value)} for v in values]
-    return entries
+        entries = [FacetEntry(value=v.value, label=facet_label(param, v.value, ui), count=v.count,
+                              selected=v.selected, url=toggle_url(args, param, v.value)) for v in values]
+        if entries:
+            facets.append(Facet(param, str(FACET_TITLES[param]), entries))
+    return facets
+
+
+def api_facets(response, args: MultiDict, ui: str, names: dict[str, str] = API_FACET_NAMES) -> dict:
+    """{api name: [{value, label, count, selected}]}: every value, drill-down applied."""
+    built = {facet.name: facet for facet in build_facets(response, args, ui, tuple(names))}
+    return {api_name: [{"value": e.value, "label": e.label, "count": e.count, "selected": e.selected}
+                       for e in (built[param].entries if param in built else [])]
+            for param, api_name in names.items()}
+
+
+def chips(args: MultiDict, request, ui: str) -> list[Chip]:
+    """One removable chip per chosen filter value, and one for the date range."""
+    found = []
+    for param in URL_FILTERS:
+        for value in args.getlist(param):
+            if value.strip():
+                label = f"{FACET_TITLES[param]}: {facet_label(param, value.strip(), ui)}"
+                found.append(Chip(label, toggle_url(args, param, value)))
+    if request.date_from or request.date_to:
+        start = format_published(request.date_from, "day", ui) if request.date_from else "…"
+        end = format_published(request.date_to, "day", ui) if request.date_to else "…"
+        found.append(Chip(f"{start} – {end}", search_url(args, **{"from": None, "to": None})))
+    return found

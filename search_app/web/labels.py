@@ -1,10 +1,17 @@
-"""Human labels for facet ids in the interface language."""
+"""Human labels for facet ids in the interface language, from the gazetteer and actor table."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
 
 from ..enrich.actors import actor
 from ..enrich.places import place
+from .formatting import format_year
+
+PLACE_FACETS = ("governorate", "district", "town", "place")
+
+
+def entity_name(entity, ui: str) -> str:
+    return (entity.ar if ui == "ar" else entity.en) or entity.en or entity.id
 
 
 def _entity_label(lookup, value: str, ui: str) -> str:
@@ -12,9 +19,7 @@ def _entity_label(lookup, value: str, ui: str) -> str:
         entity = lookup(value)
     except KeyError:
         return value
-    if entity is None:
-        return value
-    return (entity.ar if ui == "ar" else entity.en) or value
+    return entity_name(entity, ui) if entity is not None else value
 
 
 def language_name(code: str) -> str:
@@ -22,11 +27,19 @@ def language_name(code: str) -> str:
     return names.get(code, code)
 
 
+def place_level_name(level: str) -> str:
+    names = {"governorate": _("Governorate"), "district": _("District"), "subdistrict": _("Sub-district"),
+             "town": _("Town"), "region": _("Region")}
+    return names.get(level, level)
+
+
 def facet_label(facet: str, value: str, ui: str) -> str:
-    if facet in ("governorate", "district", "place"):
+    if facet in PLACE_FACETS:
         return _entity_label(place, value, ui)
     if facet == "actor":
         return _entity_label(actor, value, ui)
     if facet == "lang":
         return language_name(value)
+    if facet == "year" and value.isdigit():
+        return format_year(value, ui)
     return value

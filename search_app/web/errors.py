@@ -1,0 +1,45 @@
+"""Error answers: JSON under /api/, a normal page everywhere else; never a stack trace."""
+from __future__ import annotations
+
+import logging
+
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from ..search.engine import NoIndexError
+
+log = logging.getLogger(__name__)
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _page_message(code: int) -> str:
+    messages = {400: _("That request could not be understood."), 404: _("There is no page at this address."),
+                405: _("That method is not allowed here."), 503: _("The search index is not available yet.")}
+    return messages.get(code, _("Something went wrong on our side."))
+
+
+def register_error_handlers(app) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if _wants_json():
+            return jsonify(error=error.description or error.name), error.code
+        return render_template("error.html", message=_page_message(error.code), code=error.code), error.code
+
+    @app.errorhandler(NoIndexError)
+    def no_index(error: NoIndexError):
+        if _wants_json():
+            return jsonify(error=str(error)), 503
+        return render_template("error.html", message=_page_message(503), code=503), 503
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        if isinstance(error, HTTPException):
+            return http_error(error)
+        log.exception("unhandled error on %s", request.path)
+        if _wants_json():
+            return jsonify(error=InternalServerError.description), 500
+        return render_template("error.html", message=_page_message(500), code=500), 500
