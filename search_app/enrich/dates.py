@@ -14,6 +14,7 @@ a date is wrong).
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import re
 from dataclasses import dataclass
 
@@ -43,6 +44,15 @@ _LEVANTINE = re.compile(
 )
 # "تشرين الأول (أكتوبر)" and "تشرين الأول/أكتوبر": after mapping, the same month twice.
 _REPEATED_MONTH = re.compile(rf"([{_ARABIC_LETTER}]+)\s*[/(]\s*\1\s*\)?")
+
+# The shapes feeds and CMSs write most, read without dateparser (~5 ms a date): RFC 822 with a
+# numeric or UTC zone, "April 5, 2017", "5 April 2017". They give what dateparser gives.
+_RFC822 = re.compile(r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}(?::\d{2})?\s+"
+                     r"(?:[+-]\d{4}|GMT|UTC|UT|Z)$")
+_ENGLISH_MONTHS = {name: number for number, name in enumerate(
+    "january february march april may june july august september october november december".split(), 1)}
+_MONTH_DAY_YEAR = re.compile(r"^([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})$")
+_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})\s+([A-Za-z]+)\.?,?\s+(\d{4})$")
 
 _PARSER = DateDataParser(
     languages=["en", "ar"],
@@ -113,6 +123,9 @@ def _parse(value) -> PublishedDate | None:
         pass
     if not _HAS_YEAR.search(text):
         return None
+    common = _common_shape(text)
+    if common is not None:
+        return common
     text = _LEVANTINE.sub(lambda m: _LEVANTINE_MONTHS[_month_key(m[1])], text)
     text = _REPEATED_MONTH.sub(r"\1", text)
     data = _PARSER.get_date_data(text)
@@ -124,6 +137,22 @@ def _parse(value) -> PublishedDate | None:
     if data.period == "month":
         return PublishedDate(found.replace(day=1, hour=0, minute=0, second=0, microsecond=0), "month")
     return PublishedDate(found, "day")
+
+
+def _common_shape(text: str) -> PublishedDate | None:
+    """A date in one of the common shapes (see ``_RFC822``), or None to ask dateparser."""
+    if _RFC822.match(text):
+        return PublishedDate(_as_utc(email.utils.parsedate_to_datetime(text)), "day")
+    if match := _MONTH_DAY_YEAR.match(text):
+        month, day, year = match[1], match[2], match[3]
+    elif match := _DAY_MONTH_YEAR.match(text):
+        day, month, year = match[1], match[2], match[3]
+    else:
+        return None
+    number = _ENGLISH_MONTHS.get(month.lower())
+    if number is None:
+        return None
+    return PublishedDate(dt.datetime(int(year), number, int(day), tzinfo=dt.timezone.utc), "day")
 
 
 def _month_key(found: str) -> str:

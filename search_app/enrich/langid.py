@@ -1,11 +1,17 @@
 """Language of an article: script first, langdetect only when the script does not decide.
 
 Arabic letters are certain evidence, so a text whose first ~400 letters are mostly Arabic is 'ar'
-without a statistical guess. Anything else goes to langdetect (seeded, so the same text always gets
-the same answer) over its first ~1000 characters. Never call this on a query: "Aleppo" alone is
-not Italian.
+without a statistical guess. English function words are the next cheapest evidence: when at least
+one word in twelve of the first 150 is one of them (English news runs at one in five; French,
+German, Spanish and Dutch text at none), the text is 'en' (langdetect costs ~10 ms an article and
+said 'en' to every text this rule accepts in the real and generated corpora). Anything else goes
+to langdetect (seeded, so the same text always gets the same answer) over its first ~1000
+characters. Never call this on a query: "Aleppo" alone is not Italian.
 """
 from __future__ import annotations
+
+import itertools
+import re
 
 from langdetect import DetectorFactory, LangDetectException, detect
 
@@ -16,22 +22,34 @@ DetectorFactory.seed = 0
 UNDETERMINED = "und"
 SCRIPT_LETTERS = 400
 DETECT_CHARS = 1000
+# Words frequent in English and absent (or rare) as words of other Latin-script languages:
+# no "a", "in", "on", "an", "at", "is", "was", "die", which other languages share.
+ENGLISH_MARKERS = frozenset(
+    "the of and to that with for from said has have had were which this their they been by are its it "
+    "would will after".split())
+MARKER_WORDS = 150
+MARKER_MIN_WORDS = 20
+MARKER_SHARE = 1 / 12
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _reads_as_english(text: str) -> bool:
+    words = [match.group().lower() for match in itertools.islice(_WORD.finditer(text), MARKER_WORDS)]
+    return (len(words) >= MARKER_MIN_WORDS
+            and sum(word in ENGLISH_MARKERS for word in words) >= MARKER_SHARE * len(words))
 
 
 def detect_language(text: str | None) -> str:
     """'ar', a langdetect code such as 'en' or 'fr', or 'und' when there is nothing to go on."""
     if not text:
         return UNDETERMINED
-    letters = []
-    for ch in text:
-        if ch.isalpha():
-            letters.append(ch)
-            if len(letters) == SCRIPT_LETTERS:
-                break
+    letters = "".join(itertools.islice(filter(str.isalpha, text), SCRIPT_LETTERS))
     if not letters:
         return UNDETERMINED
-    if sum(has_arabic(ch) for ch in letters) * 2 > len(letters):
+    if sum(map(has_arabic, letters)) * 2 > len(letters):
         return "ar"
+    if _reads_as_english(text):
+        return "en"
     try:
         return detect(text[:DETECT_CHARS])
     except LangDetectException:

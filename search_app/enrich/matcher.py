@@ -239,10 +239,22 @@ def _key_forms(name: str) -> list[tuple[str, ...]]:
     return [form for form in forms if form]
 
 
+class _CombiningMarks(dict):
+    """A ``str.translate`` table that deletes combining marks, filled in as characters are met
+    (a C-speed pass over the text instead of a Python test per character)."""
+
+    def __missing__(self, code: int):
+        value = None if unicodedata.combining(chr(code)) else code
+        self[code] = value
+        return value
+
+
+_DROP_COMBINING = _CombiningMarks()
+
+
 def _source_case_tokens(text: str) -> list[str]:
     """normalized_tokens(text) before casefolding: the same tokens in their source case."""
-    folded = unicodedata.normalize("NFKD", normalize_arabic(text))
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    folded = unicodedata.normalize("NFKD", normalize_arabic(text)).translate(_DROP_COMBINING)
     folded = _HYPHENS.sub(" ", _APOSTROPHES.sub("", folded))
     return _TOKEN.findall(folded)
 
@@ -347,10 +359,20 @@ def _needs_article(key: tuple[str, ...], clitic: str, index: _Index) -> bool:
             and (ARABIC_ARTICLE + key[0],) + key[1:] in index.senses)
 
 
+@lru_cache(maxsize=200_000)
+def _starting_forms(token: str) -> tuple[tuple[str, str], ...]:
+    """The forms of ``token`` (``_first_token_forms``) that begin some name; most tokens have none,
+    and the same words recur, so this is asked once per distinct token."""
+    prefixes = _index().prefixes
+    return tuple((form, stripped) for form, stripped in _first_token_forms(token, prefixes)
+                 if (form,) in prefixes)
+
+
 def _raw_matches(tokens: list[str], index: _Index) -> list[_Match]:
     matches = []
     for start, token in enumerate(tokens):
-        for form, stripped in _first_token_forms(token, index.prefixes):
+        for form, stripped in _starting_forms(token) if index is _index() else _first_token_forms(
+                token, index.prefixes):
             key, end = (form,), start + 1
             while key in index.prefixes:
                 if key in index.senses and not _needs_article(key, stripped, index):
