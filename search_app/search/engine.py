@@ -345,11 +345,7 @@ class SearchEngine:
         """(parsed query, mask of the documents matching the query and every filter)."""
         parsed = QueryBuilder(generation.index.schema, expand=request.expand).parse(request.q)
         facets = generation.facets
-        if parsed.query is None:
-            final = facets.live.copy()
-        else:
-            final = np.zeros(facets.doc_count, dtype=bool)
-            final[np.fromiter(generation.searcher().docs_for_query(parsed.query), dtype=np.int32)] = True
+        final = self._match(generation, parsed.query)
         for mask in self._filter_masks(facets, request).values():
             final &= mask
         date_mask = self._date_mask(generation, request)
@@ -368,15 +364,27 @@ class SearchEngine:
     def without(self, request: SearchRequest) -> dict[str, int]:
         """How many results there would be with one filter dropped, by filter group ("place",
         "actor", ..., "date"), and with the query dropped ("q"): what a zero-result page offers."""
-        counts = {}
-        groups = {filter_group(name) for name in request.filters()}
-        for group in sorted(groups):
-            cleared = {name: () for name in request.filters() if filter_group(name) == group}
-            counts[group] = self.count(replace(request, **cleared))
-        if request.date_from is not None or request.date_to is not None:
-            counts["date"] = self.count(replace(request, date_from=None, date_to=None))
-        if request.q.strip():
-            counts["q"] = self.count(replace(request, q=""))
+        generation = self.generation()
+        facets = generation.facets
+        query = QueryBuilder(generation.index.schema, expand=request.expand).parse(request.q).query
+        base = self._match(generation, query)
+        filter_masks = self._filter_masks(facets, request)
+        date_mask = self._date_mask(generation, request)
+
+        def total(kept: np.ndarray, dropped: str | None) -> int:
+            mask = kept.copy()
+            for group, group_mask in filter_masks.items():
+                if group != dropped:
+                    mask &= group_mask
+            if date_mask is not None and dropped != "date":
+                mask &= date_mask
+            return int(np.count_nonzero(mask))
+
+        counts = {group: total(base, group) for group in filter_masks}
+        if date_mask is not None:
+            counts["date"] = total(base, "date")
+        if query is not None:
+            counts["q"] = total(facets.live, None)
         return counts
 
     def iter_documents(self, request: SearchRequest, limit: int):

@@ -6,6 +6,7 @@ Arabic-Indic digits, as Syrian readers see them; English uses Latin digits and E
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
@@ -16,6 +17,7 @@ _LATIN_DIGITS = "0123456789"
 NUMBERING_DIGITS = {"arab": "٠١٢٣٤٥٦٧٨٩", "arabext": "۰۱۲۳۴۵۶۷۸۹"}  # CLDR numbering systems
 
 
+@lru_cache(maxsize=None)
 def format_locale(ui: str) -> Locale:
     return Locale.parse(FORMAT_LOCALES.get(ui, "en"))
 
