@@ -397,11 +397,6 @@ class SearchEngine:
         for docnum in docnums:
             yield self._document(generation.searcher().stored_fields(docnum))
 
-    def document(self, article_id: str) -> Document | None:
-        searcher = self.generation().searcher()
-        docnum = searcher.document_number(id=article_id)
-        return None if docnum is None else self._document(searcher.stored_fields(docnum))
-
     @staticmethod
     def _document(stored: dict) -> Document:
         lang = stored.get("lang", "")

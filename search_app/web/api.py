@@ -10,6 +10,7 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 
 from ..enrich.actors import actor
 from ..enrich.places import place
+from ..store import open_store
 from .facets import API_FACET_NAMES, api_facets
 from .i18n import UI_LANGUAGES
 from .labels import entity_name
@@ -61,8 +62,10 @@ def facets():
 
 @blueprint.get("/article/<article_id>")
 def article(article_id: str):
-    document = engine().document(article_id[:64])
-    if document is None:
+    """One article from the store (the source of truth): original, translations, labelled places."""
+    with open_store(current_app.config["SETTINGS"]) as store:
+        found = store.get(article_id[:64])
+    if found is None:
         return jsonify(error=f"no article with id {article_id[:64]!r}"), 404
     language = _label_language()
 
@@ -75,11 +78,14 @@ def article(article_id: str):
                 out.append({"id": code, "label": code})
         return out
 
-    data = asdict(document)
-    data["published"] = document.published.date().isoformat() if document.published else None
-    data.update(permalink=url_for("views.article", article_id=document.id, _external=True),
-                places=named(place, document.places), actors=named(actor, document.actors))
-    return jsonify(data)
+    return jsonify(
+        id=found.id, url=found.url, source=found.source, lang=found.lang, title=found.title, body=found.body,
+        published=(found.published or "")[:10] or None, precision=found.published_precision,
+        translations=[{"lang": t.lang, "title": t.title, "body": t.body, "translator": t.translator}
+                      for t in found.translations],
+        governorates=list(found.governorates), districts=list(found.districts),
+        places=named(place, found.places), actors=named(actor, found.actors),
+        permalink=url_for("views.article", article_id=found.id, _external=True))
 
 
 @blueprint.get("/stats")

@@ -178,7 +178,9 @@ def article(article_id: str):
     views = [(name, label, url_for("views.article", article_id=found.id, view=name))
              for name, label in (("both", _("Side by side")), ("original", _("Original")),
                                  ("translation", _("Translation")))]
+    source_url = found.url if found.url.lower().startswith(("http://", "https://")) else None
     return render_template("article.html", article=found, view=view, views=views, entities=entities,
+                           source_url=source_url,
                            related=related, permalink=url_for("views.article", article_id=found.id,
                                                               _external=True))
 

@@ -42,15 +42,17 @@ def client(demo_settings):
     return create_app(replace(demo_settings, page_size=5, max_page_size=10)).test_client()
 
 
+UNHURRIED = {"deadline": None, "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                                          HealthCheck.data_too_large]}
+
+
 def assert_escaped(html: str) -> None:
     for payload in PAYLOADS:
         assert payload not in html, payload
     assert not re.search(r"<script(?![^>]*\bsrc=)", html)
 
 
-@settings(max_examples=2000, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.data_too_large])
+@settings(max_examples=2000, **UNHURRIED)
 @given(q=query, params=other_params)
 def test_no_query_breaks_the_search_page_or_escapes_into_it(client, q, params):
     page = client.get("/", query_string={"q": q, **params})
@@ -58,9 +60,7 @@ def test_no_query_breaks_the_search_page_or_escapes_into_it(client, q, params):
     assert_escaped(page.get_data(as_text=True))
 
 
-@settings(max_examples=500, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.data_too_large])
+@settings(max_examples=500, **UNHURRIED)
 @given(q=query, params=other_params)
 def test_no_query_breaks_the_api(client, q, params):
     api = client.get("/api/search", query_string={"q": q, **params})
@@ -70,7 +70,7 @@ def test_no_query_breaks_the_api(client, q, params):
     assert set(data) == {"error"} or data["query"] == q[:1000]
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, **UNHURRIED)
 @given(q=short_query, params=other_params, path=st.sampled_from(("/feed.atom", "/export.csv", "/export.jsonl",
                                                                     "/api/facets", "/stats", "/place/SY05")))
 def test_no_query_breaks_feeds_exports_and_other_pages(client, q, params, path):
