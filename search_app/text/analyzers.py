@@ -41,6 +41,7 @@ WORD_PATTERN = rf"{_WORD}(?:[{HYPHENS}{APOSTROPHES}]{_WORD})*"
 
 _POSSESSIVE = re.compile(r"(?<=\w)['\u2019][sS]$")
 _HYPHEN_PARTS = re.compile(f"[^{HYPHENS}]+")
+_APOSTROPHE_S = frozenset("'\u2019")
 
 
 def WordTokenizer() -> RegexTokenizer:
@@ -53,7 +54,9 @@ class PossessiveFilter(Filter):
 
     def __call__(self, tokens):
         for t in tokens:
-            match = _POSSESSIVE.search(t.text)
+            text = t.text
+            # Cheap test first: only a word ending in 's or ’s can match.
+            match = text[-2:-1] in _APOSTROPHE_S and text[-1:] in "sS" and _POSSESSIVE.search(text)
             if match:
                 t.text = t.text[: match.start()]
                 if t.chars:
@@ -75,7 +78,13 @@ class HyphenSplitFilter(Filter):
             t.compound = word_number
             if t.positions:
                 t.pos += shift
-            parts = list(_HYPHEN_PARTS.finditer(t.text))
+            text = t.text
+            if "-" not in text and "\u2010" not in text and "\u2011" not in text:  # most words
+                t.compound_parts = 1
+                yield t
+                continue
+            parts = list(_HYPHEN_PARTS.finditer(text))
+            t.compound_parts = len(parts)
             if len(parts) == 1:
                 yield t
                 continue
@@ -111,7 +120,8 @@ class CompoundMergeFilter(Filter):
             if compound != group:
                 yield from self._joined(parts)
                 group, parts = compound, []
-            if not t.stopped:
+            # A word HyphenSplitFilter left whole has nothing to join: no copy to keep.
+            if not t.stopped and getattr(t, "compound_parts", 2) > 1:
                 parts.append(t.copy())
             yield t
         yield from self._joined(parts)
@@ -133,16 +143,41 @@ class CompoundMergeFilter(Filter):
 
 
 class _TokenTextFilter(Filter):
-    """Replaces each token's text with ``transform(text)``; drops a token left empty."""
+    """Replaces each token's text with ``transform(text)``; drops a token left empty.
+
+    ``transform`` is pure and words recur, so results are kept in a per-instance dict (emptied
+    when full; left out of the pickle and of comparisons)."""
+
+    CACHE_SIZE = 200_000
 
     def transform(self, text: str) -> str:
         raise NotImplementedError
 
     def __call__(self, tokens):
+        cache = self.__dict__.get("_cache")
+        if cache is None:
+            cache = self._cache = {}
+        transform = self.transform
         for t in tokens:
-            t.text = self.transform(t.text)
-            if t.text:
+            text = t.text
+            try:
+                text = cache[text]
+            except KeyError:
+                if len(cache) >= self.CACHE_SIZE:
+                    cache.clear()
+                text = cache[text] = transform(text)
+            t.text = text
+            if text:
                 yield t
+
+    def __getstate__(self):
+        return {k: v for k, v in self.__dict__.items() if k != "_cache"}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state or {})
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self.__getstate__() == other.__getstate__()
 
 
 class ArabicNormalizeFilter(_TokenTextFilter):
