@@ -135,3 +135,18 @@ def test_opensearch_description_and_feed_are_advertised(client):
     html = get(client, "/", q="Hama")
     assert 'rel="search" type="application/opensearchdescription+xml"' in html
     assert re.search(r'rel="alternate" type="application/atom\+xml"[^>]+href="/feed.atom\?q=Hama"', html)
+
+
+def test_without_an_index_every_page_says_so_politely(tmp_path):
+    from search_app.web import create_app
+
+    from ..conftest import make_settings
+
+    client = create_app(make_settings(tmp_path)).test_client()
+    for path in ("/", "/?q=Hama", "/stats", "/place/SY05", "/export.csv", "/article/abc"):
+        response = client.get(path)
+        assert response.status_code in (503, 404) and "Traceback" not in response.get_data(as_text=True), path
+    assert "The search index is not available yet." in client.get("/").get_data(as_text=True)
+    api = client.get("/api/search", query_string={"q": "Hama"})
+    assert api.status_code == 503 and "index rebuild" in api.get_json()["error"]
+    assert client.get("/feed.atom").status_code == 200
