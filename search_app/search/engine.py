@@ -357,10 +357,6 @@ class SearchEngine:
         """A spelling correction of ``text`` that finds something, or None."""
         return self._suggestion(self.generation(), text) if text.strip() else None
 
-    def count(self, request: SearchRequest) -> int:
-        """How many articles match, without ranking, facets or snippets."""
-        return int(np.count_nonzero(self._matching(self.generation(), request)[1]))
-
     def without(self, request: SearchRequest) -> dict[str, int]:
         """How many results there would be with one filter dropped, by filter group ("place",
         "actor", ..., "date"), and with the query dropped ("q"): what a zero-result page offers."""
