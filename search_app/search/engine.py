@@ -14,7 +14,8 @@ from whoosh import query as wq
 
 from ..enrich.places import place as place_entity
 from ..generations import current_generation, read_manifest
-from .facets import FacetPostings
+from .facets import FacetPostings, published_days
+from .matching import Matches, QueryEvaluator, top
 from .query import QueryBuilder
 
 SORTS = ("relevance", "date")
@@ -125,6 +126,7 @@ class _Generation:
         self.manifest = read_manifest(path)
         self._local = threading.local()
         self.facets = FacetPostings(self.searcher().reader())
+        self.evaluator = QueryEvaluator(self.facets.doc_count, self.facets.live)
         self.published_days = self._published_days()
 
     def searcher(self):
@@ -136,13 +138,11 @@ class _Generation:
 
     def _published_days(self) -> np.ndarray:
         """Days since 1970 per document (-1 when undated), for date filters and date order."""
-        reader = self.searcher().reader()
-        days = np.full(self.facets.doc_count, -1, dtype=np.int32)
-        if reader.has_column("published"):
-            for docnum, value in enumerate(reader.column_reader("published")):
-                if value is not None and value > _EPOCH:
-                    days[docnum] = (value - _EPOCH).days
-        return days
+        return published_days(self.searcher().reader(), self.facets.doc_count)
+
+    def matches(self, query) -> Matches:
+        """Live documents matching ``query`` and their scores (numpy; cached for this generation)."""
+        return self.evaluator.evaluate(self.searcher(), query)
 
 
 class SearchEngine:
@@ -201,7 +201,7 @@ class SearchEngine:
         if query is None:
             return facets.live.copy()
         base = np.zeros(facets.doc_count, dtype=bool)
-        base[np.fromiter(generation.searcher().docs_for_query(query), dtype=np.int32)] = True
+        base[generation.matches(query).ids] = True
         return base
 
     @staticmethod
@@ -247,11 +247,9 @@ class SearchEngine:
             order = np.argsort(-generation.published_days[candidates].astype(np.int64), kind="stable")
             chosen = candidates[order[first:first + request.per_page]]
             return [int(n) for n in chosen], [None] * len(chosen)
-        searcher = generation.searcher()
-        allowed = set(np.flatnonzero(final).tolist()) if narrowed else None
-        results = searcher.search(query, filter=allowed, limit=first + request.per_page)
-        page = results.top_n[first:]  # (score, docnum); len(results) would count every match again
-        return [docnum for _, docnum in page], [round(score, 4) for score, _ in page]
+        # Whoosh's BM25F scores, ranked as its collector ranks them (score, then docnum).
+        docnums, scores = top(generation.matches(query), final if narrowed else None, first + request.per_page)
+        return docnums[first:].tolist(), [round(score, 4) for score in scores[first:].tolist()]
 
     def _hit(self, generation, query, docnum: int, score: float | None) -> Hit:
         stored = generation.searcher().stored_fields(docnum)
@@ -313,7 +311,7 @@ class SearchEngine:
             corrected.append(candidates[0] if candidates else word)
             changed = changed or bool(candidates)
         suggestion = " ".join(corrected)
-        if not changed or not self._matching(generation, SearchRequest(q=suggestion))[1].any():
+        if not changed or not self._matching(generation, SearchRequest(q=suggestion), relax=False)[1].any():
             return None
         return suggestion
 
@@ -341,17 +339,23 @@ class SearchEngine:
             masks["place"] = mask
         return masks
 
-    def _matching(self, generation, request: SearchRequest):
-        """(parsed query, mask of the documents matching the query and every filter)."""
+    def _base(self, generation, request: SearchRequest, relax: bool = True):
+        """(query, match mask before filters) as search() has them, the relaxed fallback included."""
         parsed = QueryBuilder(generation.index.schema, expand=request.expand).parse(request.q)
-        facets = generation.facets
-        final = self._match(generation, parsed.query)
-        for mask in self._filter_masks(facets, request).values():
+        query, base = parsed.query, self._match(generation, parsed.query)
+        if relax and parsed.relaxed_query is not None and not base.any():
+            query, base = parsed.relaxed_query, self._match(generation, parsed.relaxed_query)
+        return query, base
+
+    def _matching(self, generation, request: SearchRequest, relax: bool = True):
+        """(query, mask of the documents matching the query and every filter)."""
+        query, final = self._base(generation, request, relax)
+        for mask in self._filter_masks(generation.facets, request).values():
             final &= mask
         date_mask = self._date_mask(generation, request)
         if date_mask is not None:
             final &= date_mask
-        return parsed, final
+        return query, final
 
     def suggest(self, text: str) -> str | None:
         """A spelling correction of ``text`` that finds something, or None."""
@@ -362,8 +366,7 @@ class SearchEngine:
         "actor", ..., "date"), and with the query dropped ("q"): what a zero-result page offers."""
         generation = self.generation()
         facets = generation.facets
-        query = QueryBuilder(generation.index.schema, expand=request.expand).parse(request.q).query
-        base = self._match(generation, query)
+        query, base = self._base(generation, request)
         filter_masks = self._filter_masks(facets, request)
         date_mask = self._date_mask(generation, request)
 
@@ -386,10 +389,10 @@ class SearchEngine:
     def iter_documents(self, request: SearchRequest, limit: int):
         """The first ``limit`` matches in the request's order, in full (exports and feeds)."""
         generation = self.generation()
-        parsed, final = self._matching(generation, request)
+        query, final = self._matching(generation, request)
         total = int(np.count_nonzero(final))
         ordered = replace(request, page=1, per_page=max(1, limit))
-        docnums, _ = self._page(generation, parsed.query, final, ordered, total, True)
+        docnums, _ = self._page(generation, query, final, ordered, total, True)
         for docnum in docnums:
             yield self._document(generation.searcher().stored_fields(docnum))
 

@@ -113,3 +113,12 @@ def test_opensearch_description_points_at_the_search_page(client):
     assert response.mimetype == "application/opensearchdescription+xml"
     text = response.get_data(as_text=True)
     assert 'template="http://localhost/?q={searchTerms}"' in text and "<ShortName>Syria news</ShortName>" in text
+
+
+def test_exports_and_feeds_follow_the_relaxed_results_the_page_shows(client):
+    query = "conscription Hama zzyzxq"  # no story has every word: the page shows those with some
+    data = client.get("/api/search", query_string={"q": query, "per_page": 100}).get_json()
+    rows = client.get("/export.jsonl", query_string={"q": query}).get_data(as_text=True).splitlines()
+    assert data["total"] > 0 and len(rows) == data["total"]
+    feed = feedparser.parse(client.get("/feed.atom", query_string={"q": query}).get_data())
+    assert len(feed.entries) == min(50, data["total"])
