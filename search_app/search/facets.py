@@ -1,9 +1,47 @@
 """Facet postings of one index generation as numpy arrays, for fast disjunctive counts."""
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 import numpy as np
+
+from .matching import read_postings
+
+_EPOCH = dt.datetime(1970, 1, 1)
+_DAY_MICROSECONDS = 86_400_000_000
+_EPOCH_DAYS = (dt.date(1970, 1, 1) - dt.date.min).days  # Whoosh stores μs since datetime.min
+
+
+class _FacetField:
+    """One facet field: its values, each value's documents, and the same pairs by document."""
+
+    def __init__(self, postings: dict[str, np.ndarray], doc_count: int):
+        self.postings = postings
+        self.values = list(postings)
+        lengths = [len(ids) for ids in postings.values()]
+        self.pair_docs = (np.concatenate(list(postings.values())).astype(np.int32) if postings
+                          else np.zeros(0, dtype=np.int32))
+        self.pair_codes = np.repeat(np.arange(len(self.values), dtype=np.int32), lengths)
+        by_doc = np.argsort(self.pair_docs, kind="stable")
+        self.codes_by_doc = self.pair_codes[by_doc]
+        self.doc_starts = np.searchsorted(self.pair_docs[by_doc], np.arange(doc_count + 1))
+
+    def counts(self, mask: np.ndarray) -> dict[str, int]:
+        matched = np.flatnonzero(mask)
+        if len(matched) * 4 < len(mask):  # few matches: walk their values document by document
+            starts, ends = self.doc_starts[matched], self.doc_starts[matched + 1]
+            sizes = ends - starts
+            total = int(sizes.sum())
+            if total:
+                offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(sizes)[:-1])), sizes)
+                codes = self.codes_by_doc[offsets + np.arange(total)]
+            else:
+                codes = self.codes_by_doc[:0]
+        else:  # many: test every (value, document) pair against the mask
+            codes = self.pair_codes[mask[self.pair_docs]]
+        tally = np.bincount(codes, minlength=len(self.values))
+        return {self.values[code]: int(tally[code]) for code in np.flatnonzero(tally).tolist()}
 
 
 class FacetPostings:
@@ -12,29 +50,37 @@ class FacetPostings:
     def __init__(self, reader):
         self.doc_count = reader.doc_count_all()
         self._reader = reader
-        self._fields: dict[str, dict[str, np.ndarray]] = {}
+        self._fields: dict[str, _FacetField] = {}
         self._lock = threading.Lock()
         live = np.ones(self.doc_count, dtype=bool)
         if reader.has_deletions():
-            live[[n for n in range(self.doc_count) if reader.is_deleted(n)]] = False
+            for segment, offset in _leaf_readers(reader):
+                deleted = list(segment.deleted_docs_set) if segment.has_deletions() else []
+                live[np.asarray(deleted, dtype=np.int64) + offset] = False
         self.live = live
 
-    def values(self, fieldname: str) -> dict[str, np.ndarray]:
-        postings = self._fields.get(fieldname)
-        if postings is None:
+    def _field(self, fieldname: str) -> _FacetField:
+        found = self._fields.get(fieldname)
+        if found is None:
             with self._lock:
-                postings = self._fields.get(fieldname)
-                if postings is None:
-                    postings = self._fields[fieldname] = self._read(fieldname)
-        return postings
+                found = self._fields.get(fieldname)
+                if found is None:
+                    found = self._fields[fieldname] = _FacetField(self._read(fieldname), self.doc_count)
+        return found
+
+    def values(self, fieldname: str) -> dict[str, np.ndarray]:
+        return self._field(fieldname).postings
 
     def _read(self, fieldname: str) -> dict[str, np.ndarray]:
         found = {}
         if fieldname not in self._reader.schema:
             return found
+        field = self._reader.schema[fieldname]
         for value in self._reader.field_terms(fieldname):
-            ids = np.fromiter(self._reader.postings(fieldname, value).all_ids(), dtype=np.int32)
-            found[value] = ids[self.live[ids]]
+            ids, _ = read_postings(self._reader, fieldname, field.to_bytes(value))
+            ids = ids[self.live[ids]]
+            if len(ids):
+                found[value] = ids
         return found
 
     def mask_for(self, fieldname: str, selected: tuple[str, ...]) -> np.ndarray:
@@ -48,9 +94,30 @@ class FacetPostings:
         return mask
 
     def counts(self, fieldname: str, mask: np.ndarray) -> dict[str, int]:
-        counts = {}
-        for value, ids in self.values(fieldname).items():
-            count = int(np.count_nonzero(mask[ids]))
-            if count:
-                counts[value] = count
-        return counts
+        return self._field(fieldname).counts(mask)
+
+
+def _leaf_readers(reader):
+    return list(reader.leaf_readers()) if not reader.is_atomic() else [(reader, 0)]
+
+
+def published_days(reader, doc_count: int) -> np.ndarray:
+    """Days since 1970 per document (-1 when undated or not after 1970-01-01 00:00), read from the
+    ``published`` column's raw 64-bit values instead of one datetime object a document."""
+    days = np.full(doc_count, -1, dtype=np.int32)
+    if not reader.has_column("published"):
+        return days
+    epoch = np.int64(_EPOCH_DAYS) * _DAY_MICROSECONDS
+    for segment, offset in _leaf_readers(reader):
+        column = segment.column_reader("published", translate=False)
+        count = segment.doc_count_all()
+        raw = getattr(column, "_dbfile", None)
+        if raw is None or getattr(column, "_typecode", None) != "q":  # not the layout read below
+            values = np.fromiter((column[n] for n in range(count)), dtype=np.int64, count=count)
+        else:
+            stored = np.frombuffer(raw.get(column._basepos, column._count * 8), dtype=">i8")
+            values = np.full(count, column._default, dtype=np.int64)
+            values[:min(count, len(stored))] = stored[:count]
+        dated = (values > epoch) & (values != column._default)
+        days[offset:offset + count][dated] = (values[dated] - epoch) // _DAY_MICROSECONDS
+    return days

@@ -1,0 +1,381 @@
+"""Match and score a Whoosh query with numpy arrays: the same documents and BM25F scores as
+Whoosh's matchers, without walking them one document at a time in Python.
+
+Whoosh evaluates a query by stepping a tree of matchers through every matching document; an
+expanded query ("conscription Hama" is some sixty terms and phrases) over 100,000 articles costs
+seconds that way. Here each term's postings are read once, block by block, into arrays (ids,
+weights), kept in a bounded cache for the index generation, and combined with array operations:
+
+* Term: ids and ``boost * BM25F(weight, field length)`` with Whoosh's own scorer parameters (idf,
+  average length, B, K1) and the field lengths Whoosh stores (one byte a document, decoded with
+  its table); fields that are not scorable score their weight, as Whoosh does;
+* Or: union, scores summed; And: intersection, scores summed; AndNot: the positive side's ids
+  and scores without the negative side's ids; a compound boost multiplies;
+* Phrase: documents having every word (intersection), then positions read for those documents
+  only and checked for consecutive runs; the score is the sum of the words' term scores times
+  the boost (Whoosh scores a phrase by its SpanNear2 intersection the same way);
+* anything else (Prefix, Every, ...) is handed to Whoosh's matcher and read out, ids and scores.
+
+Deleted documents never match. Results are ``(ids, scores)``: sorted unique document numbers
+and float64 scores; sums may differ from Whoosh's in the last bit (addition order).
+
+Everything cached belongs to one generation (an index never changes under it), so a new
+generation gets a new ``QueryEvaluator``. Readers are not thread-safe, so every call takes the
+calling thread's searcher; the caches are shared and guarded by a lock.
+"""
+from __future__ import annotations
+
+import itertools
+import pickle
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.scoring import BM25FScorer, WeightScorer
+from whoosh.util.numeric import byte_to_length
+
+_LENGTH_TABLE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
+_EMPTY_IDS = np.zeros(0, dtype=np.int32)
+_EMPTY_SCORES = np.zeros(0, dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class Matches:
+    ids: np.ndarray  # int32, sorted, unique document numbers
+    scores: np.ndarray  # float64, one per id
+
+    @property
+    def nbytes(self) -> int:
+        return self.ids.nbytes + self.scores.nbytes
+
+
+EMPTY = Matches(_EMPTY_IDS, _EMPTY_SCORES)
+
+
+class _LRU:
+    """A least-recently-used cache bounded by the bytes its entries report."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self._items: OrderedDict = OrderedDict()  # key -> (value, size)
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            item = self._items.get(key)
+            if item is None:
+                return None
+            self._items.move_to_end(key)
+            return item[0]
+
+    def put(self, key, value, size: int) -> None:
+        if size > self.max_bytes:
+            return
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = (value, size)
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                _, (_, dropped) = self._items.popitem(last=False)
+                self._bytes -= dropped
+
+
+class _Postings:
+    """One term's postings in one generation: document numbers and weights as arrays."""
+
+    __slots__ = ("ids", "weights")
+
+    def __init__(self, ids: np.ndarray, weights: np.ndarray):
+        self.ids, self.weights = ids, weights
+
+    @property
+    def nbytes(self) -> int:
+        return self.ids.nbytes + self.weights.nbytes
+
+
+def _leaf_readers(reader):
+    """(segment reader, document offset) pairs, for one- and many-segment readers alike."""
+    return list(reader.leaf_readers()) if not reader.is_atomic() else [(reader, 0)]
+
+
+def read_postings(reader, fieldname: str, btext: bytes, with_values: bool = False):
+    """All postings of a term as (ids int32, weights float32[, values list]); deleted documents
+    included (callers mask them out). Reads Whoosh's posting blocks directly."""
+    ids_parts, weight_parts, values = [], [], []
+    for segment, offset in _leaf_readers(reader):
+        if (fieldname, btext) not in segment:
+            continue
+        matcher = segment._terms.matcher(fieldname, btext, segment.schema[fieldname].format)
+        if isinstance(matcher, W3LeafMatcher):
+            while matcher.is_active():
+                matcher._read_ids()
+                matcher._read_weights()
+                ids_parts.append(np.asarray(matcher._ids, dtype=np.int64) + offset)
+                weight_parts.append(np.asarray(matcher._weights, dtype=np.float32))
+                if with_values:
+                    matcher._read_values()
+                    values.extend(matcher._values)
+                matcher._next_block()
+        else:  # inlined postings (a term in one document) and other matcher kinds
+            block_ids, block_weights = [], []
+            while matcher.is_active():
+                block_ids.append(matcher.id() + offset)
+                block_weights.append(matcher.weight())
+                if with_values:
+                    values.append(matcher.value())
+                matcher.next()
+            ids_parts.append(np.asarray(block_ids, dtype=np.int64))
+            weight_parts.append(np.asarray(block_weights, dtype=np.float32))
+    if not ids_parts:
+        result = (_EMPTY_IDS, np.zeros(0, dtype=np.float32))
+    else:
+        result = (np.concatenate(ids_parts).astype(np.int32), np.concatenate(weight_parts))
+    return result + (values,) if with_values else result
+
+
+def field_lengths(reader, fieldname: str, doc_count: int) -> np.ndarray:
+    """Every document's length in ``fieldname`` as Whoosh's scorer sees it (decoded length byte;
+    1 where a segment keeps no lengths for the field)."""
+    lengths = np.ones(doc_count, dtype=np.float64)
+    for segment, offset in _leaf_readers(reader):
+        count = segment.doc_count_all()
+        perdoc = segment._perdoc
+        column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        if column is None:
+            continue
+        raw = np.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=np.uint8)
+        codes = np.zeros(count, dtype=np.uint8)
+        codes[:min(count, len(raw))] = raw[:count]
+        lengths[offset:offset + count] = _LENGTH_TABLE[codes]
+    return lengths
+
+
+class QueryEvaluator:
+    """Array evaluation of queries over one generation, with its postings and match caches."""
+
+    def __init__(self, doc_count: int, live: np.ndarray, postings_bytes: int = 96 << 20,
+                 matches_bytes: int = 48 << 20):
+        self.doc_count = doc_count
+        self.live = live
+        self.has_deletions = not bool(live.all())
+        self._postings = _LRU(postings_bytes)
+        self._matches = _LRU(matches_bytes)
+        self._lengths: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    # -- public ---------------------------------------------------------------------------
+
+    def evaluate(self, searcher, query) -> Matches:
+        """Matching live documents and their scores; cached per query for this generation."""
+        try:
+            hash(query)
+            key = query
+        except TypeError:  # an unhashable query: evaluate without the cache
+            key = None
+        if key is not None:
+            cached = self._matches.get(key)
+            if cached is not None:
+                return cached
+        found = self._eval(searcher, query)
+        if self.has_deletions and len(found.ids):
+            keep = self.live[found.ids]
+            found = Matches(found.ids[keep], found.scores[keep])
+        if key is not None:
+            self._matches.put(key, found, found.nbytes + 256)
+        return found
+
+    # -- evaluation -----------------------------------------------------------------------
+
+    def _eval(self, searcher, query) -> Matches:
+        kind = type(query)
+        if kind is wq.Term:
+            return self._term(searcher, query.fieldname, query.text, query.boost)
+        if kind is wq.Or and not query.scale and not query.minmatch:
+            return self._boosted(self._union([self._eval(searcher, q) for q in query.subqueries]), query.boost)
+        if kind is wq.And:
+            return self._boosted(self._intersection([self._eval(searcher, q) for q in query.subqueries]),
+                                 query.boost)
+        if kind is wq.AndNot:
+            positive = self._eval(searcher, query.a)
+            negative = self._eval(searcher, query.b)
+            keep = ~np.isin(positive.ids, negative.ids, assume_unique=True)
+            return self._boosted(Matches(positive.ids[keep], positive.scores[keep]), query.boost)
+        if kind is wq.Phrase and query.slop == 1 and query.char_ranges is None:
+            return self._phrase(searcher, query)
+        if query is wq.NullQuery:
+            return EMPTY
+        return self._by_whoosh(searcher, query)
+
+    @staticmethod
+    def _boosted(matches: Matches, boost: float) -> Matches:
+        return matches if boost == 1.0 else Matches(matches.ids, matches.scores * boost)
+
+    def _union(self, parts: list[Matches]) -> Matches:
+        parts = [part for part in parts if len(part.ids)]
+        if not parts:
+            return EMPTY
+        if len(parts) == 1:
+            return parts[0]
+        total = sum(len(part.ids) for part in parts)
+        if total * 8 < self.doc_count:  # sparse: sort the few ids
+            ids = np.concatenate([part.ids for part in parts])
+            scores = np.concatenate([part.scores for part in parts])
+            unique, inverse = np.unique(ids, return_inverse=True)
+            return Matches(unique.astype(np.int32), np.bincount(inverse, weights=scores))
+        summed = np.zeros(self.doc_count, dtype=np.float64)
+        present = np.zeros(self.doc_count, dtype=bool)
+        for part in parts:
+            summed[part.ids] += part.scores  # ids are unique within a part
+            present[part.ids] = True
+        ids = np.flatnonzero(present).astype(np.int32)
+        return Matches(ids, summed[ids])
+
+    @staticmethod
+    def _intersection(parts: list[Matches]) -> Matches:
+        if not parts:
+            return EMPTY
+        parts = sorted(parts, key=lambda part: len(part.ids))
+        ids, scores = parts[0].ids, parts[0].scores
+        for part in parts[1:]:
+            if not len(ids):
+                return EMPTY
+            ids, mine, theirs = np.intersect1d(ids, part.ids, assume_unique=True, return_indices=True)
+            scores = scores[mine] + part.scores[theirs]
+        return Matches(ids.astype(np.int32), scores)
+
+    # -- leaves ---------------------------------------------------------------------------
+
+    def _term_bytes(self, searcher, fieldname: str, text) -> bytes | None:
+        schema = searcher.schema
+        if fieldname not in schema:
+            return None
+        try:
+            btext = schema[fieldname].to_bytes(text)
+        except ValueError:
+            return None
+        return btext if (fieldname, btext) in searcher.reader() else None
+
+    def postings(self, searcher, fieldname: str, btext: bytes) -> _Postings:
+        key = (fieldname, btext)
+        found = self._postings.get(key)
+        if found is None:
+            found = _Postings(*read_postings(searcher.reader(), fieldname, btext))
+            self._postings.put(key, found, found.nbytes + 128)
+        return found
+
+    def lengths(self, searcher, fieldname: str) -> np.ndarray:
+        found = self._lengths.get(fieldname)
+        if found is None:
+            with self._lock:
+                found = self._lengths.get(fieldname)
+                if found is None:
+                    found = self._lengths[fieldname] = field_lengths(searcher.reader(), fieldname,
+                                                                     self.doc_count)
+        return found
+
+    def _term_scores(self, searcher, fieldname: str, btext: bytes, postings: _Postings) -> np.ndarray | None:
+        """Whoosh's score of every posting of the term, or None when its scorer is not one of ours."""
+        scorer = searcher.weighting.scorer(searcher, fieldname, btext)
+        weights = postings.weights.astype(np.float64)
+        if type(scorer) is WeightScorer:
+            return weights
+        if type(scorer) is not BM25FScorer:
+            return None
+        lengths = self.lengths(searcher, fieldname)[postings.ids]
+        idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+        return idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * lengths / avgfl)))
+
+    def _term(self, searcher, fieldname: str, text, boost: float) -> Matches:
+        btext = self._term_bytes(searcher, fieldname, text)
+        if btext is None:
+            return EMPTY
+        postings = self.postings(searcher, fieldname, btext)
+        scores = self._term_scores(searcher, fieldname, btext, postings)
+        if scores is None:
+            return self._by_whoosh(searcher, wq.Term(fieldname, text, boost=boost))
+        return Matches(postings.ids, scores * boost if boost != 1.0 else scores)
+
+    def _phrase(self, searcher, query) -> Matches:
+        fieldname = query.fieldname
+        schema = searcher.schema
+        if fieldname not in schema or not schema[fieldname].format.supports("positions"):
+            return self._by_whoosh(searcher, query)  # Whoosh raises the error it should
+        words = []
+        for word in query.words:
+            btext = self._term_bytes(searcher, fieldname, word)
+            if btext is None:
+                return EMPTY
+            words.append(btext)
+        if not words:
+            return EMPTY
+        terms = [self._term_from_bytes(searcher, fieldname, btext) for btext in words]
+        candidates = self._intersection(terms)
+        if len(words) > 1 and len(candidates.ids):
+            keep = self._consecutive(searcher, fieldname, words, candidates.ids)
+            candidates = Matches(candidates.ids[keep], candidates.scores[keep])
+        return self._boosted(candidates, query.boost)
+
+    def _term_from_bytes(self, searcher, fieldname: str, btext: bytes) -> Matches:
+        postings = self.postings(searcher, fieldname, btext)
+        scores = self._term_scores(searcher, fieldname, btext, postings)
+        if scores is None:
+            return self._by_whoosh(searcher, wq.Term(fieldname, schema_text(searcher, fieldname, btext)))
+        return Matches(postings.ids, scores)
+
+    def _consecutive(self, searcher, fieldname: str, words: list[bytes], candidates: np.ndarray) -> np.ndarray:
+        """Mask over ``candidates``: the words occur at consecutive positions somewhere."""
+        decode = searcher.schema[fieldname].format.decode_positions
+        keys = None
+        stride = np.int64(1 << 32)
+        for index, btext in enumerate(words):
+            ids, _, values = read_postings(searcher.reader(), fieldname, btext, with_values=True)
+            where = np.searchsorted(ids, candidates)
+            position_lists = [decode(values[i]) for i in where.tolist()]
+            counts = np.fromiter(map(len, position_lists), dtype=np.int64, count=len(position_lists))
+            positions = np.fromiter(itertools.chain.from_iterable(position_lists), dtype=np.int64,
+                                    count=int(counts.sum()))
+            docs = np.repeat(candidates.astype(np.int64), counts)
+            word_keys = np.unique(docs * stride + (positions - index + len(words)))
+            keys = word_keys if keys is None else np.intersect1d(keys, word_keys, assume_unique=True)
+            if not len(keys):
+                break
+        found = np.unique(keys // stride) if keys is not None and len(keys) else np.zeros(0, np.int64)
+        return np.isin(candidates, found, assume_unique=True)
+
+    def _by_whoosh(self, searcher, query) -> Matches:
+        """Whoosh's own matcher, read out: for the query kinds not evaluated above."""
+        matcher = query.matcher(searcher, searcher.context())
+        ids, scores = [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            scores.append(matcher.score())
+            matcher.next()
+        if not ids:
+            return EMPTY
+        ids_array = np.asarray(ids, dtype=np.int32)
+        order = np.argsort(ids_array, kind="stable")
+        return Matches(ids_array[order], np.asarray(scores, dtype=np.float64)[order])
+
+
+def schema_text(searcher, fieldname: str, btext: bytes):
+    return searcher.schema[fieldname].from_bytes(btext)
+
+
+def top(matches: Matches, allowed: np.ndarray | None, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``count`` best (docnum, score) in Whoosh's order: score descending, then docnum."""
+    ids, scores = matches.ids, matches.scores
+    if allowed is not None:
+        keep = allowed[ids]
+        ids, scores = ids[keep], scores[keep]
+    if count < len(ids):
+        # Everything scoring at least the count-th best score, then an exact sort of those few.
+        threshold = np.partition(scores, len(scores) - count)[len(scores) - count]
+        keep = scores >= threshold
+        ids, scores = ids[keep], scores[keep]
+    order = np.lexsort((ids, -scores))[:count]
+    return ids[order], scores[order]
