@@ -123,6 +123,9 @@ class _Generation:
     def __init__(self, path: Path):
         self.path = path
         self.index = whoosh_index.open_dir(str(path))
+        # Read once: Whoosh's ``index.schema`` unpickles the table of contents on every access,
+        # and each copy brings fresh analyzers whose word caches start empty.
+        self.schema = self.index.schema
         self.manifest = read_manifest(path)
         self._local = threading.local()
         self.facets = FacetPostings(self.searcher().reader())
@@ -168,7 +171,7 @@ class SearchEngine:
     def search(self, request: SearchRequest) -> SearchResponse:
         started = time.perf_counter()
         generation = self.generation()
-        parsed = QueryBuilder(generation.index.schema, expand=request.expand).parse(request.q)
+        parsed = QueryBuilder(generation.schema, expand=request.expand).parse(request.q)
         facets = generation.facets
         query, relaxed = parsed.query, False
         base = self._match(generation, query)
@@ -270,7 +273,7 @@ class SearchEngine:
     @staticmethod
     def _snippet(generation, query, stored, original_is_arabic) -> str:
         """Best highlighted fragment, original language first; escaped text when nothing matched."""
-        schema = generation.index.schema
+        schema = generation.schema
         bodies = ["body_ar", "body_en"] if original_is_arabic else ["body_en", "body_ar"]
         terms = query.all_terms() if query is not None else set()
         formatter = highlight.HtmlFormatter(tagname="mark", classname="hl", termclass="t", between=" … ")
@@ -297,7 +300,7 @@ class SearchEngine:
         the index does not know is replaced by its closest, most frequent neighbour; offered only
         when the corrected query finds something."""
         reader = generation.searcher().reader()
-        analyzer = generation.index.schema["exact"].analyzer
+        analyzer = generation.schema["exact"].analyzer
         corrected, changed = [], False
         for word in text.split()[:10]:
             tokens = [token.text for token in analyzer(word, mode="query")]
@@ -341,7 +344,7 @@ class SearchEngine:
 
     def _base(self, generation, request: SearchRequest, relax: bool = True):
         """(query, match mask before filters) as search() has them, the relaxed fallback included."""
-        parsed = QueryBuilder(generation.index.schema, expand=request.expand).parse(request.q)
+        parsed = QueryBuilder(generation.schema, expand=request.expand).parse(request.q)
         query, base = parsed.query, self._match(generation, parsed.query)
         if relax and parsed.relaxed_query is not None and not base.any():
             query, base = parsed.relaxed_query, self._match(generation, parsed.relaxed_query)
