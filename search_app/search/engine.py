@@ -16,6 +16,7 @@ from ..enrich.places import place as place_entity
 from ..generations import current_generation, read_manifest
 from .facets import FacetPostings, published_days
 from .matching import Matches, QueryEvaluator, top
+from .snippets import highlight as fast_highlight
 from .query import QueryBuilder
 
 SORTS = ("relevance", "date")
@@ -287,8 +288,8 @@ class SearchEngine:
                 field_terms = {term for name, term in terms if name in term_fields}
                 if not field_terms:
                     continue
-                snippet = highlight.highlight(text, field_terms, schema[analyzed_as].analyzer, fragmenter,
-                                              formatter, top=2)
+                snippet = fast_highlight(text, field_terms, schema[analyzed_as].analyzer, fragmenter,
+                                         formatter, top=2)
                 if snippet:
                     return snippet
         text = next((stored.get(name) for name in bodies if stored.get(name)), "")
