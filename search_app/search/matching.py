@@ -32,8 +32,10 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
+from whoosh import formats
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.system import _INT_SIZE
 from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.util.numeric import byte_to_length
 
@@ -103,31 +105,60 @@ def _leaf_readers(reader):
     return list(reader.leaf_readers()) if not reader.is_atomic() else [(reader, 0)]
 
 
-def read_postings(reader, fieldname: str, btext: bytes, with_values: bool = False):
-    """All postings of a term as (ids int32, weights float32[, values list]); deleted documents
-    included (callers mask them out). Reads Whoosh's posting blocks directly."""
+def _block_arrays(matcher, offset: int) -> tuple[np.ndarray, np.ndarray]:
+    """The current block's ids and weights, decoded with numpy (Whoosh's own ``_read_ids``
+    undoes the delta coding one id at a time in Python)."""
+    if matcher._data is None:
+        matcher._read_data()
+    ids, weights = matcher._data[0], matcher._data[1]
+    ids = np.asarray(ids, dtype=np.int64)
+    if not matcher._byteids:
+        ids = np.cumsum(ids)
+    if weights is None:
+        weights = np.ones(len(ids), dtype=np.float32)
+    elif isinstance(weights, float):
+        weights = np.full(len(ids), weights, dtype=np.float32)
+    else:
+        weights = np.asarray(weights, dtype=np.float32)
+    return ids + offset, weights
+
+
+def read_postings(reader, fieldname: str, btext: bytes, only: np.ndarray | None = None):
+    """A term's postings as (ids int32, weights float32), deleted documents included (callers
+    mask them out), read from Whoosh's posting blocks directly.
+
+    With ``only`` (sorted document numbers) the postings of those documents alone come back as
+    (ids, weights, values): blocks holding none of them are skipped without being decoded.
+    """
     ids_parts, weight_parts, values = [], [], []
     for segment, offset in _leaf_readers(reader):
         if (fieldname, btext) not in segment:
             continue
         matcher = segment._terms.matcher(fieldname, btext, segment.schema[fieldname].format)
         if isinstance(matcher, W3LeafMatcher):
+            low = offset
             while matcher.is_active():
-                matcher._read_ids()
-                matcher._read_weights()
-                ids_parts.append(np.asarray(matcher._ids, dtype=np.int64) + offset)
-                weight_parts.append(np.asarray(matcher._weights, dtype=np.float32))
-                if with_values:
-                    matcher._read_values()
-                    values.extend(matcher._values)
+                high = offset + matcher._maxid  # last id of the block, known without decoding it
+                if only is None or np.searchsorted(only, low) != np.searchsorted(only, high, side="right"):
+                    ids, weights = _block_arrays(matcher, offset)
+                    if only is not None:
+                        keep = np.isin(ids, only, assume_unique=True)
+                        matcher._read_values()
+                        values.extend(value for value, kept in zip(matcher._values, keep.tolist()) if kept)
+                        ids, weights = ids[keep], weights[keep]
+                    ids_parts.append(ids)
+                    weight_parts.append(weights)
+                low = high + 1
                 matcher._next_block()
         else:  # inlined postings (a term in one document) and other matcher kinds
             block_ids, block_weights = [], []
             while matcher.is_active():
-                block_ids.append(matcher.id() + offset)
-                block_weights.append(matcher.weight())
-                if with_values:
-                    values.append(matcher.value())
+                docnum = matcher.id() + offset
+                if only is None or np.isin(docnum, only):
+                    block_ids.append(docnum)
+                    block_weights.append(matcher.weight())
+                    if only is not None:
+                        values.append(matcher.value())
                 matcher.next()
             ids_parts.append(np.asarray(block_ids, dtype=np.int64))
             weight_parts.append(np.asarray(block_weights, dtype=np.float32))
@@ -135,7 +166,20 @@ def read_postings(reader, fieldname: str, btext: bytes, with_values: bool = Fals
         result = (_EMPTY_IDS, np.zeros(0, dtype=np.float32))
     else:
         result = (np.concatenate(ids_parts).astype(np.int32), np.concatenate(weight_parts))
-    return result + (values,) if with_values else result
+    return result if only is None else result + (values,)
+
+
+def _positions(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """(positions, how many per posting) of Whoosh ``Positions`` values: a count, then the pickled
+    list of gaps between positions (``Positions.decode_positions``, all postings at once)."""
+    gaps = [pickle.loads(value[_INT_SIZE:] if value.endswith(b".") else value[_INT_SIZE:] + b".")
+            for value in values]
+    counts = np.fromiter(map(len, gaps), dtype=np.int64, count=len(gaps))
+    flat = np.fromiter(itertools.chain.from_iterable(gaps), dtype=np.int64, count=int(counts.sum()))
+    running = np.cumsum(flat)
+    ends = np.cumsum(counts)
+    before = np.concatenate(([0], running[ends[:-1] - 1])) if len(counts) else np.zeros(0, np.int64)
+    return running - np.repeat(before, counts), counts
 
 
 def field_lengths(reader, fieldname: str, doc_count: int) -> np.ndarray:
@@ -165,6 +209,7 @@ class QueryEvaluator:
         self.has_deletions = not bool(live.all())
         self._postings = _LRU(postings_bytes)
         self._matches = _LRU(matches_bytes)
+        self._phrases = _LRU(matches_bytes // 2)
         self._lengths: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
@@ -313,12 +358,16 @@ class QueryEvaluator:
             words.append(btext)
         if not words:
             return EMPTY
-        terms = [self._term_from_bytes(searcher, fieldname, btext) for btext in words]
-        candidates = self._intersection(terms)
-        if len(words) > 1 and len(candidates.ids):
-            keep = self._consecutive(searcher, fieldname, words, candidates.ids)
-            candidates = Matches(candidates.ids[keep], candidates.scores[keep])
-        return self._boosted(candidates, query.boost)
+        key = (fieldname, tuple(words))
+        found = self._phrases.get(key)
+        if found is None:  # the same phrase recurs in many queries (glossary synonyms)
+            terms = [self._term_from_bytes(searcher, fieldname, btext) for btext in words]
+            found = self._intersection(terms)
+            if len(words) > 1 and len(found.ids):
+                keep = self._consecutive(searcher, fieldname, words, found.ids)
+                found = Matches(found.ids[keep], found.scores[keep])
+            self._phrases.put(key, found, found.nbytes + 256)
+        return self._boosted(found, query.boost)
 
     def _term_from_bytes(self, searcher, fieldname: str, btext: bytes) -> Matches:
         postings = self.postings(searcher, fieldname, btext)
@@ -329,23 +378,25 @@ class QueryEvaluator:
 
     def _consecutive(self, searcher, fieldname: str, words: list[bytes], candidates: np.ndarray) -> np.ndarray:
         """Mask over ``candidates``: the words occur at consecutive positions somewhere."""
-        decode = searcher.schema[fieldname].format.decode_positions
+        fmt = searcher.schema[fieldname].format
+        if type(fmt) is not formats.Positions:
+            return self._consecutive_by_whoosh(searcher, fieldname, words, candidates)
         keys = None
         stride = np.int64(1 << 32)
         for index, btext in enumerate(words):
-            ids, _, values = read_postings(searcher.reader(), fieldname, btext, with_values=True)
-            where = np.searchsorted(ids, candidates)
-            position_lists = [decode(values[i]) for i in where.tolist()]
-            counts = np.fromiter(map(len, position_lists), dtype=np.int64, count=len(position_lists))
-            positions = np.fromiter(itertools.chain.from_iterable(position_lists), dtype=np.int64,
-                                    count=int(counts.sum()))
-            docs = np.repeat(candidates.astype(np.int64), counts)
+            ids, _, values = read_postings(searcher.reader(), fieldname, btext, only=candidates)
+            positions, counts = _positions(values)
+            docs = np.repeat(ids.astype(np.int64), counts)
             word_keys = np.unique(docs * stride + (positions - index + len(words)))
             keys = word_keys if keys is None else np.intersect1d(keys, word_keys, assume_unique=True)
             if not len(keys):
                 break
         found = np.unique(keys // stride) if keys is not None and len(keys) else np.zeros(0, np.int64)
         return np.isin(candidates, found, assume_unique=True)
+
+    def _consecutive_by_whoosh(self, searcher, fieldname, words, candidates) -> np.ndarray:
+        phrase = wq.Phrase(fieldname, [schema_text(searcher, fieldname, w) for w in words])
+        return np.isin(candidates, self._by_whoosh(searcher, phrase).ids, assume_unique=True)
 
     def _by_whoosh(self, searcher, query) -> Matches:
         """Whoosh's own matcher, read out: for the query kinds not evaluated above."""
