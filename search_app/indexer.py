@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.query import Or, Term
 
 from .enrich.actors import all_actors
@@ -147,7 +148,8 @@ def _write_documents(generation: Path, documents: Iterable[dict], expected: int)
 
 def verify_generation(generation: Path, expected_ids: list[str], expected_count: int,
                       absent_ids: list[str] = ()) -> None:
-    ix = whoosh_index.open_dir(str(generation))
+    # Without mmap: Whoosh would copy every file of a compound segment into memory.
+    ix = FileStorage(str(generation), supports_mmap=False).open_index()
     if ix.doc_count() != expected_count:
         raise VerificationError(f"index holds {ix.doc_count()} documents, the store {expected_count}")
     with ix.searcher() as searcher:
