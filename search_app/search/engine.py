@@ -131,7 +131,9 @@ class _Generation:
         self.schema = self.index.schema
         self.manifest = read_manifest(path)
         self._local = threading.local()
-        self.facets = FacetPostings(self.searcher().reader())
+        # A reader of its own: facet postings are read lazily, from whichever thread asks first,
+        # and a reader's file handles must not be shared between threads.
+        self.facets = FacetPostings(self.index.reader())
         self.evaluator = QueryEvaluator(self.facets.doc_count, self.facets.live)
         self.published_days = self._published_days()
 
