@@ -21,7 +21,8 @@ from .enrich.actors import all_actors
 from .enrich.places import all_places
 from .generations import MANIFEST, current_generation, current_link, generations_dir, read_manifest
 from .models import Article
-from .schema import build_schema
+from .schema import FACET_FIELDS, build_schema
+from .segment_arrays import write_segment_arrays
 from .store import Store
 from .text.arabic import has_arabic
 from .text.normalize import normalized_tokens
@@ -205,6 +206,7 @@ def prune_generations(index_dir: Path, keep: int) -> list[Path]:
 def _publish(index_dir: Path, generation: Path, written: int, store_seq: int, started: float,
              keep: int, kind: str) -> BuildResult:
     """Write the manifest (the generation is now complete), switch ``current`` to it, prune."""
+    _save_segment_arrays(generation)
     seconds = time.monotonic() - started
     manifest = {"documents": written, "build_seconds": round(seconds, 3), "store_seq": store_seq,
                 "kind": kind, "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
@@ -213,6 +215,12 @@ def _publish(index_dir: Path, generation: Path, written: int, store_seq: int, st
     pruned = prune_generations(index_dir, keep)
     log.info("%s generation %s: %d documents in %.1fs", kind, generation.name, written, seconds)
     return BuildResult(generation, written, seconds, pruned, kind)
+
+
+def _save_segment_arrays(generation: Path) -> None:
+    """Numpy copies of the common terms' postings of new segments, for search (segment_arrays)."""
+    with FileStorage(str(generation), supports_mmap=False).open_index().reader() as reader:
+        write_segment_arrays(generation, reader, FACET_FIELDS)
 
 
 def _sample_ids(store: Store, preferred: list[str] = ()) -> list[str]:

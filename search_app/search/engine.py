@@ -14,6 +14,7 @@ from whoosh import query as wq
 
 from ..enrich.places import place as place_entity
 from ..generations import current_generation, read_manifest
+from ..segment_arrays import GenerationArrays
 from .facets import FacetPostings, published_days
 from .matching import Matches, QueryEvaluator, top
 from .snippets import highlight as fast_highlight
@@ -133,8 +134,9 @@ class _Generation:
         self._local = threading.local()
         # A reader of its own: facet postings are read lazily, from whichever thread asks first,
         # and a reader's file handles must not be shared between threads.
-        self.facets = FacetPostings(self.index.reader())
-        self.evaluator = QueryEvaluator(self.facets.doc_count, self.facets.live)
+        arrays = GenerationArrays(path)  # postings saved as numpy arrays by the indexer
+        self.facets = FacetPostings(self.index.reader(), arrays)
+        self.evaluator = QueryEvaluator(self.facets.doc_count, self.facets.live, arrays=arrays)
         self.published_days = self._published_days()
 
     def searcher(self):

@@ -6,7 +6,7 @@ import threading
 
 import numpy as np
 
-from .matching import read_postings
+from ..segment_arrays import GenerationArrays, leaf_readers, read_postings
 
 _EPOCH = dt.datetime(1970, 1, 1)
 _DAY_MICROSECONDS = 86_400_000_000
@@ -47,14 +47,15 @@ class _FacetField:
 class FacetPostings:
     """value -> sorted document numbers, per facet field, read once per generation."""
 
-    def __init__(self, reader):
+    def __init__(self, reader, arrays: GenerationArrays | None = None):
         self.doc_count = reader.doc_count_all()
         self._reader = reader
+        self._arrays = arrays
         self._fields: dict[str, _FacetField] = {}
         self._lock = threading.Lock()
         live = np.ones(self.doc_count, dtype=bool)
         if reader.has_deletions():
-            for segment, offset in _leaf_readers(reader):
+            for segment, offset in leaf_readers(reader):
                 deleted = list(segment.deleted_docs_set) if segment.has_deletions() else []
                 live[np.asarray(deleted, dtype=np.int64) + offset] = False
         self.live = live
@@ -77,7 +78,7 @@ class FacetPostings:
             return found
         field = self._reader.schema[fieldname]
         for value in self._reader.field_terms(fieldname):
-            ids, _ = read_postings(self._reader, fieldname, field.to_bytes(value))
+            ids, _ = read_postings(self._reader, fieldname, field.to_bytes(value), self._arrays)
             ids = ids[self.live[ids]]
             if len(ids):
                 found[value] = ids
@@ -97,10 +98,6 @@ class FacetPostings:
         return self._field(fieldname).counts(mask)
 
 
-def _leaf_readers(reader):
-    return list(reader.leaf_readers()) if not reader.is_atomic() else [(reader, 0)]
-
-
 def published_days(reader, doc_count: int) -> np.ndarray:
     """Days since 1970 per document (-1 when undated or not after 1970-01-01 00:00), read from the
     ``published`` column's raw 64-bit values instead of one datetime object a document."""
@@ -108,7 +105,7 @@ def published_days(reader, doc_count: int) -> np.ndarray:
     if not reader.has_column("published"):
         return days
     epoch = np.int64(_EPOCH_DAYS) * _DAY_MICROSECONDS
-    for segment, offset in _leaf_readers(reader):
+    for segment, offset in leaf_readers(reader):
         column = segment.column_reader("published", translate=False)
         count = segment.doc_count_all()
         raw = getattr(column, "_dbfile", None)

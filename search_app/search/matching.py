@@ -34,10 +34,12 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh import formats
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.system import _INT_SIZE
 from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.util.numeric import byte_to_length
+
+from ..segment_arrays import GenerationArrays, decode_postings, leaf_readers, read_postings
 
 _LENGTH_TABLE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
 _EMPTY_IDS = np.zeros(0, dtype=np.int32)
@@ -100,73 +102,20 @@ class _Postings:
         return self.ids.nbytes + self.weights.nbytes
 
 
-def _leaf_readers(reader):
-    """(segment reader, document offset) pairs, for one- and many-segment readers alike."""
-    return list(reader.leaf_readers()) if not reader.is_atomic() else [(reader, 0)]
-
-
-def _block_arrays(matcher, offset: int) -> tuple[np.ndarray, np.ndarray]:
-    """The current block's ids and weights, decoded with numpy (Whoosh's own ``_read_ids``
-    undoes the delta coding one id at a time in Python)."""
-    if matcher._data is None:
-        matcher._read_data()
-    ids, weights = matcher._data[0], matcher._data[1]
-    ids = np.asarray(ids, dtype=np.int64)
-    if not matcher._byteids:
-        ids = np.cumsum(ids)
-    if weights is None:
-        weights = np.ones(len(ids), dtype=np.float32)
-    elif isinstance(weights, float):
-        weights = np.full(len(ids), weights, dtype=np.float32)
-    else:
-        weights = np.asarray(weights, dtype=np.float32)
-    return ids + offset, weights
-
-
-def read_postings(reader, fieldname: str, btext: bytes, only: np.ndarray | None = None):
-    """A term's postings as (ids int32, weights float32), deleted documents included (callers
-    mask them out), read from Whoosh's posting blocks directly.
-
-    With ``only`` (sorted document numbers) the postings of those documents alone come back as
-    (ids, weights, values): blocks holding none of them are skipped without being decoded.
-    """
-    ids_parts, weight_parts, values = [], [], []
-    for segment, offset in _leaf_readers(reader):
-        if (fieldname, btext) not in segment:
+def candidate_postings(reader, fieldname: str, btext: bytes, candidates: np.ndarray):
+    """(ids, values) of a term's postings in the sorted ``candidates`` alone (global ids), reading
+    only the posting blocks that hold some of them."""
+    ids_parts, values = [], []
+    for segment_reader, offset in leaf_readers(reader):
+        count = segment_reader.doc_count_all()
+        local = candidates[(candidates >= offset) & (candidates < offset + count)].astype(np.int64) - offset
+        if not len(local):
             continue
-        matcher = segment._terms.matcher(fieldname, btext, segment.schema[fieldname].format)
-        if isinstance(matcher, W3LeafMatcher):
-            low = offset
-            while matcher.is_active():
-                high = offset + matcher._maxid  # last id of the block, known without decoding it
-                if only is None or np.searchsorted(only, low) != np.searchsorted(only, high, side="right"):
-                    ids, weights = _block_arrays(matcher, offset)
-                    if only is not None:
-                        keep = np.isin(ids, only, assume_unique=True)
-                        matcher._read_values()
-                        values.extend(value for value, kept in zip(matcher._values, keep.tolist()) if kept)
-                        ids, weights = ids[keep], weights[keep]
-                    ids_parts.append(ids)
-                    weight_parts.append(weights)
-                low = high + 1
-                matcher._next_block()
-        else:  # inlined postings (a term in one document) and other matcher kinds
-            block_ids, block_weights = [], []
-            while matcher.is_active():
-                docnum = matcher.id() + offset
-                if only is None or np.isin(docnum, only):
-                    block_ids.append(docnum)
-                    block_weights.append(matcher.weight())
-                    if only is not None:
-                        values.append(matcher.value())
-                matcher.next()
-            ids_parts.append(np.asarray(block_ids, dtype=np.int64))
-            weight_parts.append(np.asarray(block_weights, dtype=np.float32))
-    if not ids_parts:
-        result = (_EMPTY_IDS, np.zeros(0, dtype=np.float32))
-    else:
-        result = (np.concatenate(ids_parts).astype(np.int32), np.concatenate(weight_parts))
-    return result if only is None else result + (values,)
+        ids, _, found = decode_postings(segment_reader, fieldname, btext, only=local)
+        ids_parts.append(ids + offset)
+        values.extend(found)
+    ids = np.concatenate(ids_parts) if ids_parts else np.zeros(0, dtype=np.int64)
+    return ids, values
 
 
 def _positions(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
@@ -186,7 +135,7 @@ def field_lengths(reader, fieldname: str, doc_count: int) -> np.ndarray:
     """Every document's length in ``fieldname`` as Whoosh's scorer sees it (decoded length byte;
     1 where a segment keeps no lengths for the field)."""
     lengths = np.ones(doc_count, dtype=np.float64)
-    for segment, offset in _leaf_readers(reader):
+    for segment, offset in leaf_readers(reader):
         count = segment.doc_count_all()
         perdoc = segment._perdoc
         column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
@@ -203,8 +152,9 @@ class QueryEvaluator:
     """Array evaluation of queries over one generation, with its postings and match caches."""
 
     def __init__(self, doc_count: int, live: np.ndarray, postings_bytes: int = 96 << 20,
-                 matches_bytes: int = 48 << 20):
+                 matches_bytes: int = 48 << 20, arrays: GenerationArrays | None = None):
         self.doc_count = doc_count
+        self.arrays = arrays
         self.live = live
         self.has_deletions = not bool(live.all())
         self._postings = _LRU(postings_bytes)
@@ -309,7 +259,7 @@ class QueryEvaluator:
         key = (fieldname, btext)
         found = self._postings.get(key)
         if found is None:
-            found = _Postings(*read_postings(searcher.reader(), fieldname, btext))
+            found = _Postings(*read_postings(searcher.reader(), fieldname, btext, self.arrays))
             self._postings.put(key, found, found.nbytes + 128)
         return found
 
@@ -384,7 +334,7 @@ class QueryEvaluator:
         keys = None
         stride = np.int64(1 << 32)
         for index, btext in enumerate(words):
-            ids, _, values = read_postings(searcher.reader(), fieldname, btext, only=candidates)
+            ids, values = candidate_postings(searcher.reader(), fieldname, btext, candidates)
             positions, counts = _positions(values)
             docs = np.repeat(ids.astype(np.int64), counts)
             word_keys = np.unique(docs * stride + (positions - index + len(words)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,6 +19,7 @@ from search_app.search.engine import _EPOCH
 from search_app.search.facets import FacetPostings, published_days
 from search_app.search.matching import QueryEvaluator, top
 from search_app.search.query import QueryBuilder
+from search_app.segment_arrays import GenerationArrays, leaf_readers
 from search_app.store import open_store
 
 from ..conftest import make_settings
@@ -53,19 +55,26 @@ def index(tmp_path_factory):
         yield ix, searcher
 
 
-def _evaluator(searcher):
-    return QueryEvaluator(searcher.doc_count_all(), FacetPostings(searcher.reader()).live)
+def _evaluator(searcher, arrays=None):
+    return QueryEvaluator(searcher.doc_count_all(), FacetPostings(searcher.reader()).live, arrays=arrays)
 
 
-def test_the_index_has_segments_and_deletions(index):
-    _, searcher = index
-    assert not searcher.reader().is_atomic() and searcher.reader().has_deletions()
+def _arrays(ix):
+    return GenerationArrays(Path(ix.storage.folder))
 
 
-@pytest.mark.parametrize("text", QUERIES)
-def test_evaluator_matches_and_scores_like_whoosh(index, text):
+def test_the_index_has_segments_and_deletions_and_postings_arrays(index):
     ix, searcher = index
-    evaluator = _evaluator(searcher)
+    assert not searcher.reader().is_atomic() and searcher.reader().has_deletions()
+    arrays = _arrays(ix)
+    assert all(arrays.for_segment(segment) is not None for segment, _ in leaf_readers(searcher.reader()))
+
+
+@pytest.mark.parametrize("saved", [False, True], ids=["whoosh-blocks", "saved-arrays"])
+@pytest.mark.parametrize("text", QUERIES)
+def test_evaluator_matches_and_scores_like_whoosh(index, text, saved):
+    ix, searcher = index
+    evaluator = _evaluator(searcher, _arrays(ix) if saved else None)
     parsed = QueryBuilder(ix.schema).parse(text)
     for query in filter(None, [parsed.query, parsed.relaxed_query]):
         expected = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
@@ -79,10 +88,11 @@ def test_evaluator_matches_and_scores_like_whoosh(index, text):
         assert evaluator.evaluate(searcher, query) is found  # second time from the cache
 
 
-def test_facet_counts_and_dates_read_from_arrays_agree_with_one_document_at_a_time(index):
-    _, searcher = index
+@pytest.mark.parametrize("saved", [False, True], ids=["whoosh-blocks", "saved-arrays"])
+def test_facet_counts_and_dates_read_from_arrays_agree_with_one_document_at_a_time(index, saved):
+    ix, searcher = index
     reader = searcher.reader()
-    facets = FacetPostings(reader)
+    facets = FacetPostings(reader, _arrays(ix) if saved else None)
     live = facets.live
     assert [n for n in range(reader.doc_count_all()) if not live[n]] == [
         n for n in range(reader.doc_count_all()) if reader.is_deleted(n)]
