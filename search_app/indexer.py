@@ -133,7 +133,9 @@ def _documents_of_batch(store: Store, batch: list[Article]) -> Iterator[dict]:
 
 def _write_documents(generation: Path, documents: Iterable[dict], expected: int) -> int:
     ix = whoosh_index.create_in(str(generation), build_schema(*protected_name_tokens()))
-    big = expected > 20000  # parallel segments only pay off on large builds (WHOOSH-NOTES.md)
+    # Two writer processes, one segment each: 1.9x faster from 2,000 articles up on this 2-core
+    # machine (benchmarks/RESULTS.md); below 1,000 starting the processes costs more than it saves.
+    big = expected >= 1000
     writer = ix.writer(limitmb=128, procs=2 if big else 1, multisegment=big)
     written = 0
     try:
