@@ -1,12 +1,16 @@
 """Build index generations from the store and switch ``index/current`` atomically."""
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import fcntl
 import json
 import logging
+import multiprocessing.util
 import os
 import shutil
+import signal
+import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,6 +32,10 @@ from .text.arabic import has_arabic
 from .text.normalize import normalized_tokens
 
 log = logging.getLogger(__name__)
+
+
+_PR_SET_PDEATHSIG = 1
+_lock_owner = 0  # pid of the process holding the writer lock, as forked helpers see it
 
 
 class IndexLockedError(RuntimeError):
@@ -63,7 +71,20 @@ def writer_lock(index_dir: Path):
         handle.truncate()
         handle.write(str(os.getpid()))
         handle.flush()
+        # Whoosh's parallel writer forks helpers; they must neither keep the lock nor outlive us.
+        global _lock_owner
+        _lock_owner = os.getpid()
+        multiprocessing.util.register_after_fork(handle, _detach_from_writer)
         yield
+
+
+def _detach_from_writer(lock_handle) -> None:
+    """In a forked helper: drop the inherited lock, and die with the parent (a killed build)."""
+    lock_handle.close()
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != _lock_owner:  # the parent died before the request took effect
+            os._exit(1)
 
 
 def protected_name_tokens() -> tuple[frozenset[str], frozenset[str]]:
