@@ -100,21 +100,27 @@ class FacetPostings:
 
 def published_days(reader, doc_count: int) -> np.ndarray:
     """Days since 1970 per document (-1 when undated or not after 1970-01-01 00:00), read from the
-    ``published`` column's raw 64-bit values instead of one datetime object a document."""
+    ``published`` column's raw 64-bit values instead of one datetime object a document. Undated
+    documents hold the column default (the largest 64-bit number), which no datetime converts."""
     days = np.full(doc_count, -1, dtype=np.int32)
     if not reader.has_column("published"):
         return days
-    epoch = np.int64(_EPOCH_DAYS) * _DAY_MICROSECONDS
+    epoch = _EPOCH_DAYS * _DAY_MICROSECONDS
     for segment, offset in leaf_readers(reader):
         column = segment.column_reader("published", translate=False)
         count = segment.doc_count_all()
-        raw = getattr(column, "_dbfile", None)
-        if raw is None or getattr(column, "_typecode", None) != "q":  # not the layout read below
-            values = np.fromiter((column[n] for n in range(count)), dtype=np.int64, count=count)
-        else:
-            stored = np.frombuffer(raw.get(column._basepos, column._count * 8), dtype=">i8")
-            values = np.full(count, column._default, dtype=np.int64)
+        default = getattr(column, "_default", None)
+        typecode = getattr(column, "_typecode", None)
+        if getattr(column, "_dbfile", None) is not None and typecode in ("q", "Q"):
+            stored = np.frombuffer(column._dbfile.get(column._basepos, column._count * 8),
+                                   dtype=">i8" if typecode == "q" else ">u8")
+            values = np.full(count, default, dtype=stored.dtype)
             values[:min(count, len(stored))] = stored[:count]
-        dated = (values > epoch) & (values != column._default)
-        days[offset:offset + count][dated] = (values[dated] - epoch) // _DAY_MICROSECONDS
+        else:  # another column layout: one value at a time
+            values = np.array([value if value != default and 0 <= value < (1 << 63) else 0
+                               for value in (column[n] for n in range(count))], dtype=np.uint64)
+            default = 0
+        dated = (values != default) & (values > epoch)
+        segment_days = days[offset:offset + count]
+        segment_days[dated] = (values[dated].astype(np.int64) - epoch) // _DAY_MICROSECONDS
     return days
