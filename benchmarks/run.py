@@ -112,13 +112,14 @@ def serve_cold_start(index_dir: Path, data_dir: Path, runs: int, timeout: float 
     return {"median_ms": round(statistics.median(times), 1), "runs_ms": [round(t, 1) for t in times]}
 
 
-def prepare_corpus(name: str, workdir: Path, seed: int, size: int | None) -> tuple[Path, dict]:
+def prepare_corpus(name: str, workdir: Path, seed: int, size: int | None,
+                   data_dir: Path = SHARED_DATA) -> tuple[Path, dict]:
     path = workdir / f"{name}.jsonl"
     stamp = workdir / f"{name}.corpus.json"
     wanted = {"generator": corpus.GENERATOR_VERSION, "seed": seed, "size": size}
     if not (path.exists() and stamp.exists() and json.loads(stamp.read_text())["key"] == wanted):
         log(f"{name}: writing the corpus")
-        records = corpus.generate(size, seed) if size is not None else corpus.real_records(SHARED_DATA)
+        records = corpus.generate(size, seed) if size is not None else corpus.real_records(data_dir)
         corpus.write_jsonl(records, path)
         stamp.write_text(json.dumps({"key": wanted, "description": corpus.describe(path)}))
     return path, json.loads(stamp.read_text())["description"]
@@ -150,7 +151,7 @@ def build_both(name: str, corpus_path: Path, place: Path, reuse: bool, profile_d
 
 def run_corpus(name: str, size: int | None, args) -> dict:
     workdir = Path(args.workdir)
-    corpus_path, description = prepare_corpus(name, workdir, args.seed, size)
+    corpus_path, description = prepare_corpus(name, workdir, args.seed, size, Path(args.data))
     place = workdir / name
     profile_dir = Path(args.profile) if args.profile else None
     if profile_dir:
@@ -225,6 +226,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--sizes", default="10000", help="synthetic corpus sizes, comma-separated")
     parser.add_argument("--out", help="write every figure as JSON here")
     parser.add_argument("--no-real", action="store_true", help="skip the real articles of ../shared/data")
+    parser.add_argument("--data", default=str(SHARED_DATA), help="where the real corpora are (../shared/data)")
     parser.add_argument("--workdir", default=str(DEFAULT_WORKDIR), help="corpora, stores and indexes")
     parser.add_argument("--reuse", action="store_true",
                         help="reuse the stores and indexes of an earlier run (time the queries only)")
@@ -237,7 +239,7 @@ def main(argv: list[str] | None = None) -> dict:
     args = parser.parse_args(argv)
     corpora: list[tuple[str, int | None]] = [(f"synthetic-{int(size)}", int(size))
                                              for size in args.sizes.split(",") if size.strip()]
-    if not args.no_real and SHARED_DATA.is_dir():
+    if not args.no_real and Path(args.data).is_dir():
         corpora.append(("real", None))
     report = {"environment": environment(), "corpora": []}
     for name, size in corpora:
