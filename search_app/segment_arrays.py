@@ -6,9 +6,13 @@ and an expanded query has dozens of terms. So once a generation is written, the 
 each segment the document numbers and weights of every term in at least ``MIN_DOCS`` of its
 documents, and of every facet value, as two flat arrays and a term table:
 
-    <segment id>.postings.json     {"version", "doc_count", "fields": {field: {term: [start, count]}}}
+    <segment id>.postings.json     {"version", "doc_count", "fields": {field: {term: [start, count(,
+                                   positions start)]}}}
     <segment id>.ids.npy           int32, segment-local document numbers, term after term
     <segment id>.weights.npy       float32, the posting weights (term frequencies) alongside
+    <segment id>.positions.npy     uint16 (uint32 if needed), the word positions of the terms in at
+                                   least ``POSITIONS_MIN_DOCS`` documents, posting after posting
+                                   (a posting's count is its weight): phrases with common words
 
 Search maps the arrays (``mmap_mode="r"``) and slices them instead of decoding blocks. Whoosh
 never rewrites a segment, so its arrays hold in every generation that keeps it (an incremental
@@ -20,17 +24,22 @@ Shared by the writer (indexer) and the reader (search), like ``generations``.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import os
+import pickle
 import threading
 from pathlib import Path
 
 import numpy as np
+from whoosh import formats
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.fields import NUMERIC
+from whoosh.system import _INT_SIZE
 
-VERSION = 1
+VERSION = 2
 MIN_DOCS = 64  # half a posting block: rarer terms decode quickly enough from Whoosh
+POSITIONS_MIN_DOCS = MIN_DOCS  # "of", "the", "city": a phrase with them would decode every block
 _EMPTY_IDS = np.zeros(0, dtype=np.int32)
 _EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
 
@@ -44,9 +53,22 @@ def segment_id(segment_reader) -> str:
     return segment_reader.segment().segment_id()
 
 
-def _files(generation: Path, segment: str) -> tuple[Path, Path, Path]:
+def _files(generation: Path, segment: str) -> tuple[Path, Path, Path, Path]:
     return (generation / f"{segment}.postings.json", generation / f"{segment}.ids.npy",
-            generation / f"{segment}.weights.npy")
+            generation / f"{segment}.weights.npy", generation / f"{segment}.positions.npy")
+
+
+def decode_positions(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """(positions, how many per posting) of Whoosh ``Positions`` values (a count, then the pickled
+    list of gaps between positions: ``Positions.decode_positions``), all postings at once."""
+    gaps = [pickle.loads(value[_INT_SIZE:] if value.endswith(b".") else value[_INT_SIZE:] + b".")
+            for value in values]
+    counts = np.fromiter(map(len, gaps), dtype=np.int64, count=len(gaps))
+    flat = np.fromiter(itertools.chain.from_iterable(gaps), dtype=np.int64, count=int(counts.sum()))
+    running = np.cumsum(flat)
+    ends = np.cumsum(counts)
+    before = np.concatenate(([0], running[ends[:-1] - 1])) if len(counts) else np.zeros(0, np.int64)
+    return running - np.repeat(before, counts), counts
 
 
 # -- reading Whoosh's blocks ----------------------------------------------------------------
@@ -70,10 +92,13 @@ def _block_arrays(matcher) -> tuple[np.ndarray, np.ndarray]:
     return ids, weights
 
 
-def decode_postings(segment_reader, fieldname: str, btext: bytes, only: np.ndarray | None = None):
+def decode_postings(segment_reader, fieldname: str, btext: bytes, only: np.ndarray | None = None,
+                    with_values: bool = False):
     """One segment's postings of a term, decoded from Whoosh's blocks: (ids, weights) with
-    segment-local int64 ids. With ``only`` (sorted segment-local ids) just those documents come
-    back, as (ids, weights, values), and blocks holding none of them are never decoded."""
+    segment-local int64 ids, and their values with ``with_values``. With ``only`` (sorted
+    segment-local ids) just those documents come back, with their values, and blocks holding none
+    of them are never decoded."""
+    with_values = with_values or only is not None
     ids_parts, weight_parts, values = [], [], []
     if (fieldname, btext) in segment_reader:
         matcher = segment_reader._terms.matcher(fieldname, btext, segment_reader.schema[fieldname].format)
@@ -88,6 +113,9 @@ def decode_postings(segment_reader, fieldname: str, btext: bytes, only: np.ndarr
                         matcher._read_values()
                         values.extend(value for value, kept in zip(matcher._values, keep.tolist()) if kept)
                         ids, weights = ids[keep], weights[keep]
+                    elif with_values:
+                        matcher._read_values()
+                        values.extend(matcher._values)
                     ids_parts.append(ids)
                     weight_parts.append(weights)
                 low = high + 1
@@ -98,14 +126,14 @@ def decode_postings(segment_reader, fieldname: str, btext: bytes, only: np.ndarr
                 if only is None or np.isin(matcher.id(), only):
                     block_ids.append(matcher.id())
                     block_weights.append(matcher.weight())
-                    if only is not None:
+                    if with_values:
                         values.append(matcher.value())
                 matcher.next()
             ids_parts.append(np.asarray(block_ids, dtype=np.int64))
             weight_parts.append(np.asarray(block_weights, dtype=np.float32))
     ids = np.concatenate(ids_parts) if ids_parts else np.zeros(0, dtype=np.int64)
     weights = np.concatenate(weight_parts) if weight_parts else _EMPTY_WEIGHTS
-    return (ids, weights) if only is None else (ids, weights, values)
+    return (ids, weights, values) if with_values else (ids, weights)
 
 
 # -- writing --------------------------------------------------------------------------------
@@ -128,7 +156,7 @@ def write_segment_arrays(generation: Path, reader, facet_fields=()) -> list[str]
     wanted = _wanted_fields(reader.schema, set(facet_fields))
     for segment_reader, _ in leaf_readers(reader):
         segment = segment_id(segment_reader)
-        table_path, ids_path, weights_path = _files(generation, segment)
+        table_path, ids_path, weights_path, positions_path = _files(generation, segment)
         if table_path.exists():
             continue
         table, terms, total = {}, [], 0
@@ -144,17 +172,32 @@ def write_segment_arrays(generation: Path, reader, facet_fields=()) -> list[str]
         temporary = [path.with_name(path.name + f".{os.getpid()}.tmp") for path in (ids_path, weights_path)]
         ids_out = np.lib.format.open_memmap(temporary[0], mode="w+", dtype=np.int32, shape=(total,))
         weights_out = np.lib.format.open_memmap(temporary[1], mode="w+", dtype=np.float32, shape=(total,))
+        positions, positions_total = [], 0
         for fieldname, btext, start, count in terms:
-            ids, weights = decode_postings(segment_reader, fieldname, btext)
+            field = segment_reader.schema[fieldname]
+            with_positions = count >= POSITIONS_MIN_DOCS and type(field.format) is formats.Positions
+            decoded = decode_postings(segment_reader, fieldname, btext, with_values=with_positions)
+            ids, weights = decoded[0], decoded[1]
             if len(ids) != count:
                 raise ValueError(f"{segment}: {fieldname}:{btext!r} has {len(ids)} postings, not {count}")
             ids_out[start:start + count] = ids
             weights_out[start:start + count] = weights
+            if with_positions:
+                found, counts = decode_positions(decoded[2])
+                if np.array_equal(counts, weights):  # a posting's weight tells its positions apart
+                    table[fieldname][field.from_bytes(btext)].append(positions_total)
+                    positions.append(found)
+                    positions_total += len(found)
         ids_out.flush()
         weights_out.flush()
         del ids_out, weights_out
         os.replace(temporary[0], ids_path)
         os.replace(temporary[1], weights_path)
+        flat = np.concatenate(positions) if positions else np.zeros(0, dtype=np.int64)
+        flat = flat.astype(np.uint16 if not len(flat) or flat.max() < 1 << 16 else np.uint32)
+        positions_temporary = positions_path.with_name(positions_path.name + f".{os.getpid()}.tmp.npy")
+        np.save(positions_temporary, flat)
+        os.replace(positions_temporary, positions_path)
         table_temporary = table_path.with_name(table_path.name + f".{os.getpid()}.tmp")
         table_temporary.write_text(json.dumps({"version": VERSION, "doc_count": segment_reader.doc_count_all(),
                                                "fields": table}, ensure_ascii=False), encoding="utf-8")
@@ -169,17 +212,34 @@ def write_segment_arrays(generation: Path, reader, facet_fields=()) -> list[str]
 class SegmentArrays:
     """One segment's saved postings, mapped read-only."""
 
-    def __init__(self, table: dict, ids: np.ndarray, weights: np.ndarray):
+    def __init__(self, table: dict, ids: np.ndarray, weights: np.ndarray, positions: np.ndarray):
         self._fields = table["fields"]
-        self._ids, self._weights = ids, weights
+        self._ids, self._weights, self._positions = ids, weights, positions
 
     def get(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray] | None:
         """(ids, weights) of a saved term, or None when the term was not saved (read it from Whoosh)."""
         entry = self._fields.get(fieldname, {}).get(text)
         if entry is None:
             return None
-        start, count = entry
+        start, count = entry[0], entry[1]
         return self._ids[start:start + count], self._weights[start:start + count]
+
+    def positions(self, fieldname: str, text: str, local_ids: np.ndarray):
+        """(ids, positions, counts) of the term's postings in ``local_ids`` (sorted segment-local
+        documents that all have the term), or None when its positions were not saved."""
+        entry = self._fields.get(fieldname, {}).get(text)
+        if entry is None or len(entry) < 3:
+            return None
+        start, count, first = entry
+        ids = np.asarray(self._ids[start:start + count])
+        counts = np.asarray(self._weights[start:start + count]).astype(np.int64)
+        where = np.searchsorted(ids, local_ids)
+        ends = np.cumsum(counts)
+        chosen = counts[where]
+        total = int(chosen.sum())
+        offsets = np.repeat(ends[where] - chosen - np.concatenate(([0], np.cumsum(chosen)[:-1])), chosen)
+        found = np.asarray(self._positions[first + offsets + np.arange(total)], dtype=np.int64)
+        return ids[where], found, chosen
 
 
 class GenerationArrays:
@@ -201,12 +261,13 @@ class GenerationArrays:
         return self._segments[segment]
 
     def _load(self, segment: str, doc_count: int) -> SegmentArrays | None:
-        table_path, ids_path, weights_path = _files(self.generation, segment)
+        table_path, ids_path, weights_path, positions_path = _files(self.generation, segment)
         try:
             table = json.loads(table_path.read_text(encoding="utf-8"))
             if table.get("version") != VERSION or table.get("doc_count") != doc_count:
                 return None
-            return SegmentArrays(table, np.load(ids_path, mmap_mode="r"), np.load(weights_path, mmap_mode="r"))
+            return SegmentArrays(table, np.load(ids_path, mmap_mode="r"), np.load(weights_path, mmap_mode="r"),
+                                 np.load(positions_path, mmap_mode="r"))
         except (OSError, ValueError):
             return None
 

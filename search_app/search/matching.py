@@ -25,21 +25,19 @@ calling thread's searcher; the caches are shared and guarded by a lock.
 """
 from __future__ import annotations
 
-import itertools
-import pickle
 import threading
 from collections import OrderedDict
+from math import log
 from dataclasses import dataclass
 
 import numpy as np
 from whoosh import formats
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-from whoosh.system import _INT_SIZE
-from whoosh.scoring import BM25FScorer, WeightScorer
+from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
-from ..segment_arrays import GenerationArrays, decode_postings, leaf_readers, read_postings
+from ..segment_arrays import GenerationArrays, decode_positions, decode_postings, leaf_readers, read_postings
 
 _LENGTH_TABLE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
 _EMPTY_IDS = np.zeros(0, dtype=np.int32)
@@ -89,6 +87,29 @@ class _LRU:
                 self._bytes -= dropped
 
 
+def _common(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For sorted unique arrays: (positions in ``a``, positions in ``b``) of the values both hold.
+    A binary search of the shorter in the longer (``np.intersect1d`` sorts both again)."""
+    if len(a) > len(b):
+        in_b, in_a = _common(b, a)
+        return in_a, in_b
+    if not len(a):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    where = np.searchsorted(b, a)
+    where[where == len(b)] = 0
+    hit = b[where] == a
+    return np.flatnonzero(hit), where[hit]
+
+
+def _contains(sorted_values: np.ndarray, items: np.ndarray) -> np.ndarray:
+    """Mask over ``items``: which of them ``sorted_values`` (sorted) holds."""
+    if not len(sorted_values):
+        return np.zeros(len(items), dtype=bool)
+    where = np.searchsorted(sorted_values, items)
+    where[where == len(sorted_values)] = 0
+    return sorted_values[where] == items
+
+
 class _Postings:
     """One term's postings in one generation: document numbers and weights as arrays."""
 
@@ -102,33 +123,32 @@ class _Postings:
         return self.ids.nbytes + self.weights.nbytes
 
 
-def candidate_postings(reader, fieldname: str, btext: bytes, candidates: np.ndarray):
-    """(ids, values) of a term's postings in the sorted ``candidates`` alone (global ids), reading
-    only the posting blocks that hold some of them."""
-    ids_parts, values = [], []
+def candidate_positions(reader, fieldname: str, btext: bytes, candidates: np.ndarray, arrays):
+    """(ids, positions, counts) of a term's postings in the sorted ``candidates`` alone (global
+    ids; every candidate has the term): from saved positions where a segment has them, else from
+    the posting blocks that hold some candidate."""
+    ids_parts, position_parts, count_parts = [], [], []
+    text = None
     for segment_reader, offset in leaf_readers(reader):
-        count = segment_reader.doc_count_all()
-        local = candidates[(candidates >= offset) & (candidates < offset + count)].astype(np.int64) - offset
+        size = segment_reader.doc_count_all()
+        local = candidates[(candidates >= offset) & (candidates < offset + size)].astype(np.int64) - offset
         if not len(local):
             continue
-        ids, _, found = decode_postings(segment_reader, fieldname, btext, only=local)
-        ids_parts.append(ids + offset)
-        values.extend(found)
-    ids = np.concatenate(ids_parts) if ids_parts else np.zeros(0, dtype=np.int64)
-    return ids, values
-
-
-def _positions(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
-    """(positions, how many per posting) of Whoosh ``Positions`` values: a count, then the pickled
-    list of gaps between positions (``Positions.decode_positions``, all postings at once)."""
-    gaps = [pickle.loads(value[_INT_SIZE:] if value.endswith(b".") else value[_INT_SIZE:] + b".")
-            for value in values]
-    counts = np.fromiter(map(len, gaps), dtype=np.int64, count=len(gaps))
-    flat = np.fromiter(itertools.chain.from_iterable(gaps), dtype=np.int64, count=int(counts.sum()))
-    running = np.cumsum(flat)
-    ends = np.cumsum(counts)
-    before = np.concatenate(([0], running[ends[:-1] - 1])) if len(counts) else np.zeros(0, np.int64)
-    return running - np.repeat(before, counts), counts
+        saved = arrays.for_segment(segment_reader) if arrays is not None else None
+        found = None
+        if saved is not None:
+            text = text if text is not None else reader.schema[fieldname].from_bytes(btext)
+            found = saved.positions(fieldname, text, local)
+        if found is None:
+            ids, _, values = decode_postings(segment_reader, fieldname, btext, only=local)
+            positions, counts = decode_positions(values)
+            found = ids, positions, counts
+        ids_parts.append(found[0] + offset)
+        position_parts.append(found[1])
+        count_parts.append(found[2])
+    if not ids_parts:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(ids_parts), np.concatenate(position_parts), np.concatenate(count_parts)
 
 
 def field_lengths(reader, fieldname: str, doc_count: int) -> np.ndarray:
@@ -160,6 +180,7 @@ class QueryEvaluator:
         self._postings = _LRU(postings_bytes)
         self._matches = _LRU(matches_bytes)
         self._phrases = _LRU(matches_bytes // 2)
+        self._averages: dict[str, float] = {}
         self._lengths: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
@@ -198,7 +219,7 @@ class QueryEvaluator:
         if kind is wq.AndNot:
             positive = self._eval(searcher, query.a)
             negative = self._eval(searcher, query.b)
-            keep = ~np.isin(positive.ids, negative.ids, assume_unique=True)
+            keep = ~_contains(negative.ids, positive.ids)
             return self._boosted(Matches(positive.ids[keep], positive.scores[keep]), query.boost)
         if kind is wq.Phrase and query.slop == 1 and query.char_ranges is None:
             return self._phrase(searcher, query)
@@ -220,8 +241,10 @@ class QueryEvaluator:
         if total * 8 < self.doc_count:  # sparse: sort the few ids
             ids = np.concatenate([part.ids for part in parts])
             scores = np.concatenate([part.scores for part in parts])
-            unique, inverse = np.unique(ids, return_inverse=True)
-            return Matches(unique.astype(np.int32), np.bincount(inverse, weights=scores))
+            order = np.argsort(ids, kind="stable")
+            ids, scores = ids[order], scores[order]
+            starts = np.flatnonzero(np.concatenate(([True], ids[1:] != ids[:-1])))
+            return Matches(ids[starts].astype(np.int32), np.add.reduceat(scores, starts))
         summed = np.zeros(self.doc_count, dtype=np.float64)
         present = np.zeros(self.doc_count, dtype=bool)
         for part in parts:
@@ -239,8 +262,8 @@ class QueryEvaluator:
         for part in parts[1:]:
             if not len(ids):
                 return EMPTY
-            ids, mine, theirs = np.intersect1d(ids, part.ids, assume_unique=True, return_indices=True)
-            scores = scores[mine] + part.scores[theirs]
+            mine, theirs = _common(ids, part.ids)
+            ids, scores = ids[mine], scores[mine] + part.scores[theirs]
         return Matches(ids.astype(np.int32), scores)
 
     # -- leaves ---------------------------------------------------------------------------
@@ -250,12 +273,12 @@ class QueryEvaluator:
         if fieldname not in schema:
             return None
         try:
-            btext = schema[fieldname].to_bytes(text)
+            return schema[fieldname].to_bytes(text)
         except ValueError:
             return None
-        return btext if (fieldname, btext) in searcher.reader() else None
 
     def postings(self, searcher, fieldname: str, btext: bytes) -> _Postings:
+        """The term's postings (empty when the index lacks it), cached for the generation."""
         key = (fieldname, btext)
         found = self._postings.get(key)
         if found is None:
@@ -273,16 +296,30 @@ class QueryEvaluator:
                                                                      self.doc_count)
         return found
 
-    def _term_scores(self, searcher, fieldname: str, btext: bytes, postings: _Postings) -> np.ndarray | None:
-        """Whoosh's score of every posting of the term, or None when its scorer is not one of ours."""
-        scorer = searcher.weighting.scorer(searcher, fieldname, btext)
-        weights = postings.weights.astype(np.float64)
-        if type(scorer) is WeightScorer:
-            return weights
-        if type(scorer) is not BM25FScorer:
+    def _average_length(self, searcher, fieldname: str) -> float:
+        found = self._averages.get(fieldname)
+        if found is None:
+            found = self._averages[fieldname] = searcher.avg_field_length(fieldname) or 1
+        return found
+
+    def _term_scores(self, searcher, fieldname: str, postings: _Postings,
+                     where: np.ndarray | None = None) -> np.ndarray | None:
+        """Whoosh's score of the term in its documents (those at ``where`` in its postings), or None
+        when the searcher weighs terms some other way than plain BM25F.
+
+        BM25F's statistics are Whoosh's: idf = log(documents / (df + 1)) + 1 with every document
+        counted, deleted ones too, and df the postings' length (they keep deleted documents as
+        Whoosh's term info counts them); the average field length is the searcher's."""
+        weights = (postings.weights if where is None else postings.weights[where]).astype(np.float64)
+        if not searcher.schema[fieldname].scorable:
+            return weights  # Whoosh's WeightScorer
+        weighting = searcher.weighting
+        if type(weighting) is not BM25F or weighting._field_B:
             return None
-        lengths = self.lengths(searcher, fieldname)[postings.ids]
-        idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+        ids = postings.ids if where is None else postings.ids[where]
+        lengths = self.lengths(searcher, fieldname)[ids]
+        idf = log(self.doc_count / (len(postings.ids) + 1)) + 1
+        avgfl, B, K1 = self._average_length(searcher, fieldname), weighting.B, weighting.K1
         return idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * lengths / avgfl)))
 
     def _term(self, searcher, fieldname: str, text, boost: float) -> Matches:
@@ -290,7 +327,9 @@ class QueryEvaluator:
         if btext is None:
             return EMPTY
         postings = self.postings(searcher, fieldname, btext)
-        scores = self._term_scores(searcher, fieldname, btext, postings)
+        if not len(postings.ids):
+            return EMPTY
+        scores = self._term_scores(searcher, fieldname, postings)
         if scores is None:
             return self._by_whoosh(searcher, wq.Term(fieldname, text, boost=boost))
         return Matches(postings.ids, scores * boost if boost != 1.0 else scores)
@@ -300,31 +339,38 @@ class QueryEvaluator:
         schema = searcher.schema
         if fieldname not in schema or not schema[fieldname].format.supports("positions"):
             return self._by_whoosh(searcher, query)  # Whoosh raises the error it should
-        words = []
-        for word in query.words:
-            btext = self._term_bytes(searcher, fieldname, word)
-            if btext is None:
-                return EMPTY
-            words.append(btext)
-        if not words:
+        words = [self._term_bytes(searcher, fieldname, word) for word in query.words]
+        if not words or None in words:
             return EMPTY
         key = (fieldname, tuple(words))
         found = self._phrases.get(key)
         if found is None:  # the same phrase recurs in many queries (glossary synonyms)
-            terms = [self._term_from_bytes(searcher, fieldname, btext) for btext in words]
-            found = self._intersection(terms)
-            if len(words) > 1 and len(found.ids):
-                keep = self._consecutive(searcher, fieldname, words, found.ids)
-                found = Matches(found.ids[keep], found.scores[keep])
+            found = self._unboosted_phrase(searcher, fieldname, words)
+            if found is None:
+                return self._by_whoosh(searcher, query)
             self._phrases.put(key, found, found.nbytes + 256)
         return self._boosted(found, query.boost)
 
-    def _term_from_bytes(self, searcher, fieldname: str, btext: bytes) -> Matches:
-        postings = self.postings(searcher, fieldname, btext)
-        scores = self._term_scores(searcher, fieldname, btext, postings)
-        if scores is None:
-            return self._by_whoosh(searcher, wq.Term(fieldname, schema_text(searcher, fieldname, btext)))
-        return Matches(postings.ids, scores)
+    def _unboosted_phrase(self, searcher, fieldname: str, words: list[bytes]) -> Matches | None:
+        """Documents with the words in a row; each scores the sum of its words' term scores
+        (Whoosh scores a phrase by the intersection its SpanNear2 matcher wraps)."""
+        postings = [self.postings(searcher, fieldname, btext) for btext in words]
+        ids = min((p.ids for p in postings), key=len)
+        for other in postings:
+            if not len(ids):
+                return EMPTY
+            ids = ids[_common(ids, other.ids)[0]]
+        if len(words) > 1 and len(ids):
+            ids = ids[self._consecutive(searcher, fieldname, words, ids)]
+        if not len(ids):
+            return EMPTY  # most glossary phrases: nothing to score
+        scores = None
+        for term in postings:
+            term_scores = self._term_scores(searcher, fieldname, term, np.searchsorted(term.ids, ids))
+            if term_scores is None:
+                return None
+            scores = term_scores if scores is None else scores + term_scores
+        return Matches(ids.astype(np.int32), scores)
 
     def _consecutive(self, searcher, fieldname: str, words: list[bytes], candidates: np.ndarray) -> np.ndarray:
         """Mask over ``candidates``: the words occur at consecutive positions somewhere."""
@@ -334,19 +380,20 @@ class QueryEvaluator:
         keys = None
         stride = np.int64(1 << 32)
         for index, btext in enumerate(words):
-            ids, values = candidate_postings(searcher.reader(), fieldname, btext, candidates)
-            positions, counts = _positions(values)
+            ids, positions, counts = candidate_positions(searcher.reader(), fieldname, btext, candidates,
+                                                         self.arrays)
             docs = np.repeat(ids.astype(np.int64), counts)
-            word_keys = np.unique(docs * stride + (positions - index + len(words)))
-            keys = word_keys if keys is None else np.intersect1d(keys, word_keys, assume_unique=True)
+            # Ascending already: documents in order, each one's positions in order, none twice.
+            word_keys = docs * stride + (positions - index + len(words))
+            keys = word_keys if keys is None else keys[_contains(word_keys, keys)]
             if not len(keys):
                 break
-        found = np.unique(keys // stride) if keys is not None and len(keys) else np.zeros(0, np.int64)
-        return np.isin(candidates, found, assume_unique=True)
+        found = keys // stride if keys is not None else np.zeros(0, np.int64)
+        return _contains(found, candidates.astype(np.int64))
 
     def _consecutive_by_whoosh(self, searcher, fieldname, words, candidates) -> np.ndarray:
         phrase = wq.Phrase(fieldname, [schema_text(searcher, fieldname, w) for w in words])
-        return np.isin(candidates, self._by_whoosh(searcher, phrase).ids, assume_unique=True)
+        return _contains(self._by_whoosh(searcher, phrase).ids, candidates)
 
     def _by_whoosh(self, searcher, query) -> Matches:
         """Whoosh's own matcher, read out: for the query kinds not evaluated above."""

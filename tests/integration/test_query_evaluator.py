@@ -20,6 +20,7 @@ from search_app.search.engine import _EPOCH
 from search_app.search.facets import FacetPostings, published_days
 from search_app.search.matching import QueryEvaluator, top
 from search_app.search.query import QueryBuilder
+from search_app import segment_arrays
 from search_app.segment_arrays import GenerationArrays, leaf_readers
 from search_app.store import open_store
 
@@ -35,7 +36,14 @@ QUERIES = [
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
-    """400 generated articles (every 25th undated), then 40 changed and 10 deleted by an update."""
+    """400 generated articles (every 25th undated), then 40 changed and 10 deleted by an update;
+    positions saved for terms in 5 documents or more, so phrases use them."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(segment_arrays, "POSITIONS_MIN_DOCS", 5)
+        yield from _index(tmp_path_factory)
+
+
+def _index(tmp_path_factory):
     settings = make_settings(tmp_path_factory.mktemp("evaluator"))
     records = list(generate(400, seed=3))
     for record in records[::25]:
@@ -71,6 +79,9 @@ def test_the_index_has_segments_and_deletions_and_postings_arrays(index):
     assert not searcher.reader().is_atomic() and searcher.reader().has_deletions()
     arrays = _arrays(ix)
     assert all(arrays.for_segment(segment) is not None for segment, _ in leaf_readers(searcher.reader()))
+    first, _ = leaf_readers(searcher.reader())[0]
+    ids, _ = arrays.for_segment(first).get("exact", "of")
+    assert arrays.for_segment(first).positions("exact", "of", np.asarray(ids[:3])) is not None
 
 
 @pytest.mark.parametrize("saved", [False, True], ids=["whoosh-blocks", "saved-arrays"])
