@@ -282,7 +282,7 @@ class SearchEngine:
         """Best highlighted fragment, original language first; escaped text when nothing matched."""
         schema = generation.schema
         bodies = ["body_ar", "body_en"] if original_is_arabic else ["body_en", "body_ar"]
-        terms = query.all_terms() if query is not None else set()
+        terms = _terms_by_field(query)
         formatter = highlight.HtmlFormatter(tagname="mark", classname="hl", termclass="t", between=" … ")
         fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
         for body_field in bodies:
@@ -291,7 +291,7 @@ class SearchEngine:
                 continue
             for analyzed_as, term_fields in ((body_field, {body_field, body_field.replace("body", "title")}),
                                              ("exact", {"exact", "exact_title"})):
-                field_terms = {term for name, term in terms if name in term_fields}
+                field_terms = set().union(*(terms.get(name, ()) for name in term_fields))
                 if not field_terms:
                     continue
                 snippet = fast_highlight(text, field_terms, schema[analyzed_as].analyzer, fragmenter,
@@ -446,6 +446,21 @@ class SearchEngine:
         results = searcher.search(wq.Or(clauses), limit=limit * 6, mask={docnum})
         ranked = [(hit.docnum, round(hit.score, 4), hit.get("lang", "")) for hit in results]
         return [self._hit(generation, None, number, score) for number, score, _ in _mix_languages(ranked, limit)]
+
+
+_last_terms = threading.local()
+
+
+def _terms_by_field(query) -> dict[str, set]:
+    """The query's terms by field, worked out once per query for all its hits' snippets."""
+    last = getattr(_last_terms, "value", None)
+    if last is not None and last[0] is query:
+        return last[1]
+    by_field: dict[str, set] = {}
+    for name, term in (query.all_terms() if query is not None else ()):
+        by_field.setdefault(name, set()).add(term)
+    _last_terms.value = (query, by_field)
+    return by_field
 
 
 def _split(value: str | None) -> list[str]:

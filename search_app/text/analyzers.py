@@ -32,6 +32,7 @@ from .stopwords import ARABIC_STOP_WORDS, ENGLISH_STOP_WORDS
 # Characters that live inside a word but never make one on their own: Arabic marks, format
 # characters, tatweel and Latin combining accents (a decomposed "Hamā" stays one word).
 _INWORD_MARKS = f"{ARABIC_MARKS}{FORMAT_CHARS}\u0640\u0300-\u036F"
+INWORD_MARKS = _INWORD_MARKS
 _WORD = rf"[{_INWORD_MARKS}]*(?:[^\W_\u0640][{_INWORD_MARKS}]*)+"
 HYPHENS = "-\u2010\u2011"
 APOSTROPHES = "'\u2018\u2019`"
