@@ -14,11 +14,14 @@ _EPOCH_DAYS = (dt.date(1970, 1, 1) - dt.date.min).days  # Whoosh stores μs sinc
 
 
 class _FacetField:
-    """One facet field: its values, each value's documents, and the same pairs by document."""
+    """One facet field: its values, each value's documents, and two ways to count them under a
+    mask: document by document through the matches (few matches), or as bit sets, one row of
+    bits a value, ANDed with the packed mask and counted (many matches)."""
 
     def __init__(self, postings: dict[str, np.ndarray], doc_count: int):
         self.postings = postings
         self.values = list(postings)
+        self.doc_count = doc_count
         lengths = [len(ids) for ids in postings.values()]
         self.pair_docs = (np.concatenate(list(postings.values())).astype(np.int32) if postings
                           else np.zeros(0, dtype=np.int32))
@@ -26,10 +29,15 @@ class _FacetField:
         by_doc = np.argsort(self.pair_docs, kind="stable")
         self.codes_by_doc = self.pair_codes[by_doc]
         self.doc_starts = np.searchsorted(self.pair_docs[by_doc], np.arange(doc_count + 1))
+        self.row_bytes = (doc_count + 63) // 64 * 8
+        self._bits: np.ndarray | None = None  # built on the first count with many matches
 
     def counts(self, mask: np.ndarray) -> dict[str, int]:
         matched = np.flatnonzero(mask)
-        if len(matched) * 4 < len(mask):  # few matches: walk their values document by document
+        pairs = len(matched) * len(self.pair_docs) / max(1, self.doc_count)
+        if len(self.values) * self.row_bytes // 8 < 8 * pairs:
+            tally = self._bit_counts(mask)
+        else:  # walk the matches' values document by document
             starts, ends = self.doc_starts[matched], self.doc_starts[matched + 1]
             sizes = ends - starts
             total = int(sizes.sum())
@@ -38,10 +46,27 @@ class _FacetField:
                 codes = self.codes_by_doc[offsets + np.arange(total)]
             else:
                 codes = self.codes_by_doc[:0]
-        else:  # many: test every (value, document) pair against the mask
-            codes = self.pair_codes[mask[self.pair_docs]]
-        tally = np.bincount(codes, minlength=len(self.values))
+            tally = np.bincount(codes, minlength=len(self.values))
         return {self.values[code]: int(tally[code]) for code in np.flatnonzero(tally).tolist()}
+
+    def _bit_counts(self, mask: np.ndarray) -> np.ndarray:
+        bits = self._bits
+        if bits is None:
+            bits = self._bits = self._bit_rows()
+        packed = np.zeros(self.row_bytes, dtype=np.uint8)
+        packed[:(self.doc_count + 7) // 8] = np.packbits(mask)
+        return np.bitwise_count(bits & packed.view(np.uint64)).sum(axis=1)
+
+    def _bit_rows(self) -> np.ndarray:
+        """values x documents bits, rows padded to whole 64-bit words. The pairs are in value
+        order, documents ascending within each value, so each byte's bits sum up in one run."""
+        byte_index = self.pair_codes.astype(np.int64) * self.row_bytes + (self.pair_docs >> 3)
+        bit = np.uint8(128) >> (self.pair_docs & 7).astype(np.uint8)
+        rows = np.zeros(len(self.values) * self.row_bytes, dtype=np.uint8)
+        if len(byte_index):
+            starts = np.flatnonzero(np.concatenate(([True], byte_index[1:] != byte_index[:-1])))
+            rows[byte_index[starts]] = np.add.reduceat(bit, starts)
+        return rows.view(np.uint64).reshape(len(self.values), self.row_bytes // 8)
 
 
 class FacetPostings:
