@@ -159,45 +159,52 @@ def write_segment_arrays(generation: Path, reader, facet_fields=()) -> list[str]
         table_path, ids_path, weights_path, positions_path = _files(generation, segment)
         if table_path.exists():
             continue
-        table, terms, total = {}, [], 0
+        table, terms, total, positions_total, wide = {}, [], 0, 0, False
         for fieldname, min_docs in wanted.items():
             field = segment_reader.schema[fieldname]
             entries = table[fieldname] = {}
+            with_positions = type(field.format) is formats.Positions
+            if with_positions and segment_reader.max_field_length(fieldname) >= 1 << 16:
+                wide = True  # positions past 65535 somewhere: 32-bit positions
             for btext, info in segment_reader.iter_field(fieldname):  # term bytes, TermInfo
                 count = info.doc_frequency()
-                if count >= min_docs:
-                    entries[field.from_bytes(btext)] = [total, count]
-                    terms.append((fieldname, btext, total, count))
-                    total += count
-        temporary = [path.with_name(path.name + f".{os.getpid()}.tmp") for path in (ids_path, weights_path)]
+                if count < min_docs:
+                    continue
+                entry = entries[field.from_bytes(btext)] = [total, count]
+                positions_size = 0
+                if with_positions and count >= POSITIONS_MIN_DOCS:
+                    positions_size = int(info.weight())  # the term's weights add up its positions
+                    entry.append(positions_total)
+                    positions_total += positions_size
+                terms.append((fieldname, btext, entry, positions_size))
+                total += count
+        paths = (ids_path, weights_path, positions_path)
+        temporary = [path.with_name(path.name + f".{os.getpid()}.tmp") for path in paths]
         ids_out = np.lib.format.open_memmap(temporary[0], mode="w+", dtype=np.int32, shape=(total,))
         weights_out = np.lib.format.open_memmap(temporary[1], mode="w+", dtype=np.float32, shape=(total,))
-        positions, positions_total = [], 0
-        for fieldname, btext, start, count in terms:
-            field = segment_reader.schema[fieldname]
-            with_positions = count >= POSITIONS_MIN_DOCS and type(field.format) is formats.Positions
-            decoded = decode_postings(segment_reader, fieldname, btext, with_values=with_positions)
+        positions_out = np.lib.format.open_memmap(temporary[2], mode="w+", dtype=np.uint32 if wide else np.uint16,
+                                                  shape=(positions_total,))
+        limit = np.iinfo(positions_out.dtype).max
+        for fieldname, btext, entry, positions_size in terms:
+            start, count = entry[0], entry[1]
+            decoded = decode_postings(segment_reader, fieldname, btext, with_values=positions_size > 0)
             ids, weights = decoded[0], decoded[1]
             if len(ids) != count:
                 raise ValueError(f"{segment}: {fieldname}:{btext!r} has {len(ids)} postings, not {count}")
             ids_out[start:start + count] = ids
             weights_out[start:start + count] = weights
-            if with_positions:
+            if positions_size:
                 found, counts = decode_positions(decoded[2])
-                if np.array_equal(counts, weights):  # a posting's weight tells its positions apart
-                    table[fieldname][field.from_bytes(btext)].append(positions_total)
-                    positions.append(found)
-                    positions_total += len(found)
-        ids_out.flush()
-        weights_out.flush()
-        del ids_out, weights_out
-        os.replace(temporary[0], ids_path)
-        os.replace(temporary[1], weights_path)
-        flat = np.concatenate(positions) if positions else np.zeros(0, dtype=np.int64)
-        flat = flat.astype(np.uint16 if not len(flat) or flat.max() < 1 << 16 else np.uint32)
-        positions_temporary = positions_path.with_name(positions_path.name + f".{os.getpid()}.tmp.npy")
-        np.save(positions_temporary, flat)
-        os.replace(positions_temporary, positions_path)
+                # Saved only where a posting's weight tells its positions apart (no boosts).
+                if len(found) == positions_size and np.array_equal(counts, weights) and found.max() <= limit:
+                    positions_out[entry[2]:entry[2] + positions_size] = found
+                else:
+                    del entry[2:]
+        for array in (ids_out, weights_out, positions_out):
+            array.flush()
+        del ids_out, weights_out, positions_out
+        for path, partial in zip(paths, temporary):
+            os.replace(partial, path)
         table_temporary = table_path.with_name(table_path.name + f".{os.getpid()}.tmp")
         table_temporary.write_text(json.dumps({"version": VERSION, "doc_count": segment_reader.doc_count_all(),
                                                "fields": table}, ensure_ascii=False), encoding="utf-8")
