@@ -164,7 +164,8 @@ def write_segment_arrays(generation: Path, reader, facet_fields=()) -> list[str]
             field = segment_reader.schema[fieldname]
             entries = table[fieldname] = {}
             with_positions = type(field.format) is formats.Positions
-            if with_positions and segment_reader.max_field_length(fieldname) >= 1 << 16:
+            if (with_positions and segment_reader.field_length(fieldname)  # (no lengths kept when 0)
+                    and segment_reader.max_field_length(fieldname) >= 1 << 16):
                 wide = True  # positions past 65535 somewhere: 32-bit positions
             for btext, info in segment_reader.iter_field(fieldname):  # term bytes, TermInfo
                 count = info.doc_frequency()
