@@ -1,4 +1,8 @@
-"""The Markdown table of a benchmark run: ours, FTS5 and the ratio, per row and corpus."""
+"""The Markdown table of a benchmark run: ours, FTS5 and the ratio, per row and corpus.
+
+    python -m benchmarks.report RUN.json               # one run
+    python -m benchmarks.report BEFORE.json AFTER.json # before/after, per corpus both have
+"""
 from __future__ import annotations
 
 import json
@@ -44,5 +48,24 @@ def markdown(report: dict) -> str:
     return "\n".join(lines)
 
 
+def comparison(before: dict, after: dict) -> str:
+    """Per corpus both runs have: our figure before and after, FTS5's (after run) and both ratios
+    (each run's ratio is against the FTS5 figure of that same run)."""
+    lines = []
+    for entry in after["corpora"]:
+        earlier = next((e for e in before["corpora"] if e["name"] == entry["name"]), None)
+        if earlier is None:
+            continue
+        lines += [f"### {entry['name']}", "",
+                  "| measure | before | after | FTS5 | ratio before | ratio after |", "|---|---|---|---|---|---|"]
+        for label, row in entry["summary"].items():
+            old = earlier["summary"].get(label, {"ours": None, "ratio": None})
+            lines.append(f"| {label} | {_cell(old['ours'])} | {_cell(row['ours'])} | {_cell(row['fts5'])} | "
+                         f"{_ratio(old)} | {_ratio(row)} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
 if __name__ == "__main__":
-    print(markdown(json.loads(Path(sys.argv[1]).read_text())))
+    runs = [json.loads(Path(path).read_text()) for path in sys.argv[1:3]]
+    print(markdown(runs[0]) if len(runs) == 1 else comparison(*runs))
