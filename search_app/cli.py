@@ -242,7 +242,6 @@ def serve() -> None:
 @click.pass_context
 def demo(ctx: click.Context, no_serve: bool) -> None:
     """Load the packaged demo corpus, build the index and serve it."""
-    settings = _settings()
     corpus = resources.files("search_app") / "demo" / "articles.jsonl"
     with resources.as_file(corpus) as path:
         ctx.invoke(ingest, paths=(path,), dry_run=False)
