@@ -27,6 +27,7 @@ from .generations import MANIFEST, current_generation, current_link, generations
 from .models import Article
 from .schema import FACET_FIELDS, build_schema
 from .segment_arrays import write_segment_arrays
+from .segment_writer import write_segments
 from .store import Store
 from .text.arabic import has_arabic
 from .text.normalize import normalized_tokens
@@ -154,20 +155,7 @@ def _documents_of_batch(store: Store, batch: list[Article]) -> Iterator[dict]:
 
 def _write_documents(generation: Path, documents: Iterable[dict], expected: int) -> int:
     ix = whoosh_index.create_in(str(generation), build_schema(*protected_name_tokens()))
-    # Two writer processes, one segment each: 1.9x faster from 2,000 articles up on this 2-core
-    # machine (benchmarks/RESULTS.md); below 1,000 starting the processes costs more than it saves.
-    big = expected >= 1000
-    writer = ix.writer(limitmb=128, procs=2 if big else 1, multisegment=big)
-    written = 0
-    try:
-        for document in documents:
-            writer.add_document(**document)
-            written += 1
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit()
-    return written
+    return write_segments(ix, documents, expected)
 
 
 def verify_generation(generation: Path, expected_ids: list[str], expected_count: int,

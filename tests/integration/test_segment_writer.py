@@ -1,0 +1,92 @@
+"""The fast segment writer must write the index Whoosh's own writer writes, term for term.
+
+Both build the demo corpus; every term's postings (documents, weights, positions), every stored
+field and every field length must agree, in one process and split over worker processes and
+several segments; a failing worker must fail the build with its reason, not hang it.
+"""
+from __future__ import annotations
+
+import pytest
+from whoosh import index as whoosh_index
+
+from search_app import segment_writer
+from search_app.indexer import _documents, protected_name_tokens
+from search_app.schema import build_schema
+from search_app.segment_writer import write_segments
+from search_app.store import open_store
+
+
+@pytest.fixture(scope="module")
+def documents(demo_settings):
+    with open_store(demo_settings) as store:
+        return list(_documents(store, store.iter_articles(indexed_only=True)))
+
+
+def whoosh_built(path, documents):
+    path.mkdir()
+    ix = whoosh_index.create_in(str(path), build_schema(*protected_name_tokens()))
+    with ix.writer() as writer:
+        for document in documents:
+            writer.add_document(**document)
+    return whoosh_index.open_dir(str(path))
+
+
+def fast_built(path, documents, workers=1):
+    path.mkdir()
+    ix = whoosh_index.create_in(str(path), build_schema(*protected_name_tokens()))
+    assert write_segments(ix, iter(documents), len(documents), workers=workers) == len(documents)
+    return whoosh_index.open_dir(str(path))
+
+
+def postings_by_id(reader, fieldname, btext):
+    """{article id: (weight, value)} of a term, over every segment."""
+    found = {}
+    matcher = reader.postings(fieldname, btext)
+    while matcher.is_active():
+        found[reader.stored_fields(matcher.id())["id"]] = (matcher.weight(), matcher.value())
+        matcher.next()
+    return found
+
+
+def assert_same_index(expected, actual):
+    with expected.reader() as want, actual.reader() as got:
+        assert got.doc_count() == want.doc_count()
+        terms = sorted(want.all_terms())
+        assert sorted(got.all_terms()) == terms
+        for fieldname, btext in terms:
+            assert postings_by_id(got, fieldname, btext) == postings_by_id(want, fieldname, btext), \
+                (fieldname, btext)
+            assert got.doc_frequency(fieldname, btext) == want.doc_frequency(fieldname, btext)
+        by_id = {got.stored_fields(n)["id"]: n for n in got.all_doc_ids()}
+        for docnum in want.all_doc_ids():
+            stored = want.stored_fields(docnum)
+            other = by_id[stored["id"]]
+            assert got.stored_fields(other) == stored
+            for fieldname in ("title_en", "body_en", "body_ar", "exact", "exact_title"):
+                assert got.doc_field_length(other, fieldname) == want.doc_field_length(docnum, fieldname)
+        for fieldname in ("body_en", "exact"):
+            assert got.field_length(fieldname) == want.field_length(fieldname)
+            assert got.max_field_length(fieldname) == want.max_field_length(fieldname)
+
+
+def test_one_process_writes_what_whoosh_writes(tmp_path, documents):
+    assert len(documents) >= 150
+    assert_same_index(whoosh_built(tmp_path / "whoosh", documents), fast_built(tmp_path / "fast", documents))
+
+
+def test_workers_and_several_segments_write_the_same_index(tmp_path, documents, monkeypatch):
+    monkeypatch.setattr(segment_writer, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(segment_writer, "SEGMENT_DOCS", 60)
+    monkeypatch.setattr(segment_writer, "BATCH_DOCS", 7)
+    fast = fast_built(tmp_path / "fast", documents, workers=2)
+    assert len(fast._segments()) >= 4  # two workers, 60 documents a segment
+    assert_same_index(whoosh_built(tmp_path / "whoosh", documents), fast)
+
+
+def test_a_failing_worker_fails_the_build_with_its_reason(tmp_path, documents, monkeypatch):
+    monkeypatch.setattr(segment_writer, "PARALLEL_FROM", 1)
+    broken = documents[:50] + [dict(documents[50], no_such_field="x")] + documents[51:]
+    ix = whoosh_index.create_in(str(tmp_path), build_schema(*protected_name_tokens()))
+    with pytest.raises(RuntimeError, match="no_such_field"):
+        write_segments(ix, iter(broken), len(broken), workers=2)
+

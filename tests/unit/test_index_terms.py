@@ -1,0 +1,76 @@
+"""The one-pass index analysis must give exactly what the Whoosh analyzer chains give.
+
+The build uses ``text.index_terms`` and searches use the Whoosh analyzers: any difference would
+make a word indexed one way unfindable the other. Compared on every text of the demo corpus and
+on the awkward cases each filter exists for.
+"""
+from collections import defaultdict
+
+import pytest
+from whoosh.analysis import RegexTokenizer, StemmingAnalyzer
+
+from search_app.text.analyzers import arabic_analyzer, english_analyzer, exact_analyzer
+from search_app.text.index_terms import term_positions_function
+from tests.conftest import demo_records
+
+PROTECTED_EN = frozenset({"Hamas", "Homs"})
+PROTECTED_AR = frozenset({"حماة", "لبنان"})
+ANALYZERS = {
+    "english": english_analyzer(PROTECTED_EN),
+    "arabic": arabic_analyzer(PROTECTED_AR),
+    "exact": exact_analyzer(),
+}
+AWKWARD = [
+    "Deir ez-Zor's al-Assad-led forces, 2011-2012, the-of-and Hama's Hamas' HOMS",
+    "a-the-b e-2 x-- --y ez\u2010Zor ez\u2011Zor Dar'a Assad’s assad's",
+    "مدينة-حماة الْحُكُومَة ٢٠٢٣ حـــلب و-في تجنيد-و والمدينة لبنان",
+    "Ḩimş Hamā Ḥamāh e\u0301 l\u2019opposition al-\u200fنصرة",
+    "the and of", "", "   ", "-", "١-٢-٣",
+]
+
+
+def whoosh_positions(analyzer, text: str) -> dict[str, list[int]]:
+    """What Whoosh's ``Positions.word_values`` records: term -> positions."""
+    found = defaultdict(list)
+    for token in analyzer(text, positions=True, mode="index"):
+        found[token.text].append(token.pos)
+    return {term: sorted(positions) for term, positions in found.items()}
+
+
+def corpus_texts() -> list[str]:
+    texts = list(AWKWARD)
+    for record in demo_records():
+        texts += [value for key, value in record.items() if isinstance(value, str) and not key.startswith("_")]
+        for translation in record.get("translations") or ():
+            texts += [value for value in translation.values() if isinstance(value, str)]
+    return texts
+
+
+@pytest.mark.parametrize("kind", sorted(ANALYZERS))
+def test_one_pass_equals_the_whoosh_chain_on_every_demo_text(kind):
+    analyzer = ANALYZERS[kind]
+    fast = term_positions_function(analyzer)
+    assert fast is not None
+    texts = corpus_texts()
+    assert len(texts) > 400
+    for text in texts:
+        assert fast(text) == whoosh_positions(analyzer, text), text[:80]
+
+
+def test_a_hyphenated_name_is_indexed_whole_at_both_ends():
+    fast = term_positions_function(ANALYZERS["exact"])
+    found = fast("shelling in Deir ez-Zor province")
+    assert found["ezzor"] == [3, 4]
+    assert found["province"] == [5]
+
+
+def test_stop_words_close_up_and_names_are_not_stemmed():
+    fast = term_positions_function(ANALYZERS["english"])
+    found = fast("the Hamas fighters and the Homs conscripts")
+    # Whoosh's StopFilter keeps the first kept word's position, then runs on from it.
+    assert found == {"hamas": [1], "fighter": [2], "homs": [3], "conscript": [4]}
+
+
+def test_chains_it_does_not_know_are_left_to_whoosh():
+    assert term_positions_function(StemmingAnalyzer()) is None
+    assert term_positions_function(RegexTokenizer()) is None
