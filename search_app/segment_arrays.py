@@ -139,7 +139,7 @@ def decode_postings(segment_reader, fieldname: str, btext: bytes, only: np.ndarr
 # -- writing --------------------------------------------------------------------------------
 
 
-def _wanted_fields(schema, facet_fields) -> dict[str, int]:
+def array_policy(schema, facet_fields) -> dict[str, int]:
     """Field -> least document frequency worth an array (every facet value; common terms)."""
     wanted = {}
     for name in schema.names():
@@ -153,65 +153,67 @@ def _wanted_fields(schema, facet_fields) -> dict[str, int]:
 def write_segment_arrays(generation: Path, reader, facet_fields=()) -> list[str]:
     """Save the arrays of every segment of ``reader`` that has none yet; returns their ids."""
     written = []
-    wanted = _wanted_fields(reader.schema, set(facet_fields))
+    least_docs = array_policy(reader.schema, set(facet_fields))
     for segment_reader, _ in leaf_readers(reader):
         segment = segment_id(segment_reader)
-        table_path, ids_path, weights_path, positions_path = _files(generation, segment)
-        if table_path.exists():
+        if _files(generation, segment)[0].exists():
             continue
-        table, terms, total, positions_total, wide = {}, [], 0, 0, False
-        for fieldname, min_docs in wanted.items():
-            field = segment_reader.schema[fieldname]
-            entries = table[fieldname] = {}
-            with_positions = type(field.format) is formats.Positions
-            if (with_positions and segment_reader.field_length(fieldname)  # (no lengths kept when 0)
-                    and segment_reader.max_field_length(fieldname) >= 1 << 16):
-                wide = True  # positions past 65535 somewhere: 32-bit positions
-            for btext, info in segment_reader.iter_field(fieldname):  # term bytes, TermInfo
-                count = info.doc_frequency()
-                if count < min_docs:
-                    continue
-                entry = entries[field.from_bytes(btext)] = [total, count]
-                positions_size = 0
-                if with_positions and count >= POSITIONS_MIN_DOCS:
-                    positions_size = int(info.weight())  # the term's weights add up its positions
-                    entry.append(positions_total)
-                    positions_total += positions_size
-                terms.append((fieldname, btext, entry, positions_size))
-                total += count
-        paths = (ids_path, weights_path, positions_path)
-        temporary = [path.with_name(path.name + f".{os.getpid()}.tmp") for path in paths]
-        ids_out = np.lib.format.open_memmap(temporary[0], mode="w+", dtype=np.int32, shape=(total,))
-        weights_out = np.lib.format.open_memmap(temporary[1], mode="w+", dtype=np.float32, shape=(total,))
-        positions_out = np.lib.format.open_memmap(temporary[2], mode="w+", dtype=np.uint32 if wide else np.uint16,
-                                                  shape=(positions_total,))
-        limit = np.iinfo(positions_out.dtype).max
-        for fieldname, btext, entry, positions_size in terms:
-            start, count = entry[0], entry[1]
-            decoded = decode_postings(segment_reader, fieldname, btext, with_values=positions_size > 0)
-            ids, weights = decoded[0], decoded[1]
-            if len(ids) != count:
-                raise ValueError(f"{segment}: {fieldname}:{btext!r} has {len(ids)} postings, not {count}")
-            ids_out[start:start + count] = ids
-            weights_out[start:start + count] = weights
-            if positions_size:
-                found, counts = decode_positions(decoded[2])
-                # Saved only where a posting's weight tells its positions apart (no boosts).
-                if len(found) == positions_size and np.array_equal(counts, weights) and found.max() <= limit:
-                    positions_out[entry[2]:entry[2] + positions_size] = found
-                else:
-                    del entry[2:]
-        for array in (ids_out, weights_out, positions_out):
-            array.flush()
-        del ids_out, weights_out, positions_out
-        for path, partial in zip(paths, temporary):
-            os.replace(partial, path)
-        table_temporary = table_path.with_name(table_path.name + f".{os.getpid()}.tmp")
-        table_temporary.write_text(json.dumps({"version": VERSION, "doc_count": segment_reader.doc_count_all(),
-                                               "fields": table}, ensure_ascii=False), encoding="utf-8")
-        os.replace(table_temporary, table_path)  # last: a table means its arrays are complete
+        save_segment_arrays(generation, segment, segment_reader.doc_count_all(),
+                            _decoded_terms(segment_reader, least_docs))
         written.append(segment)
     return written
+
+
+def _decoded_terms(segment_reader, least_docs: dict[str, int]):
+    """(field, term, ids, weights, positions or None) of a segment's terms worth an array."""
+    for fieldname, min_docs in least_docs.items():
+        field = segment_reader.schema[fieldname]
+        with_positions = type(field.format) is formats.Positions
+        for btext, info in segment_reader.iter_field(fieldname):  # term bytes, TermInfo
+            count = info.doc_frequency()
+            if count < min_docs:
+                continue
+            want_positions = with_positions and count >= POSITIONS_MIN_DOCS
+            decoded = decode_postings(segment_reader, fieldname, btext, with_values=want_positions)
+            ids, weights = decoded[0], decoded[1]
+            if len(ids) != count:
+                raise ValueError(f"{fieldname}:{btext!r} has {len(ids)} postings, not {count}")
+            positions = None
+            if want_positions:
+                found, counts = decode_positions(decoded[2])
+                # Saved only where a posting's weight tells its positions apart (no boosts).
+                positions = found if np.array_equal(counts, weights) else None
+            yield fieldname, field.from_bytes(btext), ids, weights, positions
+
+
+def save_segment_arrays(generation: Path, segment: str, doc_count: int, terms) -> None:
+    """Write a segment's arrays from ``terms``: (field, term, ids, weights, positions or None),
+    the ids segment-local and ascending, positions posting after posting."""
+    table: dict[str, dict] = {}
+    ids_parts, weights_parts, positions_parts = [], [], []
+    total = positions_total = widest = 0
+    for fieldname, text, ids, weights, positions in terms:
+        entry = table.setdefault(fieldname, {})[text] = [total, len(ids)]
+        ids_parts.append(np.asarray(ids, dtype=np.int32))
+        weights_parts.append(np.asarray(weights, dtype=np.float32))
+        total += len(ids)
+        if positions is not None and len(positions):
+            entry.append(positions_total)
+            positions_parts.append(positions)
+            positions_total += len(positions)
+            widest = max(widest, int(positions.max()))
+    dtype = np.uint16 if widest < 1 << 16 else np.uint32  # positions past 65535: 32 bits
+    table_path, *paths = _files(generation, segment)
+    for path, parts, part_dtype in zip(paths, (ids_parts, weights_parts, positions_parts),
+                                       (np.int32, np.float32, dtype)):
+        partial = path.with_name(path.name + f".{os.getpid()}.tmp")
+        with open(partial, "wb") as handle:
+            np.save(handle, np.concatenate(parts).astype(part_dtype) if parts else np.zeros(0, part_dtype))
+        os.replace(partial, path)
+    partial = table_path.with_name(table_path.name + f".{os.getpid()}.tmp")
+    partial.write_text(json.dumps({"version": VERSION, "doc_count": doc_count, "fields": table},
+                                  ensure_ascii=False), encoding="utf-8")
+    os.replace(partial, table_path)  # last: a table means its arrays are complete
 
 
 # -- reading the arrays ---------------------------------------------------------------------

@@ -15,6 +15,7 @@ and returns the segments for one TOC; the indexer commits them.
 """
 from __future__ import annotations
 
+import itertools
 import logging
 import multiprocessing
 import os
@@ -22,12 +23,17 @@ import pickle
 import queue
 import traceback
 from array import array
+from pathlib import Path
 from typing import Iterable
+
+import numpy as np
 
 from whoosh import formats
 from whoosh.index import TOC, clean_files
 from whoosh.writing import SegmentWriter
 
+from .schema import FACET_FIELDS
+from .segment_arrays import POSITIONS_MIN_DOCS, array_policy, save_segment_arrays
 from .text.index_terms import term_positions_function
 
 log = logging.getLogger(__name__)
@@ -38,25 +44,45 @@ PARALLEL_FROM = 1_000  # below this, starting processes costs more than it saves
 _pack_count = formats.pack_uint
 
 
-class _Postings:
-    """One term's postings in a segment: documents, weights, and encoded values back to back."""
-
-    __slots__ = ("docs", "weights", "values", "ends")
+class _FieldPostings:
+    """A field's postings in one segment, in arrival (document) order, as flat arrays: adding a
+    document's terms is a few C-level extends; grouping them by term waits for the flush."""
 
     def __init__(self):
+        self.term_ids: dict = {}  # term (str, or bytes for fields Whoosh indexes) -> id
+        self.terms = array("I")  # term id of each posting
         self.docs = array("I")
         self.weights = array("f")
+        self.value_ends = array("Q")  # end of each posting's encoded value in ``values``
         self.values = bytearray()
-        self.ends = array("I")
+        self.positions = array("I")  # positional fields: every posting's positions, in order
+        self.lengths: dict[int, int] = {}  # scorable fields: document -> tokens
 
-    def value_list(self, start: int, stop: int) -> list[bytes]:
-        ends, values = self.ends, self.values
-        begin = ends[start - 1] if start else 0
-        out = []
-        for end in ends[start:stop]:
-            out.append(bytes(values[begin:end]))
-            begin = end
-        return out
+    def add(self, docnum: int, terms: list, weights, encoded: list[bytes], positions=()) -> None:
+        ids = self.term_ids
+        self.terms.extend([ids.setdefault(term, len(ids)) for term in terms])
+        self.docs.extend(itertools.repeat(docnum, len(terms)))
+        self.weights.extend(weights)
+        self.value_ends.extend(itertools.accumulate(map(len, encoded), initial=len(self.values)))
+        del self.value_ends[len(self.value_ends) - len(terms) - 1]  # accumulate's initial value
+        self.values += b"".join(encoded)
+        self.positions.extend(positions)
+
+    def by_term(self):
+        """(term, posting indexes, ids, weights, value starts, value ends) per term, terms in
+        order (UTF-8 keeps code point order), each term's postings in document order."""
+        terms = np.frombuffer(self.terms, dtype=np.uint32)
+        order = np.argsort(terms, kind="stable")
+        counts = np.bincount(terms, minlength=len(self.term_ids))
+        firsts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+        ends = np.frombuffer(self.value_ends, dtype=np.uint64).astype(np.int64)
+        starts = np.concatenate(([0], ends[:-1]))
+        columns = (np.frombuffer(self.docs, dtype=np.uint32)[order].astype(np.int32),
+                   np.frombuffer(self.weights, dtype=np.float32)[order], starts[order], ends[order])
+        for term in sorted(self.term_ids):
+            tid = self.term_ids[term]
+            first, count = int(firsts[tid]), int(counts[tid])
+            yield (term, order[first:first + count], *(column[first:first + count] for column in columns))
 
 
 _ONE_POSITION: dict[int, bytes] = {}  # most postings: a word once in a field
@@ -78,7 +104,8 @@ def _encode_positions(positions: list[int]) -> bytes:
 
 
 class FastSegmentWriter(SegmentWriter):
-    """A ``SegmentWriter`` for our schema: fast analysis, in-memory postings, block writes."""
+    """A ``SegmentWriter`` for our schema: fast analysis, in-memory postings, block writes,
+    and the segment's numpy arrays (``segment_arrays``) saved from memory too."""
 
     def __init__(self, ix, **kwargs):
         super().__init__(ix, _lk=False, **kwargs)
@@ -90,8 +117,7 @@ class FastSegmentWriter(SegmentWriter):
                 analyse = term_positions_function(field.analyzer)
                 if analyse is not None:
                     self._fast_fields[name] = analyse
-        self._postings: dict[str, dict[bytes, _Postings]] = {}
-        self._lengths: dict[str, dict[int, int]] = {}
+        self._fields: dict[str, _FieldPostings] = {}
 
     def add_document(self, **fields):
         self._check_state()
@@ -117,27 +143,24 @@ class FastSegmentWriter(SegmentWriter):
 
     def _index_field(self, name: str, field, value, docnum: int) -> int:
         """Adds the field's postings; returns its length (tokens) when the field is scorable."""
-        terms = self._postings.setdefault(name, {})
+        postings = self._fields.get(name)
+        if postings is None:
+            postings = self._fields[name] = _FieldPostings()
         analyse = self._fast_fields.get(name)
         if analyse is not None:
-            items = ((term.encode("utf-8"), len(positions), _encode_positions(positions))
-                     for term, positions in analyse(value).items())
+            found = analyse(value)
+            lists = found.values()
+            freqs = list(map(len, lists))
+            postings.add(docnum, list(found), freqs, list(map(_encode_positions, lists)),
+                         itertools.chain.from_iterable(lists))
         else:
-            items = ((key, freq, encoded or b"") for key, freq, _, encoded in field.index(value))
-        length = 0
-        for key, freq, encoded in items:  # the hot loop of a build: no method calls
-            postings = terms.get(key)
-            if postings is None:
-                postings = terms[key] = _Postings()
-            postings.docs.append(docnum)
-            postings.weights.append(freq)
-            values = postings.values
-            values += encoded
-            postings.ends.append(len(values))
-            length += freq
+            items = list(field.index(value))
+            freqs = [freq for _, freq, _, _ in items]
+            postings.add(docnum, [key for key, _, _, _ in items], [weight for _, _, weight, _ in items],
+                         [encoded or b"" for _, _, _, encoded in items])
         if not field.scorable:
             return 0
-        self._lengths.setdefault(name, {})[docnum] = length
+        length = postings.lengths[docnum] = sum(freqs)
         return length
 
     def _finish(self):
@@ -147,42 +170,64 @@ class FastSegmentWriter(SegmentWriter):
 
     def _flush_segment(self):
         self.perdocwriter.close()
-        self._write_postings()
+        self._arrays = self._write_postings()
         self.fieldwriter.close()
 
-    def _write_postings(self) -> None:
-        """Every term of every field in order, in blocks of Whoosh's size, through its writer."""
+    def _assemble_segment(self):
+        # Assembling packs every file named after the segment into one: the arrays come after.
+        super()._assemble_segment()
+        save_segment_arrays(Path(self.storage.folder), self.newsegment.segment_id(), self.docnum, self._arrays)
+
+    def _write_postings(self) -> list:
+        """Every term of every field in order, in blocks of Whoosh's size, through its writer;
+        returns the (field, term, ids, weights, positions) to save as arrays."""
         writer = self.fieldwriter
-        blocklimit = self.codec._blocklimit
-        for name in sorted(self._postings):
-            lengths = self._lengths.get(name, {})
-            writer.start_field(name, self.schema[name])
-            terms = self._postings[name]
-            for key in sorted(terms):
-                postings = terms.pop(key)
-                writer.start_term(key)
-                block = writer._postwriter
-                count = len(postings.docs)
-                for start in range(0, count, blocklimit):
-                    stop = min(start + blocklimit, count)
-                    _fill_block(block, postings, start, stop, lengths)
-                    if stop < count:
-                        block._write_block()
+        least_docs = array_policy(self.schema, FACET_FIELDS)
+        arrays = []
+        for name in sorted(self._fields):
+            field = self.schema[name]
+            postings = self._fields.pop(name)
+            values = bytes(postings.values)  # slices of bytes are bytes
+            position_ends = None
+            if name in self._fast_fields:
+                position_ends = np.cumsum(np.frombuffer(postings.weights, dtype=np.float32).astype(np.int64))
+            writer.start_field(name, field)
+            for term, order, ids, weights, starts, ends in postings.by_term():
+                btext = term.encode("utf-8") if isinstance(term, str) else term
+                writer.start_term(btext)
+                self._write_blocks(writer._postwriter, ids, weights, values, starts, ends, postings.lengths)
                 writer.finish_term()  # writes the last block
+                if len(ids) >= least_docs.get(name, len(ids) + 1):
+                    positions = None
+                    if position_ends is not None and len(ids) >= POSITIONS_MIN_DOCS:
+                        positions = _gather(postings.positions, position_ends, order)
+                    arrays.append((name, field.from_bytes(btext), ids, weights, positions))
             writer.finish_field()
-        self._postings.clear()
-        self._lengths.clear()
+        return arrays
+
+    def _write_blocks(self, block, ids, weights, values, starts, ends, lengths) -> None:
+        """A term's postings as blocks of Whoosh's size, set as ``add_posting`` would have; the
+        last is left buffered for ``finish_term``."""
+        ids, weights, starts, ends = ids.tolist(), weights.tolist(), starts.tolist(), ends.tolist()
+        size = self.codec._blocklimit
+        for first in range(0, len(ids), size):
+            if first:
+                block._write_block()
+            last = first + size
+            block._ids, block._weights = ids[first:last], weights[first:last]
+            block._maxweight = max(block._weights)
+            block._values = [values[a:b] for a, b in zip(starts[first:last], ends[first:last]) if b > a]
+            known = [lengths[doc] for doc in block._ids if lengths.get(doc)]
+            block._minlength = min(known) if known else None
+            block._maxlength = max(known) if known else 0
 
 
-def _fill_block(block, postings: _Postings, start: int, stop: int, lengths: dict[int, int]) -> None:
-    """Sets a W3 postings writer's buffered block, as ``add_posting`` one by one would have."""
-    block._ids = postings.docs[start:stop]
-    block._weights = postings.weights[start:stop]
-    block._maxweight = max(block._weights)
-    block._values = [value for value in postings.value_list(start, stop) if value]
-    known = [lengths[doc] for doc in block._ids if lengths.get(doc)]
-    block._minlength = min(known) if known else None
-    block._maxlength = max(known) if known else 0
+def _gather(flat: array, ends: np.ndarray, postings: np.ndarray) -> np.ndarray:
+    """The positions of the given postings (indexes in arrival order), posting after posting."""
+    counts = ends[postings] - np.where(postings > 0, ends[postings - 1], 0)
+    starts = ends[postings] - counts
+    offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
+    return np.frombuffer(flat, dtype=np.uint32)[offsets + np.arange(int(counts.sum()))]
 
 
 # -- one generation's segments --------------------------------------------------------------
