@@ -30,6 +30,7 @@ import numpy as np
 
 from whoosh import formats
 from whoosh.index import TOC, clean_files
+from whoosh.system import pack_ushort
 from whoosh.writing import SegmentWriter
 
 from .schema import FACET_FIELDS
@@ -40,6 +41,8 @@ log = logging.getLogger(__name__)
 
 SEGMENT_DOCS = 25_000  # about 200 MB of postings in memory per writer
 BATCH_DOCS = 100
+COMPRESS_FROM = 32  # postings in a block
+INLINE_POSTINGS = 4  # terms in at most this many documents keep their postings in the term table
 PARALLEL_FROM = 1_000  # below this, starting processes costs more than it saves
 _pack_count = formats.pack_uint
 
@@ -68,21 +71,19 @@ class _FieldPostings:
         self.values += b"".join(encoded)
         self.positions.extend(positions)
 
-    def by_term(self):
-        """(term, posting indexes, ids, weights, value starts, value ends) per term, terms in
-        order (UTF-8 keeps code point order), each term's postings in document order."""
+    def grouped(self):
+        """The postings grouped by term: [(term, first, count)] with terms in order (UTF-8 keeps
+        code point order), and the columns (posting index, ids, weights, value starts, value
+        ends) in that order, each term's postings in document order."""
         terms = np.frombuffer(self.terms, dtype=np.uint32)
         order = np.argsort(terms, kind="stable")
-        counts = np.bincount(terms, minlength=len(self.term_ids))
-        firsts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+        counts = np.bincount(terms, minlength=len(self.term_ids)).tolist()
+        firsts = list(itertools.accumulate(counts, initial=0))
+        spans = [(term, firsts[tid], counts[tid]) for term, tid in sorted(self.term_ids.items())]
         ends = np.frombuffer(self.value_ends, dtype=np.uint64).astype(np.int64)
         starts = np.concatenate(([0], ends[:-1]))
-        columns = (np.frombuffer(self.docs, dtype=np.uint32)[order].astype(np.int32),
-                   np.frombuffer(self.weights, dtype=np.float32)[order], starts[order], ends[order])
-        for term in sorted(self.term_ids):
-            tid = self.term_ids[term]
-            first, count = int(firsts[tid]), int(counts[tid])
-            yield (term, order[first:first + count], *(column[first:first + count] for column in columns))
+        return (spans, order, np.frombuffer(self.docs, dtype=np.uint32)[order].astype(np.int32),
+                np.frombuffer(self.weights, dtype=np.float32)[order], starts[order], ends[order])
 
 
 _ONE_POSITION: dict[int, bytes] = {}  # most postings: a word once in a field
@@ -191,35 +192,63 @@ class FastSegmentWriter(SegmentWriter):
             position_ends = None
             if name in self._fast_fields:
                 position_ends = np.cumsum(np.frombuffer(postings.weights, dtype=np.float32).astype(np.int64))
+            least = least_docs.get(name, 1 << 62)
+            spans, order, ids, weights, starts, ends = postings.grouped()
+            # Python lists: slicing them per term costs far less than slicing numpy arrays.
+            id_list, weight_list, start_list, end_list = ids.tolist(), weights.tolist(), starts.tolist(), ends.tolist()
             writer.start_field(name, field)
-            for term, order, ids, weights, starts, ends in postings.by_term():
+            for term, first, count in spans:
+                last = first + count
                 btext = term.encode("utf-8") if isinstance(term, str) else term
-                writer.start_term(btext)
-                self._write_blocks(writer._postwriter, ids, weights, values, starts, ends, postings.lengths)
-                writer.finish_term()  # writes the last block
-                if len(ids) >= least_docs.get(name, len(ids) + 1):
+                term_values = [values[a:b] for a, b in zip(start_list[first:last], end_list[first:last]) if b > a]
+                postings_args = (id_list[first:last], weight_list[first:last], term_values, postings.lengths)
+                if count <= INLINE_POSTINGS:
+                    _inline_term(writer, btext, *postings_args)
+                else:
+                    writer.start_term(btext)
+                    self._write_blocks(writer._postwriter, *postings_args)
+                    writer.finish_term()  # writes the last block
+                if count >= least:
                     positions = None
-                    if position_ends is not None and len(ids) >= POSITIONS_MIN_DOCS:
-                        positions = _gather(postings.positions, position_ends, order)
-                    arrays.append((name, field.from_bytes(btext), ids, weights, positions))
+                    if position_ends is not None and count >= POSITIONS_MIN_DOCS:
+                        positions = _gather(postings.positions, position_ends, order[first:last])
+                    arrays.append((name, field.from_bytes(btext), ids[first:last], weights[first:last], positions))
             writer.finish_field()
         return arrays
 
-    def _write_blocks(self, block, ids, weights, values, starts, ends, lengths) -> None:
+    def _write_blocks(self, block, ids: list, weights: list, values: list, lengths) -> None:
         """A term's postings as blocks of Whoosh's size, set as ``add_posting`` would have; the
         last is left buffered for ``finish_term``."""
-        ids, weights, starts, ends = ids.tolist(), weights.tolist(), starts.tolist(), ends.tolist()
         size = self.codec._blocklimit
         for first in range(0, len(ids), size):
             if first:
                 block._write_block()
             last = first + size
-            block._ids, block._weights = ids[first:last], weights[first:last]
-            block._maxweight = max(block._weights)
-            block._values = [values[a:b] for a, b in zip(starts[first:last], ends[first:last]) if b > a]
-            known = [lengths[doc] for doc in block._ids if lengths.get(doc)]
-            block._minlength = min(known) if known else None
-            block._maxlength = max(known) if known else 0
+            _fill_block(block, ids[first:last], weights[first:last], values[first:last], lengths)
+            # A zlib stream costs ~25 us to start and saves little on a short block.
+            block._compression = self.codec._compression if len(block._ids) >= COMPRESS_FROM else 0
+
+
+def _inline_term(writer, btext: bytes, ids: list, weights: list, values: list, lengths) -> None:
+    """Stores a rare term's few postings inside its term info, not as a block of its own: a
+    block costs a pickle and a zlib stream each, and most terms are rare. (Whoosh reads inlined
+    postings, but its writer's own inlining calls a misspelt method, so it is never enabled.)"""
+    writer.start_term(btext)
+    block = writer._postwriter
+    _fill_block(block, ids, weights, values, lengths)
+    terminfo, block._terminfo = block._terminfo, None
+    terminfo.add_block(block)
+    terminfo.set_inlined(ids, weights, values)
+    writer._tindex.add(pack_ushort(writer._fieldid) + btext, terminfo.to_bytes())  # as finish_term
+
+
+def _fill_block(block, ids: list[int], weights: list[float], values: list[bytes], lengths: dict[int, int]) -> None:
+    """Sets a W3 postings writer's buffered block, as ``add_posting`` one by one would have."""
+    block._ids, block._weights, block._values = ids, weights, values
+    block._maxweight = max(weights)
+    known = [lengths[doc] for doc in ids if lengths.get(doc)]
+    block._minlength = min(known) if known else None
+    block._maxlength = max(known) if known else 0
 
 
 def _gather(flat: array, ends: np.ndarray, postings: np.ndarray) -> np.ndarray:

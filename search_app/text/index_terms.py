@@ -18,6 +18,8 @@ from .analyzers import (WORD_PATTERN, ArabicNormalizeFilter, CompoundMergeFilter
                         _HYPHEN_PARTS, _POSSESSIVE)
 
 TermPositions = dict[str, list[int]]
+_UNSEEN = object()
+_last_words: tuple = (None, None, None)  # (pattern, text, its words): see _words_of
 _HYPHEN_CHARS = ("-", "\u2010", "\u2011")
 
 
@@ -53,7 +55,7 @@ class _OnePass:
     | [Stop] | CompoundMerge | [Stem], in index mode, as one loop over the words."""
 
     def __init__(self, expression, possessives: bool, normalizer, folder, stop, stemmer):
-        self._words = expression.findall  # findall: no match objects, twice as fast as finditer
+        self._expression = expression
         self._possessives = possessives
         self._normalizer, self._folder = normalizer, folder
         self._stop = stop
@@ -65,41 +67,53 @@ class _OnePass:
         renumber = self._stop is not None  # StopFilter(renumber=True): kept tokens run on
         renumbered = -1
         shift = 0  # HyphenSplitFilter: the parts of earlier words push later words along
-        word_info = self._word_info
-        for number, word in enumerate(self._words(text)):
-            info = word_info.get(word) or self._describe(word)
-            pieces, kept, joined = info
+        word_info, describe = self._word_info, self._describe
+        for number, word in enumerate(_words_of(self._expression, text)):
+            info = word_info.get(word, _UNSEEN)
+            if info is _UNSEEN:
+                info = describe(word)
+            if info is None:  # a stop word, or nothing left after normalising
+                continue
+            if info.__class__ is str:  # most words: one part, kept, its term
+                pos = number + shift
+                if renumber:
+                    pos = renumbered = pos if renumbered < 0 else renumbered + 1
+                positions = found.get(info)
+                if positions is None:
+                    found[info] = [pos]
+                else:
+                    positions.append(pos)
+                continue
+            pieces, kept, joined = info  # a hyphenated word
             first = last = None
             for offset, term in kept:
                 pos = number + shift + offset
                 if renumber:
                     pos = renumbered = pos if renumbered < 0 else renumbered + 1
-                positions = found.get(term)
-                if positions is None:
-                    found[term] = [pos]
-                else:
-                    positions.append(pos)
+                found.setdefault(term, []).append(pos)
                 first = pos if first is None else first
                 last = pos
             if joined is not None:  # CompoundMergeFilter: ez-Zor is "ezzor" at both ends too
                 found.setdefault(joined, []).extend((first, last))
             shift += pieces - 1
-        for positions in found.values():
-            positions.sort()
         return found
 
-    def _describe(self, word: str) -> tuple:
-        """(number of parts, ((part offset, term) of each part kept), joined term or None)."""
+    def _describe(self, word: str):
+        """A word's term (most words), None (dropped), or for a word split at hyphens
+        (number of parts, ((part offset, term) of each part kept), joined term or None)."""
         text = self._without_possessive(word)
         parts = _HYPHEN_PARTS.findall(text) if any(h in text for h in _HYPHEN_CHARS) else ()
         if len(parts) < 2:
             parts = (text,)
         normals = [(offset, self._normal(part)) for offset, part in enumerate(parts)]
         normals = [(offset, normal) for offset, normal in normals if normal and not self._is_stop(normal)]
-        joined = None
-        if len(parts) > 1 and len(normals) > 1 and not all(n.isdigit() for _, n in normals):
-            joined = self._term("".join(normal for _, normal in normals))
-        info = (len(parts), tuple((offset, self._term(normal)) for offset, normal in normals), joined)
+        if len(parts) == 1:
+            info = self._term(normals[0][1]) if normals else None
+        else:
+            joined = None
+            if len(normals) > 1 and not all(n.isdigit() for _, n in normals):
+                joined = self._term("".join(normal for _, normal in normals))
+            info = (len(parts), tuple((offset, self._term(normal)) for offset, normal in normals), joined)
         if len(self._word_info) >= 500_000:
             self._word_info.clear()
         self._word_info[word] = info
@@ -123,3 +137,15 @@ class _OnePass:
         if stemmer is None or normal in stemmer.ignore:
             return normal
         return stemmer.stem_word(normal)
+
+
+def _words_of(expression, text: str) -> list[str]:
+    """The words of ``text``, remembering the last answer: an English story's body is also the
+    exact field's text, and a document's fields are analysed one after the other."""
+    global _last_words
+    pattern, last_text, words = _last_words  # one tuple, swapped whole: safe across threads
+    if pattern is expression and last_text == text:
+        return words
+    words = expression.findall(text)  # findall: no match objects, twice as fast as finditer
+    _last_words = (expression, text, words)
+    return words

@@ -46,7 +46,8 @@ def postings_by_id(reader, fieldname, btext):
     found = {}
     matcher = reader.postings(fieldname, btext)
     while matcher.is_active():
-        found[reader.stored_fields(matcher.id())["id"]] = (matcher.weight(), matcher.value())
+        # (An Existence field has no values: Whoosh gives "" from a block, None when inlined.)
+        found[reader.stored_fields(matcher.id())["id"]] = (matcher.weight(), matcher.value() or None)
         matcher.next()
     return found
 
