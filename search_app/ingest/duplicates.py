@@ -42,12 +42,17 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.mean(a == b))
 
 
-def assign_group(store: Store, article: Article) -> str | None:
-    """Record the article's signature and join it to the closest earlier group, if any.
+_UNKNOWN = object()
+
+
+def assign_group(store: Store, article: Article, values=_UNKNOWN) -> str | None:
+    """Record the article's signature (``values``, when already computed from its body) and
+    join it to the closest earlier group, if any.
 
     Returns the group it joined (the representative's id), or None when it stands alone.
     """
-    values = signature(article.body)
+    if values is _UNKNOWN:
+        values = signature(article.body)
     if values is None:
         store.save_signature(article.id, None, [])
         store.leave_group(article.id)

@@ -3,14 +3,17 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import multiprocessing
+import os
 import re
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
 from ..store import Store
-from .duplicates import assign_group
+from .duplicates import assign_group, signature
 from .raw import RawRecord, ReadOptions
 from .readers import quarantine_suffix, reader_for
 from .records import RecordError, build_article
@@ -135,14 +138,53 @@ def _reason(error: Exception) -> str:
     return str(error)
 
 
+def _prepare(data: dict) -> tuple:
+    """(article, near-duplicate signature, None), or (None, None, why the record is refused):
+    the work of a record that needs no store, done in worker processes for big inputs."""
+    try:
+        article = build_article(data)
+    except RecordError as error:
+        return None, None, str(error)
+    return article, signature(article.body), None
+
+
+class _Preparer:
+    """Prepares records batch by batch, in two worker processes once a source has a full batch
+    (enrichment and signatures were two thirds of ingesting; starting processes for a handful of
+    records would cost more than it saves). ``submit`` returns at once; results come in order."""
+
+    def __init__(self, parallel_from: int):
+        self._parallel_from = parallel_from
+        self._executor = None
+
+    def submit(self, records: list) -> tuple[list, Iterable[tuple]]:
+        good = [record.data for record in records if record.error is None]
+        if self._executor is None and len(records) >= self._parallel_from and (os.cpu_count() or 1) > 1:
+            self._executor = ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("fork"))
+        if self._executor is None:
+            return records, map(_prepare, good)
+        return records, self._executor.map(_prepare, good, chunksize=max(1, len(good) // 8))
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(cancel_futures=True)
+
+
 def _ingest_records(store, records, quarantine, report, result, dry_run, batch_size) -> None:
     """Commit every ``batch_size`` good records, so an interrupted run keeps what it committed.
 
-    A reader that fails part-way (a file cut off, a read error) still gets the records read before
-    that point stored; the failure is then reported for the whole file.
+    While one batch is prepared (in workers), the one before it is stored. A reader that fails
+    part-way (a file cut off, a read error) still gets the records read before that point stored;
+    the failure is then reported for the whole file.
     """
-    batch = []
+    preparer = _Preparer(parallel_from=batch_size)
+    chunk, pending = [], None
     iterator = iter(records)
+
+    def settle(submitted) -> None:
+        if submitted is not None:
+            _settle(store, *submitted, quarantine, report, result, dry_run)
+
     try:
         while True:
             try:
@@ -150,29 +192,41 @@ def _ingest_records(store, records, quarantine, report, result, dry_run, batch_s
             except StopIteration:
                 break
             except (OSError, ValueError):
-                _store_batch(store, batch, report, dry_run)
+                settle(pending)
+                settle(preparer.submit(chunk))
                 raise
             result.read += 1
-            reason = record.error
-            if reason is None:
-                try:
-                    batch.append(build_article(record.data))
-                except RecordError as error:
-                    reason = str(error)
-            if reason is not None:
-                result.rejected += 1
-                report.rejections.append(Rejection(record.path, record.position, reason))
-                log.info("%s:%d: %s", record.path, record.position, reason)
-                if not dry_run:
-                    quarantine.add(record, reason)
-            if len(batch) >= batch_size:
-                _store_batch(store, batch, report, dry_run)
-                batch = []
-        _store_batch(store, batch, report, dry_run)
+            chunk.append(record)
+            if len(chunk) >= batch_size:
+                submitted = preparer.submit(chunk)
+                settle(pending)
+                pending, chunk = submitted, []
+        settle(pending)
+        settle(preparer.submit(chunk))
     finally:
+        preparer.close()
         quarantine.close()
         if quarantine.used:
             report.quarantine_files.append(quarantine.records_path)
+
+
+def _settle(store, records, prepared, quarantine, report, result, dry_run) -> None:
+    """Reject or store one batch of records, in their order."""
+    prepared = iter(prepared)
+    batch = []
+    for record in records:
+        reason = record.error
+        if reason is None:
+            article, values, reason = next(prepared)
+        if reason is None:
+            batch.append((article, values))
+            continue
+        result.rejected += 1
+        report.rejections.append(Rejection(record.path, record.position, reason))
+        log.info("%s:%d: %s", record.path, record.position, reason)
+        if not dry_run:
+            quarantine.add(record, reason)
+    _store_batch(store, batch, report, dry_run)
 
 
 def _store_batch(store: Store, batch: list, report: IngestReport, dry_run: bool) -> None:
@@ -181,9 +235,9 @@ def _store_batch(store: Store, batch: list, report: IngestReport, dry_run: bool)
         return
     with store.transaction():
         outcomes = []
-        for article in batch:
+        for article, values in batch:
             outcome = store.upsert(article)
             if outcome != "unchanged":
-                assign_group(store, article)
+                assign_group(store, article, values)
             outcomes.append(outcome)
     report.outcomes.update(outcomes)

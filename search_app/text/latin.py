@@ -6,11 +6,14 @@ import unicodedata
 _POSSESSIVE = re.compile("(?<=\\w)['\u2019\u02BC]s\\b", re.IGNORECASE)
 _APOSTROPHES = re.compile("[\u2018\u2019\u02BF\u02BE`'\u02BC]")
 _HYPHENS = re.compile("[-\u2010-\u2015_]")
+# Every combining mark (all lie below U+20000), for str.translate: one C-level pass instead of a
+# Python test per character, which made folding the largest cost of ingesting an article.
+_WITHOUT_MARKS = {code: None for code in range(0x20000) if unicodedata.combining(chr(code))}
 
 
 def fold_latin(text: str) -> str:
     """Casefold, strip accents, drop apostrophes, hyphens to spaces (Dar'a -> dara, Ḩimş -> hims)."""
     decomposed = unicodedata.normalize("NFKD", text)
-    without_marks = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    without_marks = decomposed.translate(_WITHOUT_MARKS)
     without_marks = _APOSTROPHES.sub("", _POSSESSIVE.sub("", without_marks))
     return _HYPHENS.sub(" ", without_marks).casefold()

@@ -97,3 +97,31 @@ def test_dry_run_writes_nothing(tmp_path, monkeypatch):
     assert "dry run: 3 valid, 5 rejected" in result.output
     with open_store(make_settings(tmp_path)) as store:
         assert store.count() == 0
+
+
+def test_a_big_file_prepared_in_worker_processes_keeps_order_rejections_and_duplicates(tmp_path):
+    """Batches of records are enriched in worker processes once a batch is full: the outcome
+    must be what one process gives, down to each rejection's line and the duplicate groups."""
+    settings = make_settings(tmp_path)
+    body = ("Shelling hit the eastern districts of Hama city overnight, residents said, and "
+            "several families left for the countryside as prices of bread rose again. ")
+    lines = []
+    for n in range(1, 461):
+        if n % 50 == 0:
+            lines.append(json.dumps({"source": "x", "body": f"no title {n}"}))
+        elif n % 77 == 0:
+            lines.append('{"title": "cut off", ')
+        else:
+            own_words = " ".join(f"word{n}x{i}" for i in range(15))  # shares no shingle with another
+            text = body if n % 10 == 1 else f"Water cuts in Raqqa: {own_words}."
+            lines.append(json.dumps({"url": f"https://example.org/{n}", "source": f"Wire {n % 3}",
+                                     "title": f"Report {n}", "body": text, "published": "2020-05-03"}))
+    source = _write(tmp_path / "big.jsonl", lines)
+    with open_store(settings) as store:
+        report = ingest_paths(store, [source], settings.quarantine_dir, batch_size=100)
+        stored = store.count()
+        grouped = store.db.execute("SELECT COUNT(*) FROM articles WHERE dup_group IS NOT NULL").fetchone()[0]
+    bad = [n for n in range(1, 461) if n % 50 == 0 or n % 77 == 0]
+    assert [r.position for r in report.rejections] == bad
+    assert stored == report.accepted == 460 - len(bad)
+    assert grouped == len([n for n in range(1, 461) if n % 10 == 1 and n not in bad]) - 1  # copies of the first

@@ -340,3 +340,15 @@ def test_arabic_stop_words_are_stored_normalised():
     assert 150 <= len(ARABIC_STOP_WORDS) <= 220
     assert {"علي", "الي", "التي", "هءلاء"} <= ARABIC_STOP_WORDS
     assert {"ام", "امام", "خلف"}.isdisjoint(ARABIC_STOP_WORDS)
+
+
+def test_folding_strips_every_combining_mark_in_unicode():
+    import sys
+    import unicodedata
+
+    from search_app.text.latin import fold_latin
+
+    marks = [chr(code) for code in range(sys.maxunicode + 1) if unicodedata.combining(chr(code))]
+    assert len(marks) > 900
+    assert fold_latin("".join("a" + mark for mark in marks)) == "a" * len(marks)
+    assert fold_latin("Ḩimş Ḥamāh Dayr az-Zawr Dar'a") == "hims hamah dayr az zawr dara"

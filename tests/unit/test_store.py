@@ -51,3 +51,11 @@ def test_a_store_from_a_newer_program_is_refused(tmp_path):
     db.close()
     with pytest.raises(RuntimeError, match="upgrade"):
         Store(path)
+
+
+def test_replacing_an_articles_signature_bands_does_not_scan_every_band(tmp_path):
+    """Ingest replaces each article's bands; a scan per article made a 10k ingest 4x slower."""
+    with Store(tmp_path / "store.sqlite3") as store:
+        plan = " ".join(row[3] for row in store.db.execute(
+            "EXPLAIN QUERY PLAN DELETE FROM signature_bands WHERE article_id=?", ("x",)))
+    assert "USING INDEX signature_bands_article" in plan or "USING COVERING INDEX signature_bands_article" in plan
