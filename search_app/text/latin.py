@@ -14,6 +14,6 @@ _WITHOUT_MARKS = {code: None for code in range(0x20000) if unicodedata.combining
 def fold_latin(text: str) -> str:
     """Casefold, strip accents, drop apostrophes, hyphens to spaces (Dar'a -> dara, Ḩimş -> hims)."""
     decomposed = unicodedata.normalize("NFKD", text)
-    without_marks = decomposed.translate(_WITHOUT_MARKS)
+    without_marks = decomposed if decomposed.isascii() else decomposed.translate(_WITHOUT_MARKS)
     without_marks = _APOSTROPHES.sub("", _POSSESSIVE.sub("", without_marks))
     return _HYPHENS.sub(" ", without_marks).casefold()

@@ -76,3 +76,19 @@ def test_the_result_page_shows_also_published_by(tmp_path):
         rebuild(store, settings.index_dir)
     html = create_app(settings).test_client().get("/?q=harvest").get_data(as_text=True)
     assert "Also published by" in html and "Outlet Two" in html and "Outlet Three" in html
+
+
+def test_signature_is_datasketchs_minhash_of_the_shingles():
+    """Stored signatures must stay comparable: the batched hashing equals datasketch's own."""
+    import numpy as np
+    from datasketch import MinHash
+
+    from search_app.ingest.duplicates import NUM_PERM, _SEED, signature
+    from search_app.text.normalize import normalized_tokens
+
+    text = ("Government forces shelled the northern countryside of Hama on Tuesday, and residents "
+            "of Kafr Zita said dozens of families fled towards the Turkish border. قصف على ريف حماة")
+    tokens = normalized_tokens(text)
+    reference = MinHash(num_perm=NUM_PERM, seed=_SEED)
+    reference.update_batch([" ".join(tokens[i:i + 3]).encode("utf-8") for i in range(len(tokens) - 2)])
+    assert np.array_equal(signature(text), reference.hashvalues.astype(np.uint32))
