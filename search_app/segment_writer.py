@@ -39,7 +39,8 @@ from .text.index_terms import term_positions_function
 
 log = logging.getLogger(__name__)
 
-SEGMENT_DOCS = 25_000  # about 200 MB of postings in memory per writer
+SEGMENT_DOCS = 50_000  # about 1 GB in memory per writer; two segments hold 100,000 articles
+WINDOW_POSTINGS = 1 << 16
 BATCH_DOCS = 100
 COMPRESS_FROM = 32  # postings in a block
 INLINE_POSTINGS = 4  # terms in at most this many documents keep their postings in the term table
@@ -71,19 +72,23 @@ class _FieldPostings:
         self.values += b"".join(encoded)
         self.positions.extend(positions)
 
-    def grouped(self):
-        """The postings grouped by term: [(term, first, count)] with terms in order (UTF-8 keeps
-        code point order), and the columns (posting index, ids, weights, value starts, value
-        ends) in that order, each term's postings in document order."""
-        terms = np.frombuffer(self.terms, dtype=np.uint32)
-        order = np.argsort(terms, kind="stable")
-        counts = np.bincount(terms, minlength=len(self.term_ids)).tolist()
-        firsts = list(itertools.accumulate(counts, initial=0))
-        spans = [(term, firsts[tid], counts[tid]) for term, tid in sorted(self.term_ids.items())]
-        ends = np.frombuffer(self.value_ends, dtype=np.uint64).astype(np.int64)
-        starts = np.concatenate(([0], ends[:-1]))
-        return (spans, order, np.frombuffer(self.docs, dtype=np.uint32)[order].astype(np.int32),
-                np.frombuffer(self.weights, dtype=np.float32)[order], starts[order], ends[order])
+    def grouped(self) -> tuple[list, np.ndarray]:
+        """[(term, first, count)] with terms in order (UTF-8 keeps code point order), and the
+        postings' arrival indexes in that order, each term's postings in document order."""
+        ordered = sorted(self.term_ids)
+        rank = np.empty(len(ordered), dtype=np.uint32)
+        rank[[self.term_ids[term] for term in ordered]] = np.arange(len(ordered), dtype=np.uint32)
+        ranks = rank[np.frombuffer(self.terms, dtype=np.uint32)]
+        counts = np.bincount(ranks, minlength=len(ordered)).tolist()
+        firsts = itertools.accumulate(counts, initial=0)
+        return list(zip(ordered, firsts, counts)), np.argsort(ranks, kind="stable")
+
+    def window(self, postings: np.ndarray) -> tuple:
+        """(ids, weights, value starts, value ends) of the given postings (arrival indexes)."""
+        ends = np.frombuffer(self.value_ends, dtype=np.uint64)
+        starts = np.where(postings > 0, ends[postings - 1], 0)
+        return (np.frombuffer(self.docs, dtype=np.uint32)[postings].astype(np.int32),
+                np.frombuffer(self.weights, dtype=np.float32)[postings], starts, ends[postings])
 
 
 _ONE_POSITION: dict[int, bytes] = {}  # most postings: a word once in a field
@@ -188,20 +193,27 @@ class FastSegmentWriter(SegmentWriter):
         for name in sorted(self._fields):
             field = self.schema[name]
             postings = self._fields.pop(name)
-            values = bytes(postings.values)  # slices of bytes are bytes
+            values, postings.values = bytes(postings.values), None  # slices of bytes are bytes
             position_ends = None
             if name in self._fast_fields:
                 position_ends = np.cumsum(np.frombuffer(postings.weights, dtype=np.float32).astype(np.int64))
             least = least_docs.get(name, 1 << 62)
-            spans, order, ids, weights, starts, ends = postings.grouped()
-            # Python lists: slicing them per term costs far less than slicing numpy arrays.
-            id_list, weight_list, start_list, end_list = ids.tolist(), weights.tolist(), starts.tolist(), ends.tolist()
+            spans, order = postings.grouped()
+            window_first = window_end = 0
             writer.start_field(name, field)
             for term, first, count in spans:
                 last = first + count
+                if last > window_end:
+                    # The next window of postings as Python lists, cheap to slice per term; a
+                    # window at a time keeps the flush from doubling a segment's memory.
+                    window_first, window_end = first, max(last, first + WINDOW_POSTINGS)
+                    ids, weights, starts, ends = postings.window(order[window_first:window_end])
+                    id_list, weight_list = ids.tolist(), weights.tolist()
+                    start_list, end_list = starts.tolist(), ends.tolist()
+                a, b = first - window_first, last - window_first
                 btext = term.encode("utf-8") if isinstance(term, str) else term
-                term_values = [values[a:b] for a, b in zip(start_list[first:last], end_list[first:last]) if b > a]
-                postings_args = (id_list[first:last], weight_list[first:last], term_values, postings.lengths)
+                term_values = [values[start:end] for start, end in zip(start_list[a:b], end_list[a:b]) if end > start]
+                postings_args = (id_list[a:b], weight_list[a:b], term_values, postings.lengths)
                 if count <= INLINE_POSTINGS:
                     _inline_term(writer, btext, *postings_args)
                 else:
@@ -212,7 +224,7 @@ class FastSegmentWriter(SegmentWriter):
                     positions = None
                     if position_ends is not None and count >= POSITIONS_MIN_DOCS:
                         positions = _gather(postings.positions, position_ends, order[first:last])
-                    arrays.append((name, field.from_bytes(btext), ids[first:last], weights[first:last], positions))
+                    arrays.append((name, field.from_bytes(btext), ids[a:b].copy(), weights[a:b].copy(), positions))
             writer.finish_field()
         return arrays
 

@@ -82,6 +82,7 @@ def test_workers_and_several_segments_write_the_same_index(tmp_path, documents, 
     monkeypatch.setattr(segment_writer, "PARALLEL_FROM", 1)
     monkeypatch.setattr(segment_writer, "SEGMENT_DOCS", 60)
     monkeypatch.setattr(segment_writer, "BATCH_DOCS", 7)
+    monkeypatch.setattr(segment_writer, "WINDOW_POSTINGS", 50)  # many windows a field
     fast = fast_built(tmp_path / "fast", documents, workers=2)
     assert len(fast._segments()) >= 4  # two workers, 60 documents a segment
     assert_same_index(whoosh_built(tmp_path / "whoosh", documents), fast)
