@@ -21,6 +21,7 @@ import multiprocessing
 import os
 import pickle
 import queue
+import time
 import traceback
 from array import array
 from pathlib import Path
@@ -124,6 +125,7 @@ class FastSegmentWriter(SegmentWriter):
                 if analyse is not None:
                     self._fast_fields[name] = analyse
         self._fields: dict[str, _FieldPostings] = {}
+        self.started = time.monotonic()
 
     def add_document(self, **fields):
         self._check_state()
@@ -296,7 +298,10 @@ def _write_all(ix, documents: Iterable[dict]) -> tuple[list, int]:
 
 
 def _finish(writer: FastSegmentWriter):
+    started = time.monotonic()
     segment = writer._finalize_segment()
+    log.info("segment %s: %d documents added in %.1fs, written in %.1fs", segment.segment_id(),
+             writer.doc_count(), started - writer.started, time.monotonic() - started)
     writer._finish()
     return segment
 
