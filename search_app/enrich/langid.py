@@ -15,7 +15,7 @@ import re
 
 from langdetect import DetectorFactory, LangDetectException, detect
 
-from search_app.text.arabic import has_arabic
+from search_app.text.arabic import arabic_letter_count
 
 DetectorFactory.seed = 0
 
@@ -46,7 +46,7 @@ def detect_language(text: str | None) -> str:
     letters = "".join(itertools.islice(filter(str.isalpha, text), SCRIPT_LETTERS))
     if not letters:
         return UNDETERMINED
-    if sum(map(has_arabic, letters)) * 2 > len(letters):
+    if arabic_letter_count(letters) * 2 > len(letters):
         return "ar"
     if _reads_as_english(text):
         return "en"

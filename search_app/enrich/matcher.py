@@ -369,10 +369,14 @@ def _starting_forms(token: str) -> tuple[tuple[str, str], ...]:
 
 
 def _raw_matches(tokens: list[str], index: _Index) -> list[_Match]:
+    if index is _index():
+        forms_of = _starting_forms
+    else:
+        def forms_of(token):
+            return _first_token_forms(token, index.prefixes)
     matches = []
     for start, token in enumerate(tokens):
-        for form, stripped in _starting_forms(token) if index is _index() else _first_token_forms(
-                token, index.prefixes):
+        for form, stripped in forms_of(token):
             key, end = (form,), start + 1
             while key in index.prefixes:
                 if key in index.senses and not _needs_article(key, stripped, index):

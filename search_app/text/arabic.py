@@ -53,3 +53,7 @@ def light10(word: str) -> str:
 
 def has_arabic(text: str) -> bool:
     return bool(_ARABIC_LETTER.search(text))
+
+
+def arabic_letter_count(text: str) -> int:
+    return len(_ARABIC_LETTER.findall(text))
