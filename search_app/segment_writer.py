@@ -65,7 +65,10 @@ class _FieldPostings:
 
     def add(self, docnum: int, terms: list, weights, encoded: list[bytes], positions=()) -> None:
         ids = self.term_ids
-        self.terms.extend([ids.setdefault(term, len(ids)) for term in terms])
+        known = list(map(ids.get, terms))
+        if None in known:  # new terms get the next ids
+            known = [ids.setdefault(term, len(ids)) if i is None else i for term, i in zip(terms, known)]
+        self.terms.extend(known)
         self.docs.extend(itertools.repeat(docnum, len(terms)))
         self.weights.extend(weights)
         self.value_ends.extend(itertools.accumulate(map(len, encoded), initial=len(self.values)))
@@ -260,7 +263,7 @@ def _fill_block(block, ids: list[int], weights: list[float], values: list[bytes]
     """Sets a W3 postings writer's buffered block, as ``add_posting`` one by one would have."""
     block._ids, block._weights, block._values = ids, weights, values
     block._maxweight = max(weights)
-    known = [lengths[doc] for doc in ids if lengths.get(doc)]
+    known = list(filter(None, map(lengths.get, ids)))
     block._minlength = min(known) if known else None
     block._maxlength = max(known) if known else 0
 
