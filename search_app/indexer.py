@@ -1,7 +1,6 @@
 """Build index generations from the store and switch ``index/current`` atomically."""
 from __future__ import annotations
 
-import ctypes
 import datetime as dt
 import fcntl
 import json
@@ -9,8 +8,6 @@ import logging
 import multiprocessing.util
 import os
 import shutil
-import signal
-import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,6 +23,7 @@ from .enrich.places import all_places
 from .generations import MANIFEST, current_generation, current_link, generations_dir, read_manifest
 from .models import Article
 from .schema import FACET_FIELDS, build_schema
+from .processes import die_with_parent
 from .segment_arrays import write_segment_arrays
 from .segment_writer import write_segments
 from .store import Store
@@ -35,7 +33,6 @@ from .text.normalize import normalized_tokens
 log = logging.getLogger(__name__)
 
 
-_PR_SET_PDEATHSIG = 1
 _lock_owner = 0  # pid of the process holding the writer lock, as forked helpers see it
 
 
@@ -82,10 +79,7 @@ def writer_lock(index_dir: Path):
 def _detach_from_writer(lock_handle) -> None:
     """In a forked helper: drop the inherited lock, and die with the parent (a killed build)."""
     lock_handle.close()
-    if sys.platform.startswith("linux"):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-        if os.getppid() != _lock_owner:  # the parent died before the request took effect
-            os._exit(1)
+    die_with_parent(_lock_owner)
 
 
 def protected_name_tokens() -> tuple[frozenset[str], frozenset[str]]:

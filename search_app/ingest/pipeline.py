@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+from ..processes import die_with_parent
 from ..store import Store
 from .duplicates import assign_group, signature
 from .raw import RawRecord, ReadOptions
@@ -160,7 +161,8 @@ class _Preparer:
     def submit(self, records: list) -> tuple[list, Iterable[tuple]]:
         good = [record.data for record in records if record.error is None]
         if self._executor is None and len(records) >= self._parallel_from and (os.cpu_count() or 1) > 1:
-            self._executor = ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("fork"))
+            self._executor = ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("fork"),
+                                                 initializer=die_with_parent, initargs=(os.getpid(),))
         if self._executor is None:
             return records, map(_prepare, good)
         return records, self._executor.map(_prepare, good, chunksize=max(1, len(good) // 8))

@@ -77,6 +77,24 @@ def test_a_second_writer_is_refused_with_a_clear_message(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
+def _children(pid: int) -> list[int]:
+    children = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as handle:
+            children += [int(child) for child in handle.read().split()]
+    return children
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie waiting to be reaped."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_killing_ingest_midway_loses_nothing_committed(tmp_path):
     settings = make_settings(tmp_path)
     source = write_articles(tmp_path / "big.jsonl", 0, 3000)
@@ -91,11 +109,17 @@ def test_killing_ingest_midway_loses_nothing_committed(tmp_path):
             if committed >= 200:
                 break
         time.sleep(0.05)
+    helpers = _children(process.pid)
     process.send_signal(signal.SIGKILL)
     process.wait()
     with open_store(settings) as store:
         after_kill = store.count()
     assert after_kill >= committed
+    assert helpers, "3,000 records are prepared in helper processes"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(_running(pid) for pid in helpers):
+        time.sleep(0.1)
+    assert not any(_running(pid) for pid in helpers), "the ingest's helper processes outlived it"
     report = ingest(settings, source)
     assert store_ids(settings) and len(store_ids(settings)) == 3000
     assert report.outcomes["unchanged"] == after_kill
