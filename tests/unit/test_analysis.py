@@ -4,6 +4,7 @@ Most tests go through a real Whoosh index in a temporary folder, with the three 
 the schema uses; the filter tests at the end pin down each filter on its own.
 """
 import pickle
+import re
 import threading
 
 import pytest
@@ -25,9 +26,11 @@ from search_app.text.analyzers import (
     english_analyzer,
     exact_analyzer,
 )
-from search_app.text.arabic import normalize_arabic
-from search_app.text.normalize import normalized_tokens
+from search_app.text.arabic import TOKEN_PATTERN, normalize_arabic
+from search_app.text.normalize import normalize_text, normalized_tokens
 from search_app.text.stopwords import ARABIC_STOP_WORDS
+
+TOKEN = re.compile(TOKEN_PATTERN)
 
 PROTECTED_EN = frozenset({"Hamas", "Homs", "Tartous"})
 PROTECTED_AR = frozenset({"حماة", "لبنان", "النصرة"})
@@ -352,3 +355,14 @@ def test_folding_strips_every_combining_mark_in_unicode():
     assert len(marks) > 900
     assert fold_latin("".join("a" + mark for mark in marks)) == "a" * len(marks)
     assert fold_latin("Ḩimş Ḥamāh Dayr az-Zawr Dar'a") == "hims hamah dayr az zawr dara"
+
+
+@pytest.mark.parametrize("text", [
+    "Shelling in Hama\nkilled two", "Hama\n's people", "Hama's\npeople", "Deir ez-\nZor", "x\r\ny",
+    "مدينة حماة\nوريفها", "قَ\nصف", "\n\nleading and trailing\n", "Ḩimş\u0301\nDar'a", "one line only",
+])
+def test_tokens_read_line_by_line_are_the_tokens_of_the_whole_text(text):
+    """normalized_tokens works (and caches) a line at a time: nothing may change across a break."""
+    whole = TOKEN.findall(normalize_text(text))
+    assert normalized_tokens(text) == whole
+    assert normalized_tokens(text) == whole  # from the cache, unchanged by the first caller
