@@ -7,7 +7,8 @@ same stored fields and columns) that:
 
 - analyses the positional text fields with ``text.index_terms`` (one pass, per-word caches), and
 - keeps each term's postings in compact arrays in memory (documents arrive in order, so nothing
-  needs sorting but the terms), then hands Whoosh's postings writer whole blocks of 128.
+  needs sorting but the terms), then hands Whoosh's postings writer whole blocks of 128,
+- and pickles blocks and inlined postings with protocol 5 instead of 2 (``PICKLE_PROTOCOL``).
 
 Memory is bounded by starting a new segment every ``SEGMENT_DOCS`` documents.
 ``write_segments`` runs one writer per core in forked workers fed with batches of documents
@@ -23,6 +24,7 @@ import pickle
 import queue
 import time
 import traceback
+import zlib
 from array import array
 from pathlib import Path
 from typing import Iterable
@@ -30,8 +32,10 @@ from typing import Iterable
 import numpy as np
 
 from whoosh import formats
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3PostingsWriter, W3TermInfo
 from whoosh.index import TOC, clean_files
 from whoosh.system import pack_ushort
+from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 from .schema import FACET_FIELDS
@@ -46,6 +50,11 @@ BATCH_DOCS = 100
 COMPRESS_FROM = 32  # postings in a block
 INLINE_POSTINGS = 4  # terms in at most this many documents keep their postings in the term table
 PARALLEL_FROM = 1_000  # below this, starting processes costs more than it saves
+# Blocks and inlined postings are pickled with protocol 5: Whoosh writes protocol 2, which spells
+# every bytes value (a posting's positions) as a latin-1 string and a call to rebuild it; protocol
+# 5 pickles a block ten times faster, half the size, and loads ten times faster. Whoosh's reader
+# unpickles whatever protocol it finds.
+PICKLE_PROTOCOL = 5
 _pack_count = formats.pack_uint
 
 
@@ -206,6 +215,8 @@ class FastSegmentWriter(SegmentWriter):
             spans, order = postings.grouped()
             window_first = window_end = 0
             writer.start_field(name, field)
+            writer._postwriter = _BlockWriter(writer._postfile, blocklimit=self.codec._blocklimit,
+                                              compression=self.codec._compression)
             for term, first, count in spans:
                 last = first + count
                 if last > window_end:
@@ -249,14 +260,37 @@ class FastSegmentWriter(SegmentWriter):
 def _inline_term(writer, btext: bytes, ids: list, weights: list, values: list, lengths) -> None:
     """Stores a rare term's few postings inside its term info, not as a block of its own: a
     block costs a pickle and a zlib stream each, and most terms are rare. (Whoosh reads inlined
-    postings, but its writer's own inlining calls a misspelt method, so it is never enabled.)"""
-    writer.start_term(btext)
-    block = writer._postwriter
-    _fill_block(block, ids, weights, values, lengths)
-    terminfo, block._terminfo = block._terminfo, None
-    terminfo.add_block(block)
-    terminfo.set_inlined(ids, weights, values)
-    writer._tindex.add(pack_ushort(writer._fieldid) + btext, terminfo.to_bytes())  # as finish_term
+    postings, but its writer's own inlining calls a misspelt method, so it is never enabled.)
+    The bytes are ``W3TermInfo.to_bytes`` of the term info ``add_posting`` would have built."""
+    known = list(filter(None, map(lengths.get, ids)))
+    info = _TERM_INFO.pack(True, sum(weights), len(ids), length_to_byte(min(known)) if known else 0,
+                           length_to_byte(max(known) if known else 0), max(weights), ids[0], ids[-1])
+    postings = pickle.dumps((tuple(ids), tuple(weights), tuple(values)), PICKLE_PROTOCOL)
+    writer._tindex.add(pack_ushort(writer._fieldid) + btext, info + postings)  # as finish_term
+
+
+_TERM_INFO = W3TermInfo._struct
+
+
+class _BlockWriter(W3PostingsWriter):
+    """Whoosh's W3 postings writer, its blocks pickled with ``PICKLE_PROTOCOL``."""
+
+    def _write_block(self, last=False):
+        if not self._blockcount:
+            self._postfile.write(WHOOSH3_HEADER_MAGIC)
+        self._terminfo.add_block(self)
+        data = pickle.dumps((self._mini_ids(), self._mini_weights(), self._mini_values()), PICKLE_PROTOCOL)
+        if self._compression:
+            data = zlib.compress(data, self._compression)
+        ids = self._ids
+        info = pickle.dumps((len(ids), ids[-1], self._maxweight, self._compression,
+                             length_to_byte(self._minlength), length_to_byte(self._maxlength)), PICKLE_PROTOCOL)
+        length = len(info) + len(data)
+        self._postfile.write_int(-length if last else length)  # the last block's is negative
+        self._postfile.write(info)
+        self._postfile.write(data)
+        self._blockcount += 1
+        self._new_block()
 
 
 def _fill_block(block, ids: list[int], weights: list[float], values: list[bytes], lengths: dict[int, int]) -> None:

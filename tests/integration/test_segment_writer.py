@@ -52,6 +52,12 @@ def postings_by_id(reader, fieldname, btext):
     return found
 
 
+def term_statistics(reader, fieldname, btext) -> tuple:
+    """What scoring and block skipping read from a term's info."""
+    info = reader.term_info(fieldname, btext)
+    return info.weight(), info.min_length(), info.max_length(), info.max_weight()
+
+
 def assert_same_index(expected, actual):
     with expected.reader() as want, actual.reader() as got:
         assert got.doc_count() == want.doc_count()
@@ -61,6 +67,7 @@ def assert_same_index(expected, actual):
             assert postings_by_id(got, fieldname, btext) == postings_by_id(want, fieldname, btext), \
                 (fieldname, btext)
             assert got.doc_frequency(fieldname, btext) == want.doc_frequency(fieldname, btext)
+            assert term_statistics(got, fieldname, btext) == term_statistics(want, fieldname, btext)
         by_id = {got.stored_fields(n)["id"]: n for n in got.all_doc_ids()}
         for docnum in want.all_doc_ids():
             stored = want.stored_fields(docnum)
