@@ -67,8 +67,7 @@ class _FieldPostings:
         self.terms = array("I")  # term id of each posting
         self.docs = array("I")
         self.weights = array("f")
-        self.value_ends = array("Q")  # end of each posting's encoded value in ``values``
-        self.values = bytearray()
+        self.values: list[bytes] = []  # each posting's encoded value (most are shared objects)
         self.positions = array("I")  # positional fields: every posting's positions, in order
         self.lengths: dict[int, int] = {}  # scorable fields: document -> tokens
 
@@ -80,9 +79,7 @@ class _FieldPostings:
         self.terms.extend(known)
         self.docs.extend(itertools.repeat(docnum, len(terms)))
         self.weights.extend(weights)
-        self.value_ends.extend(itertools.accumulate(map(len, encoded), initial=len(self.values)))
-        del self.value_ends[len(self.value_ends) - len(terms) - 1]  # accumulate's initial value
-        self.values += b"".join(encoded)
+        self.values.extend(encoded)
         self.positions.extend(positions)
 
     def grouped(self) -> tuple[list, np.ndarray]:
@@ -97,11 +94,21 @@ class _FieldPostings:
         return list(zip(ordered, firsts, counts)), np.argsort(ranks, kind="stable")
 
     def window(self, postings: np.ndarray) -> tuple:
-        """(ids, weights, value starts, value ends) of the given postings (arrival indexes)."""
-        ends = np.frombuffer(self.value_ends, dtype=np.uint64)
-        starts = np.where(postings > 0, ends[postings - 1], 0)
+        """(ids, weights) of the given postings (arrival indexes)."""
         return (np.frombuffer(self.docs, dtype=np.uint32)[postings].astype(np.int32),
-                np.frombuffer(self.weights, dtype=np.float32)[postings], starts, ends[postings])
+                np.frombuffer(self.weights, dtype=np.float32)[postings])
+
+
+def _values_array(values: list[bytes], fieldname: str) -> np.ndarray | None:
+    """The postings' values as an object array, to take a window's in one C-level step; None for
+    a field whose postings carry none (Whoosh leaves empty values out of a block)."""
+    if not any(values):
+        return None
+    if not all(values):
+        raise ValueError(f"field {fieldname!r}: some postings have values and some none")
+    array_ = np.empty(len(values), dtype=object)
+    array_[:] = values
+    return array_
 
 
 _ONE_POSITION: dict[int, bytes] = {}  # most postings: a word once in a field
@@ -207,7 +214,8 @@ class FastSegmentWriter(SegmentWriter):
         for name in sorted(self._fields):
             field = self.schema[name]
             postings = self._fields.pop(name)
-            values, postings.values = bytes(postings.values), None  # slices of bytes are bytes
+            values = _values_array(postings.values, name)
+            postings.values = None
             position_ends = None
             if name in self._fast_fields:
                 position_ends = np.cumsum(np.frombuffer(postings.weights, dtype=np.float32).astype(np.int64))
@@ -223,13 +231,13 @@ class FastSegmentWriter(SegmentWriter):
                     # The next window of postings as Python lists, cheap to slice per term; a
                     # window at a time keeps the flush from doubling a segment's memory.
                     window_first, window_end = first, max(last, first + WINDOW_POSTINGS)
-                    ids, weights, starts, ends = postings.window(order[window_first:window_end])
+                    window = order[window_first:window_end]
+                    ids, weights = postings.window(window)
                     id_list, weight_list = ids.tolist(), weights.tolist()
-                    start_list, end_list = starts.tolist(), ends.tolist()
+                    value_list = values[window].tolist() if values is not None else []
                 a, b = first - window_first, last - window_first
                 btext = term.encode("utf-8") if isinstance(term, str) else term
-                term_values = [values[start:end] for start, end in zip(start_list[a:b], end_list[a:b]) if end > start]
-                postings_args = (id_list[a:b], weight_list[a:b], term_values, postings.lengths)
+                postings_args = (id_list[a:b], weight_list[a:b], value_list[a:b], postings.lengths)
                 if count <= INLINE_POSTINGS:
                     _inline_term(writer, btext, *postings_args)
                 else:
