@@ -9,7 +9,17 @@ from typing import Iterator
 
 from .models import Article, Translation
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+
+# One B-tree: every article adds 16 rows at random places, and each page they dirty is written at
+# commit; a rowid table with an index on the key and one on the article dirtied three times as many.
+_BANDS_TABLE = """
+CREATE TABLE IF NOT EXISTS signature_bands (
+    key INTEGER NOT NULL,
+    article_id TEXT NOT NULL,
+    PRIMARY KEY (key, article_id)
+) WITHOUT ROWID;
+"""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -40,11 +50,9 @@ CREATE TABLE IF NOT EXISTS translations (
 );
 CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
 CREATE INDEX IF NOT EXISTS articles_dup_group ON articles(dup_group);
-CREATE TABLE IF NOT EXISTS signatures (article_id TEXT PRIMARY KEY, minhash BLOB);
-CREATE TABLE IF NOT EXISTS signature_bands (key INTEGER NOT NULL, article_id TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS signature_bands_key ON signature_bands(key);
--- Without it, replacing an article's bands scanned every band: ingest slowed with the store's size.
-CREATE INDEX IF NOT EXISTS signature_bands_article ON signature_bands(article_id);
+-- bands: the article's band keys (8 bytes each, little-endian), to remove its rows below.
+CREATE TABLE IF NOT EXISTS signatures (article_id TEXT PRIMARY KEY, minhash BLOB, bands BLOB);
+""" + _BANDS_TABLE + """
 -- Every add, change and delete, in order: `index update` applies those after its generation's mark.
 CREATE TABLE IF NOT EXISTS changes (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -54,6 +62,14 @@ CREATE TABLE IF NOT EXISTS changes (
 """
 
 _LIST_COLUMNS = ("governorates", "districts", "places", "actors")
+
+
+def _pack_keys(keys: list[int]) -> bytes:
+    return b"".join(key.to_bytes(8, "little", signed=True) for key in keys)
+
+
+def _unpack_keys(packed: bytes) -> list[int]:
+    return [int.from_bytes(packed[i:i + 8], "little", signed=True) for i in range(0, len(packed), 8)]
 
 
 class Store:
@@ -85,7 +101,26 @@ class Store:
                                f"{SCHEMA_VERSION}: upgrade search_app")
         if version < 2:
             self.db.execute("ALTER TABLE articles ADD COLUMN dup_group TEXT")
+        if version < 3 and self._has_table("signature_bands"):
+            self._migrate_bands()
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+    def _has_table(self, name: str) -> bool:
+        return self.db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).fetchone() is not None
+
+    def _migrate_bands(self) -> None:
+        """Version 3: band rows keyed by (key, article), and each signature lists its band keys."""
+        with self.transaction():
+            self.db.execute("ALTER TABLE signatures ADD COLUMN bands BLOB")
+            self.db.execute("ALTER TABLE signature_bands RENAME TO signature_bands_v2")
+            self.db.execute(_BANDS_TABLE)
+            self.db.execute("INSERT OR IGNORE INTO signature_bands SELECT key, article_id FROM signature_bands_v2")
+            keys_of: dict[str, list[int]] = {}
+            for row in self.db.execute("SELECT article_id, key FROM signature_bands_v2 ORDER BY rowid"):
+                keys_of.setdefault(row[0], []).append(row[1])
+            self.db.executemany("UPDATE signatures SET bands=? WHERE article_id=?",
+                                [(_pack_keys(keys), article_id) for article_id, keys in keys_of.items()])
+            self.db.execute("DROP TABLE signature_bands_v2")  # and its two indexes
 
     def close(self) -> None:
         self.db.close()
@@ -143,8 +178,8 @@ class Store:
         if row is None:
             return False
         self.db.execute("DELETE FROM articles WHERE id=?", (article_id,))
+        self._remove_bands(article_id)
         self.db.execute("DELETE FROM signatures WHERE article_id=?", (article_id,))
-        self.db.execute("DELETE FROM signature_bands WHERE article_id=?", (article_id,))
         self._log_change(article_id, "delete")
         if row["dup_group"]:
             self._log_change(row["dup_group"], "upsert")  # its "also published by" list shrank
@@ -166,9 +201,17 @@ class Store:
         self.db.execute("INSERT INTO changes (article_id, op) VALUES (?, ?)", (article_id, op))
 
     def save_signature(self, article_id: str, minhash: bytes | None, band_keys: list[int]) -> None:
-        self.db.execute("INSERT OR REPLACE INTO signatures VALUES (?, ?)", (article_id, minhash))
-        self.db.execute("DELETE FROM signature_bands WHERE article_id=?", (article_id,))
-        self.db.executemany("INSERT INTO signature_bands VALUES (?, ?)", [(key, article_id) for key in band_keys])
+        self._remove_bands(article_id)
+        self.db.execute("INSERT OR REPLACE INTO signatures VALUES (?, ?, ?)",
+                        (article_id, minhash, _pack_keys(band_keys)))
+        self.db.executemany("INSERT OR IGNORE INTO signature_bands VALUES (?, ?)",
+                            [(key, article_id) for key in band_keys])
+
+    def _remove_bands(self, article_id: str) -> None:
+        row = self.db.execute("SELECT bands FROM signatures WHERE article_id=?", (article_id,)).fetchone()
+        if row is not None and row[0]:
+            self.db.executemany("DELETE FROM signature_bands WHERE key=? AND article_id=?",
+                                [(key, article_id) for key in _unpack_keys(row[0])])
 
     def signature_candidates(self, band_keys: list[int], exclude: str) -> list[tuple[str, bytes]]:
         placeholders = ",".join("?" * len(band_keys))
