@@ -29,10 +29,10 @@ def signature(text: str) -> np.ndarray | None:
     tokens = normalized_tokens(text)
     if len(tokens) < MIN_TOKENS:
         return None
-    shingles = {" ".join(tokens[i:i + 3]).encode("utf-8") for i in range(len(tokens) - 2)}
+    shingles = {f"{a} {b} {c}" for a, b, c in zip(tokens, tokens[1:], tokens[2:])}
     # datasketch's default hash (sha1_hash32: the first 4 bytes of SHA-1, little-endian) over all
     # shingles at once, and its permutations made once: the same values, a third of the time.
-    digests = b"".join([hashlib.sha1(shingle).digest()[:4] for shingle in shingles])
+    digests = b"".join([hashlib.sha1(shingle.encode("utf-8")).digest()[:4] for shingle in shingles])
     template = _template()
     minhash = MinHash(num_perm=NUM_PERM, seed=_SEED, hashfunc=int, permutations=template.permutations,
                       scheme=template.scheme)
