@@ -60,6 +60,7 @@ States); capitalisation of other names is not required.
 """
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -375,8 +376,9 @@ def _raw_matches(tokens: list[str], index: _Index) -> list[_Match]:
         def forms_of(token):
             return _first_token_forms(token, index.prefixes)
     matches = []
-    for start, token in enumerate(tokens):
-        for form, stripped in forms_of(token):
+    forms = list(map(forms_of, tokens))  # most tokens begin no name: skip them at C speed
+    for start in itertools.compress(range(len(tokens)), forms):
+        for form, stripped in forms[start]:
             key, end = (form,), start + 1
             while key in index.prefixes:
                 if key in index.senses and not _needs_article(key, stripped, index):
