@@ -10,10 +10,12 @@ import sys
 import time
 
 import pytest
+from whoosh import index as whoosh_index
 
 from search_app.generations import current_generation, read_manifest
-from search_app.indexer import IndexLockedError, rebuild, update, writer_lock
+from search_app.indexer import IndexLockedError, VerificationError, rebuild, update, verify_generation, writer_lock
 from search_app.ingest import ingest_paths
+from search_app.schema import build_schema
 from search_app.search import SearchEngine, SearchRequest
 from search_app.store import open_store
 
@@ -149,3 +151,16 @@ def test_rebuild_killed_at_random_moments_under_query_load(tmp_path):
     assert report["requests"] > 50 and report["live_counts_seen"]
     assert not report["live_count_dropped"]
     assert report["final_index_documents"] == report["articles"] == 1200
+
+
+def test_verification_refuses_a_generation_whose_titles_do_not_find_their_articles(tmp_path):
+    """The sample query: an article's title words must find it (here its indexed title differs)."""
+    generation = tmp_path / "generation"
+    generation.mkdir()
+    ix = whoosh_index.create_in(str(generation), build_schema())
+    with ix.writer() as writer:
+        writer.add_document(id="good", title_en="Bread queues in Hama", exact_title="Bread queues in Hama")
+        writer.add_document(id="bad", title_en="Water cuts in Raqqa", exact_title="Nothing alike")
+    verify_generation(generation, ["good"], 2)
+    with pytest.raises(VerificationError, match="does not find article bad"):
+        verify_generation(generation, ["good", "bad"], 2)
