@@ -87,9 +87,6 @@ class Store:
         # each page once per many batches, and is cut back to 32 MB after each checkpoint.
         self.db.execute("PRAGMA wal_autocheckpoint=32768")
         self.db.execute("PRAGMA journal_size_limit=33554432")
-        # Pages kept in memory, up to 256 MB (the default is 2 MB): an ingest into a 100k store
-        # reads the id and band indexes at random, and re-reading pages cost its main process 11%.
-        self.db.execute("PRAGMA cache_size=-262144")
         self.db.execute("PRAGMA foreign_keys=ON")
         self._migrate()
         self.db.executescript(_SCHEMA)
@@ -124,6 +121,10 @@ class Store:
             self.db.executemany("UPDATE signatures SET bands=? WHERE article_id=?",
                                 [(_pack_keys(keys), article_id) for article_id, keys in keys_of.items()])
             self.db.execute("DROP TABLE signature_bands_v2")  # and its two indexes
+
+    def keep_pages_in_memory(self, megabytes: int) -> None:
+        """Let this connection cache up to ``megabytes`` of pages (SQLite's default is 2 MB)."""
+        self.db.execute(f"PRAGMA cache_size=-{int(megabytes) * 1024}")
 
     def close(self) -> None:
         self.db.close()
