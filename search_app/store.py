@@ -111,6 +111,9 @@ class Store:
     def _migrate_bands(self) -> None:
         """Version 3: band rows keyed by (key, article), and each signature lists its band keys."""
         with self.transaction():
+            columns = [row["name"] for row in self.db.execute("PRAGMA table_info(signatures)")]
+            if "bands" in columns:  # another process migrated it while this one waited
+                return
             self.db.execute("ALTER TABLE signatures ADD COLUMN bands BLOB")
             self.db.execute("ALTER TABLE signature_bands RENAME TO signature_bands_v2")
             self.db.execute(_BANDS_TABLE)

@@ -127,3 +127,12 @@ def test_a_version_2_stores_signature_bands_are_migrated(tmp_path):
         assert store.signature_candidates([9], exclude="x") == [("a1", bytes(256))]
         indexes = [row[0] for row in store.db.execute("SELECT name FROM sqlite_master WHERE type='index'")]
         assert "signature_bands_article" not in indexes
+
+
+def test_a_store_migrated_by_another_process_meanwhile_is_left_as_it_is(tmp_path):
+    """Two programs opening an old store at once: the second finds the work done."""
+    path = tmp_path / "s.sqlite3"
+    with Store(path) as store:
+        _signature(store, "a1", [4, 5])
+        store._migrate_bands()  # what the second opener runs after the first one committed
+        assert [row[0] for row in store.signature_candidates([5], exclude="x")] == ["a1"]
