@@ -22,8 +22,8 @@ from .enrich.actors import all_actors
 from .enrich.places import all_places
 from .generations import MANIFEST, current_generation, current_link, generations_dir, read_manifest
 from .models import Article
-from .schema import FACET_FIELDS, build_schema
 from .processes import die_with_parent
+from .schema import FACET_FIELDS, build_schema
 from .segment_arrays import write_segment_arrays
 from .segment_writer import write_segments
 from .store import Store

@@ -304,9 +304,9 @@ def _inline_term(writer, btext: bytes, ids: list, weights: list, values: list, l
     block costs a pickle and a zlib stream each, and most terms are rare. (Whoosh reads inlined
     postings, but its writer's own inlining calls a misspelt method, so it is never enabled.)
     The bytes are ``W3TermInfo.to_bytes`` of the term info ``add_posting`` would have built."""
-    known = list(filter(None, map(lengths.get, ids)))
-    info = _TERM_INFO.pack(True, sum(weights), len(ids), length_to_byte(min(known)) if known else 0,
-                           length_to_byte(max(known) if known else 0), max(weights), ids[0], ids[-1])
+    shortest, longest = _length_range(ids, lengths)
+    info = _TERM_INFO.pack(True, sum(weights), len(ids), length_to_byte(shortest), length_to_byte(longest),
+                           max(weights), ids[0], ids[-1])
     postings = pickle.dumps((tuple(ids), tuple(weights), tuple(values)), PICKLE_PROTOCOL)
     writer._tindex.add(pack_ushort(writer._fieldid) + btext, info + postings)  # as finish_term
 
@@ -339,9 +339,14 @@ def _fill_block(block, ids: list[int], weights: list[float], values: list[bytes]
     """Sets a W3 postings writer's buffered block, as ``add_posting`` one by one would have."""
     block._ids, block._weights, block._values = ids, weights, values
     block._maxweight = max(weights)
+    block._minlength, block._maxlength = _length_range(ids, lengths)
+
+
+def _length_range(ids: list[int], lengths: dict[int, int]) -> tuple[int | None, int]:
+    """(shortest, longest) known field length of these documents, as a block records them:
+    None and 0 when none is known (``length_to_byte`` gives 0 for both)."""
     known = list(filter(None, map(lengths.get, ids)))
-    block._minlength = min(known) if known else None
-    block._maxlength = max(known) if known else 0
+    return (min(known), max(known)) if known else (None, 0)
 
 
 def _gather(flat: array, ends: np.ndarray, postings: np.ndarray) -> np.ndarray:
