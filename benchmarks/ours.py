@@ -1,7 +1,7 @@
 """Our engine, driven through the code paths the product uses.
 
 Build: the corpus file through ``ingest_paths`` (enrichment: language, date, places, actors, and
-near-duplicate signatures; batches of 500), then ``indexer.rebuild`` (a new verified generation).
+near-duplicate signatures; batches of 2,000), then ``indexer.rebuild`` (a new verified generation).
 Search: one ``SearchEngine`` per process, every query through ``SearchEngine.search``.
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ from .measure import directory_bytes, measure_queries
 
 def ingest(corpus: str, store_path: str, enrichment_sample: int = 2000) -> dict:
     """The product's ingest of the corpus file (``ingest_paths``: records enriched and signed for
-    near-duplicates in worker processes, stored in batches of 500), then, apart and untimed by
+    near-duplicates in worker processes, stored in batches of 2,000), then, apart and untimed by
     the build, ``build_article`` alone over a sample in this one process."""
     started = time.perf_counter()
     with Store(Path(store_path)) as store:

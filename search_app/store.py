@@ -220,6 +220,24 @@ class Store:
             self.db.executemany("DELETE FROM signature_bands WHERE key=? AND article_id=?",
                                 [(key, article_id) for key in _unpack_keys(row[0])])
 
+    def signed_article_ids(self) -> list[str]:
+        """Every article with a stored signature (not the ones too short to have one)."""
+        return [row[0] for row in self.db.execute(
+            "SELECT article_id FROM signatures WHERE minhash IS NOT NULL ORDER BY rowid")]
+
+    def forget_signature_bands(self) -> None:
+        """Drop every band key, leaving signatures unfindable until saved again (a re-sign)."""
+        with self.transaction():
+            self.db.execute("DELETE FROM signature_bands")
+            self.db.execute("UPDATE signatures SET bands=NULL WHERE bands IS NOT NULL")
+
+    def meta_value(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta_value(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
     def signature_candidates(self, band_keys: list[int], exclude: str) -> list[tuple[str, bytes]]:
         placeholders = ",".join("?" * len(band_keys))
         return [(row[0], row[1]) for row in self.db.execute(

@@ -14,7 +14,7 @@ from typing import Callable, Iterable
 
 from ..processes import die_with_parent
 from ..store import Store
-from .duplicates import assign_group, signature
+from .duplicates import assign_group, resign_outdated, signature
 from .raw import RawRecord, ReadOptions
 from .readers import quarantine_suffix, reader_for
 from .records import RecordError, build_article
@@ -104,18 +104,22 @@ class Quarantine:
 
 
 def ingest_paths(store: Store, paths: Iterable[Path | str], quarantine_dir: Path, *, dry_run: bool = False,
-                 batch_size: int = 500, options: ReadOptions | None = None,
+                 batch_size: int = 2000, options: ReadOptions | None = None,
                  progress: Progress | None = None) -> IngestReport:
     """Ingest files, directories (every readable file under them) and http(s) feed addresses.
 
     Records are committed ``batch_size`` at a time: a commit writes every store page its batch
     touched, and articles land all over the signature and id indexes: batches of 500 instead of
-    200 made ingesting 30,000 articles 6% faster."""
+    200 made ingesting 30,000 articles 6% faster, and 2,000 instead of 500 a 100k ingest 6% faster
+    again (the main process, which stores, sets the pace). A killed ingest re-reads at most that
+    many records."""
     options = options or ReadOptions()
     report = IngestReport()
     # Articles land all over the store's id and band indexes: with SQLite's 2 MB of cached pages,
     # re-reading them cost the main process of an ingest into a 100k store 11% more work.
     store.keep_pages_in_memory(INGEST_PAGE_CACHE_MB)
+    if not dry_run:
+        resign_outdated(store)
     sources = expand_sources(paths)
     report.skipped.extend(sources.skipped)
     for path in sources.skipped:

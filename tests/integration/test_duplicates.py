@@ -78,17 +78,80 @@ def test_the_result_page_shows_also_published_by(tmp_path):
     assert "Also published by" in html and "Outlet Two" in html and "Outlet Three" in html
 
 
-def test_signature_is_datasketchs_minhash_of_the_shingles():
-    """Stored signatures must stay comparable: the batched hashing equals datasketch's own."""
-    import numpy as np
-    from datasketch import MinHash
+def _reference_signature(tokens: list[str]) -> list[int]:
+    """The MinHash ``signature`` defines, one shingle and one hash function at a time in Python
+    integers (the numpy code relies on uint64 arithmetic wrapping the same way)."""
+    import hashlib
 
-    from search_app.ingest.duplicates import NUM_PERM, _SEED, signature
+    from search_app.ingest.duplicates import _MULTIPLIERS, _OFFSETS, _SHINGLE_FIRST, _SHINGLE_SECOND
+
+    mask = (1 << 64) - 1
+
+    def word(token):
+        return int.from_bytes(hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest(), "little")
+
+    def mix(x):
+        x ^= x >> 30
+        x = (x * 0xBF58476D1CE4E5B9) & mask
+        x ^= x >> 27
+        x = (x * 0x94D049BB133111EB) & mask
+        return x ^ (x >> 31)
+
+    shingles = {mix((((word(a) * int(_SHINGLE_FIRST) + word(b)) & mask) * int(_SHINGLE_SECOND) + word(c)) & mask)
+                for a, b, c in zip(tokens, tokens[1:], tokens[2:])}
+    return [min(((int(m) * x + int(o)) & mask) >> 32 for x in shingles) for m, o in zip(_MULTIPLIERS, _OFFSETS)]
+
+
+def test_signature_is_the_minhash_of_the_set_of_word_shingles():
+    from search_app.ingest.duplicates import MIN_TOKENS, signature
     from search_app.text.normalize import normalized_tokens
 
     text = ("Government forces shelled the northern countryside of Hama on Tuesday, and residents "
             "of Kafr Zita said dozens of families fled towards the Turkish border. قصف على ريف حماة")
-    tokens = normalized_tokens(text)
-    reference = MinHash(num_perm=NUM_PERM, seed=_SEED)
-    reference.update_batch([" ".join(tokens[i:i + 3]).encode("utf-8") for i in range(len(tokens) - 2)])
-    assert np.array_equal(signature(text), reference.hashvalues.astype(np.uint32))
+    assert signature(text).tolist() == _reference_signature(normalized_tokens(text))
+    assert signature(" ".join(["word"] * (MIN_TOKENS - 1))) is None
+
+
+def test_estimated_similarity_follows_the_shingles_jaccard():
+    """Edited copies of a story, from a few words changed to most: the signatures' agreement
+    stays near the true Jaccard similarity of the two shingle sets (64 values: within ~0.06)."""
+    import random
+
+    from search_app.ingest.duplicates import signature, similarity
+    from search_app.text.normalize import normalized_tokens
+
+    words = " ".join([STORY, OTHER, STORY.replace("Hama", "Idlib"), OTHER.replace("Daraa", "Homs")]).split()
+    errors = []
+    for seed in range(60):
+        rng = random.Random(seed)
+        edited = list(words)
+        for _ in range(int(len(words) * (seed % 6) * 0.04)):
+            edited[rng.randrange(len(edited))] = f"edit{rng.randrange(10**6)}"
+        texts = " ".join(words), " ".join(edited)
+        shingles = [{tuple(t[i:i + 3]) for i in range(len(t) - 2)} for t in map(normalized_tokens, texts)]
+        true = len(shingles[0] & shingles[1]) / len(shingles[0] | shingles[1])
+        errors.append(similarity(*map(signature, texts)) - true)
+    assert max(map(abs, errors)) < 0.2
+    assert abs(sum(errors) / len(errors)) < 0.03
+    assert sum(e * e for e in errors) / len(errors) < 0.07 ** 2
+
+
+def test_signatures_of_an_older_scheme_are_recomputed_before_ingesting(tmp_path):
+    """A store signed by an earlier program: its signatures mean nothing to the current one,
+    so they are redone first, and an edited copy ingested afterwards still finds its story."""
+    import numpy as np
+
+    from search_app.ingest.duplicates import SIGNATURE_SCHEME
+
+    settings = make_settings(tmp_path)
+    _ingest(settings, tmp_path, [_records()[0], _records()[3]])
+    with open_store(settings) as store:
+        assert store.meta_value("signature_scheme") == SIGNATURE_SCHEME
+        with store.transaction():  # what scheme 1 left: other values, other band keys
+            for number, article_id in enumerate(store.signed_article_ids()):
+                store.save_signature(article_id, np.full(64, number, dtype=np.uint32).tobytes(), [number])
+            store.db.execute("DELETE FROM meta WHERE key='signature_scheme'")
+    _ingest(settings, tmp_path, [_records()[2]], name="edited.jsonl")
+    with open_store(settings) as store:
+        assert store.meta_value("signature_scheme") == SIGNATURE_SCHEME
+        assert store.count() == 3 and store.count_indexed() == 2  # the edited copy joined its story
