@@ -255,6 +255,7 @@ class FastSegmentWriter(SegmentWriter):
                 position_ends = np.cumsum(np.frombuffer(postings.weights, dtype=np.float32).astype(np.int64))
             least = least_docs.get(name, 1 << 62)
             spans, order = postings.grouped()
+            doc_lengths = _lengths_array(postings.lengths)
             window_first = window_end = 0
             writer.start_field(name, field)
             writer._postwriter = _BlockWriter(writer._postfile, blocklimit=self.codec._blocklimit,
@@ -269,9 +270,11 @@ class FastSegmentWriter(SegmentWriter):
                     ids, weights = postings.window(window)
                     id_list, weight_list = ids.tolist(), weights.tolist()
                     value_list = values[window].tolist() if values is not None else []
+                    length_list = doc_lengths[ids].tolist() if doc_lengths is not None else None
                 a, b = first - window_first, last - window_first
                 btext = term.encode("utf-8") if isinstance(term, str) else term
-                postings_args = (id_list[a:b], weight_list[a:b], value_list[a:b], postings.lengths)
+                postings_args = (id_list[a:b], weight_list[a:b], value_list[a:b],
+                                 length_list[a:b] if length_list is not None else None)
                 if count <= INLINE_POSTINGS:
                     _inline_term(writer, btext, *postings_args)
                 else:
@@ -286,7 +289,7 @@ class FastSegmentWriter(SegmentWriter):
             writer.finish_field()
         return arrays
 
-    def _write_blocks(self, block, ids: list, weights: list, values: list, lengths) -> None:
+    def _write_blocks(self, block, ids: list, weights: list, values: list, lengths: list | None) -> None:
         """A term's postings as blocks of Whoosh's size, set as ``add_posting`` would have; the
         last is left buffered for ``finish_term``."""
         size = self.codec._blocklimit
@@ -294,17 +297,18 @@ class FastSegmentWriter(SegmentWriter):
             if first:
                 block._write_block()
             last = first + size
-            _fill_block(block, ids[first:last], weights[first:last], values[first:last], lengths)
+            _fill_block(block, ids[first:last], weights[first:last], values[first:last],
+                        lengths[first:last] if lengths is not None else None)
             # A zlib stream costs ~25 us to start and saves little on a short block.
             block._compression = self.codec._compression if len(block._ids) >= COMPRESS_FROM else 0
 
 
-def _inline_term(writer, btext: bytes, ids: list, weights: list, values: list, lengths) -> None:
+def _inline_term(writer, btext: bytes, ids: list, weights: list, values: list, lengths: list | None) -> None:
     """Stores a rare term's few postings inside its term info, not as a block of its own: a
     block costs a pickle and a zlib stream each, and most terms are rare. (Whoosh reads inlined
     postings, but its writer's own inlining calls a misspelt method, so it is never enabled.)
     The bytes are ``W3TermInfo.to_bytes`` of the term info ``add_posting`` would have built."""
-    shortest, longest = _length_range(ids, lengths)
+    shortest, longest = _length_range(lengths)
     info = _TERM_INFO.pack(True, sum(weights), len(ids), length_to_byte(shortest), length_to_byte(longest),
                            max(weights), ids[0], ids[-1])
     postings = pickle.dumps((tuple(ids), tuple(weights), tuple(values)), PICKLE_PROTOCOL)
@@ -335,18 +339,28 @@ class _BlockWriter(W3PostingsWriter):
         self._new_block()
 
 
-def _fill_block(block, ids: list[int], weights: list[float], values: list[bytes], lengths: dict[int, int]) -> None:
+def _fill_block(block, ids: list[int], weights: list[float], values: list[bytes], lengths: list[int] | None) -> None:
     """Sets a W3 postings writer's buffered block, as ``add_posting`` one by one would have."""
     block._ids, block._weights, block._values = ids, weights, values
     block._maxweight = max(weights)
-    block._minlength, block._maxlength = _length_range(ids, lengths)
+    block._minlength, block._maxlength = _length_range(lengths)
 
 
-def _length_range(ids: list[int], lengths: dict[int, int]) -> tuple[int | None, int]:
-    """(shortest, longest) known field length of these documents, as a block records them:
-    None and 0 when none is known (``length_to_byte`` gives 0 for both)."""
-    known = list(filter(None, map(lengths.get, ids)))
-    return (min(known), max(known)) if known else (None, 0)
+def _length_range(lengths: list[int] | None) -> tuple[int | None, int]:
+    """(shortest, longest) field length of a block's or a term's documents, as a block records
+    them; None and 0 for a field without lengths (``length_to_byte`` gives 0 for both)."""
+    return (min(lengths), max(lengths)) if lengths else (None, 0)
+
+
+def _lengths_array(lengths: dict[int, int]) -> np.ndarray | None:
+    """A scorable field's lengths by document number, to look a window's up in one step (a
+    dictionary lookup per posting was a twentieth of writing a segment); None for other fields."""
+    if not lengths:
+        return None
+    by_doc = np.zeros(max(lengths) + 1, dtype=np.int64)
+    by_doc[np.fromiter(lengths.keys(), dtype=np.int64, count=len(lengths))] = np.fromiter(
+        lengths.values(), dtype=np.int64, count=len(lengths))
+    return by_doc
 
 
 def _gather(flat: array, ends: np.ndarray, postings: np.ndarray) -> np.ndarray:
