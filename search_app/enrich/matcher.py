@@ -221,8 +221,12 @@ def actor_entities() -> dict[str, Entity]:
 # The name index
 
 
+_AS_ARTICLE = {article: ARTICLE for article in LATIN_ARTICLES}
+
+
 def _canonical(tokens: Iterable[str]) -> tuple[str, ...]:
-    return tuple(ARTICLE if token in LATIN_ARTICLES else token for token in tokens)
+    """Every Latin article spelled "al" (ez-Zor, as-Suwayda); a C-level pass over the tokens."""
+    return tuple(map(_AS_ARTICLE.get, tokens, tokens))
 
 
 def _key_forms(name: str) -> list[tuple[str, ...]]:
