@@ -26,6 +26,8 @@ AWKWARD = [
     "مدينة-حماة الْحُكُومَة ٢٠٢٣ حـــلب و-في تجنيد-و والمدينة لبنان",
     "Ḩimş Hamā Ḥamāh e\u0301 l\u2019opposition al-\u200fنصرة",
     "the and of", "", "   ", "-", "١-٢-٣",
+    # a joined term also written solid, before and after: its positions stay in text order
+    "Ezzor, then Deir ez-Zor, the al-Assad family, Alassad and ezzor; ez-Zor the-Zor",
 ]
 
 
