@@ -364,23 +364,34 @@ def _needs_article(key: tuple[str, ...], clitic: str, index: _Index) -> bool:
             and (ARABIC_ARTICLE + key[0],) + key[1:] in index.senses)
 
 
-@lru_cache(maxsize=200_000)
+_STARTING_FORMS: dict[str, tuple] = {}  # token -> _starting_forms(token), for the global index
+
+
 def _starting_forms(token: str) -> tuple[tuple[str, str], ...]:
     """The forms of ``token`` (``_first_token_forms``) that begin some name; most tokens have none,
     and the same words recur, so this is asked once per distinct token."""
     prefixes = _index().prefixes
-    return tuple((form, stripped) for form, stripped in _first_token_forms(token, prefixes)
-                 if (form,) in prefixes)
+    if len(_STARTING_FORMS) >= 200_000:
+        _STARTING_FORMS.clear()
+    forms = _STARTING_FORMS[token] = tuple((form, stripped) for form, stripped in _first_token_forms(token, prefixes)
+                                           if (form,) in prefixes)
+    return forms
+
+
+def _all_starting_forms(tokens: list[str]) -> list[tuple]:
+    """``_starting_forms`` of each token: dictionary lookups at C speed, computed only for new tokens."""
+    forms = list(map(_STARTING_FORMS.get, tokens))
+    if None in forms:
+        forms = [_starting_forms(token) if known is None else known for token, known in zip(tokens, forms)]
+    return forms
 
 
 def _raw_matches(tokens: list[str], index: _Index) -> list[_Match]:
     if index is _index():
-        forms_of = _starting_forms
+        forms = _all_starting_forms(tokens)
     else:
-        def forms_of(token):
-            return _first_token_forms(token, index.prefixes)
-    matches = []
-    forms = list(map(forms_of, tokens))  # most tokens begin no name: skip them at C speed
+        forms = [_first_token_forms(token, index.prefixes) for token in tokens]
+    matches = []  # most tokens begin no name: skip them at C speed
     for start in itertools.compress(range(len(tokens)), forms):
         for form, stripped in forms[start]:
             key, end = (form,), start + 1
