@@ -8,6 +8,7 @@ it and lists the others as "also published by".
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 
 import numpy as np
@@ -117,24 +118,27 @@ def assign_group(store: Store, article: Article, values=_UNKNOWN) -> str | None:
     return store.join_group(article.id, best)
 
 
-def resign_outdated(store: Store, batch_size: int = 1000) -> int:
+def resign_outdated(store: Store, progress=None, batch_size: int = 1000) -> int:
     """Recompute the stored signatures when they were made by another ``SIGNATURE_SCHEME`` (an
     older program's), so new articles can be compared with them; returns how many. Groups
     already formed stay as they are. Batches commit one by one, so ingests elsewhere are
     never held up for long; the scheme is recorded once every signature is redone (an interrupted
-    re-sign starts again)."""
+    re-sign starts again). ``progress(articles, total, label)`` may wrap the articles (a bar)."""
     if store.meta_value("signature_scheme") == SIGNATURE_SCHEME:
         return 0
     ids = store.signed_article_ids()
     if ids:
         log.info("near-duplicate signatures: recomputing %d of them for scheme %s", len(ids), SIGNATURE_SCHEME)
         store.forget_signature_bands()  # old keys find nothing comparable; dropped at once, not one by one
-    for first in range(0, len(ids), batch_size):
+    articles = store.get_many(ids)
+    if progress is not None and ids:
+        articles = progress(articles, len(ids), "near-duplicate signatures, once")
+    articles = iter(articles)
+    while batch := list(itertools.islice(articles, batch_size)):
         with store.transaction():
-            for article in store.get_many(ids[first:first + batch_size]):
+            for article in batch:
                 values = signature(article.body)
                 store.save_signature(article.id, None if values is None else values.tobytes(),
                                      [] if values is None else band_keys(values))
     store.set_meta_value("signature_scheme", SIGNATURE_SCHEME)
     return len(ids)
-

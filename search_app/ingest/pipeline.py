@@ -119,7 +119,7 @@ def ingest_paths(store: Store, paths: Iterable[Path | str], quarantine_dir: Path
     # re-reading them cost the main process of an ingest into a 100k store 11% more work.
     store.keep_pages_in_memory(INGEST_PAGE_CACHE_MB)
     if not dry_run:
-        resign_outdated(store)
+        resign_outdated(store, progress)
     sources = expand_sources(paths)
     report.skipped.extend(sources.skipped)
     for path in sources.skipped:

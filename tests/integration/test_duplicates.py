@@ -151,7 +151,16 @@ def test_signatures_of_an_older_scheme_are_recomputed_before_ingesting(tmp_path)
             for number, article_id in enumerate(store.signed_article_ids()):
                 store.save_signature(article_id, np.full(64, number, dtype=np.uint32).tobytes(), [number])
             store.db.execute("DELETE FROM meta WHERE key='signature_scheme'")
-    _ingest(settings, tmp_path, [_records()[2]], name="edited.jsonl")
+    shown = []
+
+    def progress(items, total, label):  # what the CLI turns into a bar
+        shown.append((label, total))
+        return items
+
+    path = tmp_path / "edited.jsonl"
+    path.write_text(json.dumps(_records()[2]) + "\n", encoding="utf-8")
     with open_store(settings) as store:
+        ingest_paths(store, [path], settings.quarantine_dir, progress=progress)
         assert store.meta_value("signature_scheme") == SIGNATURE_SCHEME
         assert store.count() == 3 and store.count_indexed() == 2  # the edited copy joined its story
+    assert shown[0] == ("near-duplicate signatures, once", 2)
