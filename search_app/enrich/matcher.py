@@ -67,6 +67,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from search_app.memo import MappedCache
 from search_app.reference import load_actors, load_places
 from search_app.text.arabic import TOKEN_PATTERN, has_arabic, normalize_arabic
 # The same folding rules as fold_latin, used here without its casefold to recover source case.
@@ -364,26 +365,14 @@ def _needs_article(key: tuple[str, ...], clitic: str, index: _Index) -> bool:
             and (ARABIC_ARTICLE + key[0],) + key[1:] in index.senses)
 
 
-_STARTING_FORMS: dict[str, tuple] = {}  # token -> _starting_forms(token), for the global index
-
-
 def _starting_forms(token: str) -> tuple[tuple[str, str], ...]:
-    """The forms of ``token`` (``_first_token_forms``) that begin some name; most tokens have none,
-    and the same words recur, so this is asked once per distinct token."""
+    """The forms of ``token`` (``_first_token_forms``) that begin some name in the global index;
+    most tokens have none, and the same words recur: asked once per distinct token."""
     prefixes = _index().prefixes
-    if len(_STARTING_FORMS) >= 200_000:
-        _STARTING_FORMS.clear()
-    forms = _STARTING_FORMS[token] = tuple((form, stripped) for form, stripped in _first_token_forms(token, prefixes)
-                                           if (form,) in prefixes)
-    return forms
+    return tuple((form, stripped) for form, stripped in _first_token_forms(token, prefixes) if (form,) in prefixes)
 
 
-def _all_starting_forms(tokens: list[str]) -> list[tuple]:
-    """``_starting_forms`` of each token: dictionary lookups at C speed, computed only for new tokens."""
-    forms = list(map(_STARTING_FORMS.get, tokens))
-    if None in forms:
-        forms = [_starting_forms(token) if known is None else known for token, known in zip(tokens, forms)]
-    return forms
+_all_starting_forms = MappedCache(_starting_forms, limit=200_000)
 
 
 def _raw_matches(tokens: list[str], index: _Index) -> list[_Match]:

@@ -13,6 +13,7 @@ import logging
 
 import numpy as np
 
+from ..memo import MappedCache
 from ..models import Article
 from ..store import Store
 from ..text.normalize import normalized_tokens
@@ -34,8 +35,6 @@ _U64 = np.uint64
 _MULTIPLIERS = np.random.default_rng(_SEED).integers(0, 1 << 64, size=NUM_PERM, dtype=np.uint64) | _U64(1)
 _OFFSETS = np.random.default_rng(_SEED + 1).integers(0, 1 << 64, size=NUM_PERM, dtype=np.uint64)
 _SHINGLE_FIRST, _SHINGLE_SECOND = _U64(0x9E3779B97F4A7C15), _U64(0xC2B2AE3D27D4EB4F)
-_TOKEN_HASHES: dict[str, int] = {}
-_TOKEN_HASHES_MAX = 1_000_000
 
 
 def signature(text: str) -> np.ndarray | None:
@@ -56,19 +55,11 @@ def signature(text: str) -> np.ndarray | None:
     return ((shingles[:, None] * _MULTIPLIERS + _OFFSETS).min(axis=0) >> _U64(32)).astype(np.uint32)
 
 
-def _token_hashes(tokens: list[str]) -> list[int]:
-    hashes = list(map(_TOKEN_HASHES.get, tokens))
-    if None in hashes:
-        if len(_TOKEN_HASHES) >= _TOKEN_HASHES_MAX:
-            _TOKEN_HASHES.clear()
-        hashes = [_token_hash(token) if known is None else known for token, known in zip(tokens, hashes)]
-    return hashes
-
-
 def _token_hash(token: str) -> int:
-    value = _TOKEN_HASHES[token] = int.from_bytes(
-        hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest(), "little")
-    return value
+    return int.from_bytes(hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+_token_hashes = MappedCache(_token_hash, limit=1_000_000)
 
 
 def _mix(values: np.ndarray) -> np.ndarray:
