@@ -94,8 +94,8 @@ class Store:
     def _migrate(self) -> None:
         """Bring an older store up to SCHEMA_VERSION; a newer one is refused."""
         self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-        row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-        version = int(row["value"]) if row else SCHEMA_VERSION
+        stored = self.meta_value("schema_version")
+        version = int(stored) if stored else SCHEMA_VERSION
         if version > SCHEMA_VERSION:
             raise RuntimeError(f"{self.path} has schema version {version}; this program knows up to "
                                f"{SCHEMA_VERSION}: upgrade search_app")
@@ -103,7 +103,7 @@ class Store:
             self.db.execute("ALTER TABLE articles ADD COLUMN dup_group TEXT")
         if version < 3 and self._has_table("signature_bands"):
             self._migrate_bands()
-        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        self.set_meta_value("schema_version", str(SCHEMA_VERSION))
 
     def _has_table(self, name: str) -> bool:
         return self.db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).fetchone() is not None
