@@ -24,8 +24,9 @@ log = logging.getLogger(__name__)
 
 INGEST_PAGE_CACHE_MB = 256
 
-# progress(records, total, desc) -> records: a progress bar on a terminal, the records as they are elsewhere.
-Progress = Callable[[Iterable[RawRecord], int | None, str], Iterable[RawRecord]]
+# progress(items, total, desc) -> items: a progress bar on a terminal, the items as they are elsewhere.
+# Items are records, or the stored articles of a re-sign (``resign_outdated``).
+Progress = Callable[[Iterable, int | None, str], Iterable]
 
 
 @dataclass
