@@ -5,9 +5,6 @@ import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
 def _path(value: str) -> Path:
     return Path(value).expanduser().resolve()
 
@@ -29,9 +26,10 @@ def _ui_language(value: str) -> str:
 class Settings:
     """Every setting with its default and help line; the README table is generated from these."""
 
-    data_dir: Path = field(default=PROJECT_ROOT / "data",
+    # Relative to the working directory, as most CLIs do: never inside the installed package.
+    data_dir: Path = field(default=Path("data"),
                            metadata={"parse": _path, "help": "SQLite store, quarantine files and logs"})
-    index_dir: Path = field(default=PROJECT_ROOT / "index",
+    index_dir: Path = field(default=Path("index"),
                             metadata={"parse": _path, "help": "index generations and the `current` link"})
     host: str = field(default="127.0.0.1", metadata={"parse": str, "help": "address `serve` listens on"})
     port: int = field(default=8080, metadata={"parse": _positive_int, "help": "port `serve` listens on"})
@@ -63,7 +61,9 @@ class Settings:
                     values[spec.name] = spec.metadata["parse"](environ[variable])
                 except ValueError as error:
                     raise ValueError(f"{variable}={environ[variable]!r}: {error}") from None
-        return replace(cls(**values), **overrides)
+        settings = replace(cls(**values), **overrides)
+        # Resolved once, when read: a later chdir does not move the store.
+        return replace(settings, data_dir=_path(str(settings.data_dir)), index_dir=_path(str(settings.index_dir)))
 
 
 def env_variable(name: str) -> str:
@@ -76,6 +76,6 @@ def settings_help() -> list[tuple[str, str, str]]:
     for spec in fields(Settings):
         default = spec.default
         if isinstance(default, Path):
-            default = default.relative_to(PROJECT_ROOT).as_posix() + "/ (in the checkout)"
+            default = f"{default.as_posix()}/ in the working directory"
         rows.append((env_variable(spec.name), str(default), spec.metadata["help"]))
     return rows

@@ -72,8 +72,16 @@ def _unpack_keys(packed: bytes) -> list[int]:
     return [int.from_bytes(packed[i:i + 8], "little", signed=True) for i in range(0, len(packed), 8)]
 
 
+class StoreUnavailableError(RuntimeError):
+    """The store a reader asked for is missing or at another schema version; says what to run."""
+
+
 class Store:
-    """A connection to the article database; one per thread or process."""
+    """A connection to the article database; one per thread or process.
+
+    Only commands that write open it writable (creating or migrating the schema); readers use
+    ``Store.read_only``, which never writes and so never waits for an ingest's transaction.
+    """
 
     def __init__(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -90,6 +98,36 @@ class Store:
         self.db.execute("PRAGMA foreign_keys=ON")
         self._migrate()
         self.db.executescript(_SCHEMA)
+
+    @classmethod
+    def read_only(cls, path: Path) -> "Store":
+        """A connection that cannot write (``mode=ro``): no schema script, no migration, no lock."""
+        if not path.is_file():
+            raise StoreUnavailableError(f"there is no article store at {path}: run `search-app ingest FILE` "
+                                        "(or `search-app demo`)")
+        store = cls.__new__(cls)
+        store.path = path
+        store.db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+        store.db.row_factory = sqlite3.Row
+        try:
+            store._check_version()
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    def _check_version(self) -> None:
+        try:
+            stored = self.meta_value("schema_version")
+        except sqlite3.DatabaseError as error:
+            raise StoreUnavailableError(f"{self.path} is not a readable article store ({error})") from None
+        version = int(stored) if stored else 0
+        if version < SCHEMA_VERSION:
+            raise StoreUnavailableError(f"{self.path} has schema version {version}, this program reads "
+                                        f"{SCHEMA_VERSION}: run `search-app index update` to upgrade it")
+        if version > SCHEMA_VERSION:
+            raise StoreUnavailableError(f"{self.path} has schema version {version}; this program knows up to "
+                                        f"{SCHEMA_VERSION}: upgrade search_app")
 
     def _migrate(self) -> None:
         """Bring an older store up to SCHEMA_VERSION; a newer one is refused."""
@@ -352,4 +390,9 @@ class Store:
 
 
 def open_store(settings) -> Store:
+    """The store for a command that writes: created or migrated to this program's schema."""
     return Store(settings.store_path)
+
+
+def open_store_read_only(settings) -> Store:
+    return Store.read_only(settings.store_path)

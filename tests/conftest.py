@@ -32,7 +32,7 @@ def demo_records() -> list[dict]:
 
 
 def make_settings(root: Path, **overrides) -> Settings:
-    return Settings.from_env({}, data_dir=root / "data", index_dir=root / "index", **overrides)
+    return Settings.from_env({}, **{"data_dir": root / "data", "index_dir": root / "index", **overrides})
 
 
 @pytest.fixture(scope="session")

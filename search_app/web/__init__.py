@@ -5,7 +5,7 @@ from flask import Flask, g
 from flask_babel import Babel
 
 from ..search import SearchEngine
-from ..settings import PROJECT_ROOT, Settings
+from ..settings import Settings
 from .i18n import UI_COOKIE, compiled_catalogs, ui_language
 
 CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -14,7 +14,7 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 
 
 def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env()
-    app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"))
+    app = Flask(__name__)  # templates/ and static/ beside this module, inside the package
     app.config.update(SETTINGS=settings, BABEL_TRANSLATION_DIRECTORIES=str(compiled_catalogs()),
                       DEBUG=False, PROPAGATE_EXCEPTIONS=False, MAX_CONTENT_LENGTH=64 * 1024)
     app.json.ensure_ascii = False
@@ -25,6 +25,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     for module in (views, api, entities, stats, export, feeds):
         app.register_blueprint(module.blueprint)
     errors.register_error_handlers(app)
+    app.teardown_appcontext(views.close_article_store)
 
     @app.after_request
     def security_headers(response):

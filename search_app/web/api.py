@@ -10,13 +10,12 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 
 from ..enrich.actors import actor
 from ..enrich.places import place
-from ..store import open_store
 from .facets import API_FACET_NAMES, api_facets
 from .i18n import UI_LANGUAGES
 from .labels import entity_name
 from .params import BadRequest, search_request
 from .stats import archive_stats
-from .views import engine
+from .views import article_store, engine
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
@@ -63,8 +62,7 @@ def facets():
 @blueprint.get("/article/<article_id>")
 def article(article_id: str):
     """One article from the store (the source of truth): original, translations, labelled places."""
-    with open_store(current_app.config["SETTINGS"]) as store:
-        found = store.get(article_id[:64])
+    found = article_store().get(article_id[:64])
     if found is None:
         return jsonify(error=f"no article with id {article_id[:64]!r}"), 404
     language = _label_language()

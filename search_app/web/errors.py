@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..search.engine import NoIndexError
+from ..store import StoreUnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -30,10 +31,13 @@ def register_error_handlers(app) -> None:
         return render_template("error.html", message=_page_message(error.code), code=error.code), error.code
 
     @app.errorhandler(NoIndexError)
-    def no_index(error: NoIndexError):
+    @app.errorhandler(StoreUnavailableError)
+    def unavailable(error: Exception):
+        """No index or no readable store yet: 503 with the command that makes one (for the operator)."""
+        log.error("%s", error)
         if _wants_json():
             return jsonify(error=str(error)), 503
-        return render_template("error.html", message=_page_message(503), code=503), 503
+        return render_template("error.html", message=_page_message(503), detail=str(error), code=503), 503
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

@@ -40,8 +40,9 @@ def _published(document) -> str:
     return document.published.date().isoformat() if document.published else ""
 
 
-def _attachment(rows, mimetype: str, extension: str) -> Response:
-    response = Response(stream_with_context(rows), mimetype=mimetype)
+def _attachment(rows, content_type: str, extension: str) -> Response:
+    # content_type, not mimetype: Werkzeug adds "; charset=utf-8" to a text/* mimetype a second time.
+    response = Response(stream_with_context(rows), content_type=content_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{_filename(extension)}"'
     return response
 

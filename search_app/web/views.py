@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, jsonify, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 from ..enrich.actors import actor
 from ..enrich.places import place
 from ..search.engine import NoIndexError
-from ..store import open_store
+from ..store import Store, open_store_read_only
 from .facets import FACET_TITLES, build_facets, chips, search_url, toggle_url
 from .formatting import format_count, format_published
 from .i18n import UI_LANGUAGES, text_direction
@@ -26,6 +26,19 @@ PLACE_PARAMS = ("governorate", "district", "town")
 
 def engine():
     return current_app.extensions["search_engine"]
+
+
+def article_store() -> Store:
+    """This request's read-only store connection, opened on first use (closed at teardown)."""
+    if "article_store" not in g:
+        g.article_store = open_store_read_only(current_app.config["SETTINGS"])
+    return g.article_store
+
+
+def close_article_store(_error=None) -> None:
+    store = g.pop("article_store", None)
+    if store is not None:
+        store.close()
 
 
 def ui() -> str:
@@ -142,8 +155,7 @@ def search():
 
 @blueprint.get("/article/<article_id>")
 def article(article_id: str):
-    with open_store(current_app.config["SETTINGS"]) as store:
-        found = store.get(article_id[:64])
+    found = article_store().get(article_id[:64])
     if found is None:
         abort(404)
     view = request.args.get("view", "both")

@@ -16,9 +16,9 @@ from benchmarks.corpus import generate
 from search_app.generations import current_generation
 from search_app.indexer import rebuild, update
 from search_app.ingest.records import build_article
-from search_app.search.engine import _EPOCH
+from search_app.search.engine import _EPOCH, related_query
 from search_app.search.facets import FacetPostings, published_days
-from search_app.search.matching import QueryEvaluator, top
+from search_app.search.matching import Matches, QueryEvaluator, top
 from search_app.search.query import QueryBuilder
 from search_app import segment_arrays
 from search_app.segment_arrays import GenerationArrays, leaf_readers
@@ -136,3 +136,19 @@ def test_undated_articles_are_found_and_sorted_last(index, tmp_path):
     engine = SearchEngine(Path(ix.storage.folder).parent.parent)
     response = engine.search(SearchRequest(q="", sort="date", per_page=100, page=4))
     assert response.total == searcher.doc_count() and response.hits[-1].published is None
+
+
+@pytest.mark.parametrize("saved", [False, True], ids=["whoosh-blocks", "saved-arrays"])
+def test_related_stories_query_ranks_like_whoosh(index, saved):
+    """"More like this" evaluates its ~50 weighted terms with the arrays: same stories, same order."""
+    ix, searcher = index
+    evaluator = _evaluator(searcher, _arrays(ix) if saved else None)
+    live = [n for n in range(searcher.doc_count_all()) if not searcher.reader().is_deleted(n)]
+    for docnum in live[::37]:
+        query = related_query(searcher, docnum)
+        expected = [(hit.docnum, hit.score) for hit in searcher.search(query, limit=30, mask={docnum})]
+        found = evaluator.evaluate(searcher, query)
+        others = found.ids != docnum
+        docnums, scores = top(Matches(found.ids[others], found.scores[others]), None, 30)
+        assert docnums.tolist() == [number for number, _ in expected]
+        assert np.allclose(scores, [score for _, score in expected], rtol=1e-12, atol=0)

@@ -9,9 +9,10 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from search_app.settings import PROJECT_ROOT
 from search_app.web.formatting import format_count, format_month, format_published, format_year
 from search_app.web.i18n import TRANSLATIONS_DIR, compiled_catalogs
+
+from ..conftest import REPO_ROOT as PROJECT_ROOT
 
 ARABIC_PO = TRANSLATIONS_DIR / "ar" / "LC_MESSAGES" / "messages.po"
 
@@ -37,7 +38,7 @@ def arabic_catalog():
 
 def test_extraction_reads_templates_and_web_code():
     places = set(extracted_messages().values())
-    assert any(place.startswith("templates/") for place in places)
+    assert any(place.startswith("search_app/web/templates/") for place in places)
     assert any(place.startswith("search_app/web/") for place in places)
 
 
@@ -93,7 +94,7 @@ def test_every_template_uses_gettext_for_visible_text():
     import re
 
     allowed = {"CSV", "JSONL", "English", "×"}
-    for template in Path(PROJECT_ROOT / "templates").glob("*.html"):
+    for template in Path(PROJECT_ROOT / "search_app" / "web" / "templates").glob("*.html"):
         text = re.sub(r"{[{%#].*?[}%#]}", "", template.read_text(encoding="utf-8"), flags=re.S)
         for chunk in re.findall(r">([^<>]+)<", text):
             words = chunk.strip(" \n·|()-–")

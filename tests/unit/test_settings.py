@@ -5,9 +5,12 @@ import pytest
 from search_app.settings import Settings, settings_help
 
 
-def test_defaults_live_in_the_checkout():
+def test_default_folders_are_the_working_directorys(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     settings = Settings.from_env({})
-    assert settings.index_dir.name == "index"
+    assert settings.data_dir == tmp_path.resolve() / "data" and settings.index_dir == tmp_path.resolve() / "index"
+    assert all("in the working directory" in default for variable, default, _ in settings_help()
+               if variable.endswith("_DIR"))
     assert settings.port == 8080 and settings.page_size == 20 and settings.ui_language == "en"
 
 
