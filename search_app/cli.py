@@ -238,6 +238,26 @@ def serve() -> None:
 
 
 @main.command()
+@click.option("--rebuild", "full_rebuild", is_flag=True, help="A full index rebuild instead of an update.")
+@click.argument("drop_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
+def nightly(full_rebuild: bool, drop_dir: Path | None) -> None:
+    """The nightly job: ingest the drop folder and feeds, update (or rebuild) the index.
+
+    DROP_DIR defaults to SEARCH_APP_DROP_DIR, else drop/ in the data folder; ingested files move to
+    DROP_DIR/done/<date>/, unreadable ones stay. Logs to <data dir>/logs/nightly-<date>.log. Exits 1
+    when an input could not be read, 75 when another run holds the lock.
+    """
+    from .nightly import ALREADY_RUNNING, NightlyLockedError, run_nightly
+
+    try:
+        status = run_nightly(_settings(), drop_dir.resolve() if drop_dir else None, full_rebuild, click.echo)
+    except NightlyLockedError as error:
+        click.echo(f"nightly: {error}", err=True)
+        sys.exit(ALREADY_RUNNING)
+    sys.exit(status)
+
+
+@main.command()
 @click.option("--no-serve", is_flag=True, help="Load and index only.")
 @click.pass_context
 def demo(ctx: click.Context, no_serve: bool) -> None:

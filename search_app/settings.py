@@ -40,6 +40,12 @@ class Settings:
                                                      "help": "default interface language (en or ar)"})
     keep_generations: int = field(default=3, metadata={"parse": _positive_int,
                                                        "help": "index generations kept after a rebuild"})
+    drop_dir: Path | None = field(default=None, metadata={
+        "parse": _path, "shown": "drop/ in the data folder",
+        "help": "folder `search-app nightly` ingests files from (done ones move to done/<date>/)"})
+    feeds_file: Path | None = field(default=None, metadata={
+        "parse": _path, "shown": "feeds.txt in the data folder",
+        "help": "feed URLs `search-app nightly` ingests, one a line (# comments)"})
 
     @property
     def store_path(self) -> Path:
@@ -48,6 +54,14 @@ class Settings:
     @property
     def quarantine_dir(self) -> Path:
         return self.data_dir / "quarantine"
+
+    @property
+    def nightly_drop_dir(self) -> Path:
+        return self.drop_dir or self.data_dir / "drop"
+
+    @property
+    def nightly_feeds_file(self) -> Path:
+        return self.feeds_file or self.data_dir / "feeds.txt"
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
@@ -74,7 +88,7 @@ def settings_help() -> list[tuple[str, str, str]]:
     """(variable, default, help) for each setting, for the README and `search-app settings`."""
     rows = []
     for spec in fields(Settings):
-        default = spec.default
+        default = spec.metadata.get("shown", spec.default)
         if isinstance(default, Path):
             default = f"{default.as_posix()}/ in the working directory"
         rows.append((env_variable(spec.name), str(default), spec.metadata["help"]))

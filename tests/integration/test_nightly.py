@@ -1,4 +1,5 @@
-"""The operator's nightly script: drop folder in, index updated, failures visible, one run at a time."""
+"""The operator's nightly job (`search-app nightly`, and the script kept for old crontabs): drop folder
+in, index updated, failures visible, one run at a time."""
 import fcntl
 import os
 import subprocess
@@ -12,11 +13,13 @@ from .test_index_lifecycle import write_articles  # the soak script's generator
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "nightly-rebuild.sh"
 
 
-def run_nightly(tmp_path, *args):
+def run_nightly(tmp_path, *args, through_script=False):
     env = {**os.environ, "SEARCH_APP_DATA_DIR": str(tmp_path / "data"),
            "SEARCH_APP_INDEX_DIR": str(tmp_path / "index"),
            "SEARCH_APP_BIN": str(Path(sys.executable).parent / "search-app")}
-    return subprocess.run(["bash", str(SCRIPT), *args], capture_output=True, text=True, env=env, timeout=300)
+    command = ["bash", str(SCRIPT)] if through_script else [sys.executable, "-m", "search_app", "nightly"]
+    return subprocess.run([*command, *args], capture_output=True, text=True, env=env, timeout=300,
+                          cwd=tmp_path)
 
 
 def test_nightly_ingests_the_drop_folder_and_updates_the_index(tmp_path):
@@ -45,3 +48,33 @@ def test_nightly_refuses_to_run_twice_at_once(tmp_path):
         fcntl.flock(lock, fcntl.LOCK_EX)
         result = run_nightly(tmp_path)
     assert result.returncode == 75 and "another run is in progress" in result.stderr
+
+
+def test_the_old_script_runs_the_command_with_its_arguments(tmp_path):
+    drop = tmp_path / "elsewhere"
+    drop.mkdir()
+    write_articles(drop / "monday.jsonl", 0, 5)
+    (drop / "notes.txt").write_text("not an input type: left alone\n")
+    result = run_nightly(tmp_path, "--rebuild", str(drop), through_script=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert read_manifest(current_generation(tmp_path / "index"))["kind"] == "rebuild"
+    assert list((drop / "done").glob("*/monday.jsonl")) and (drop / "notes.txt").exists()
+
+
+def test_a_file_dropped_twice_the_same_day_keeps_both_copies(tmp_path):
+    drop = tmp_path / "data" / "drop"
+    drop.mkdir(parents=True)
+    for start in (0, 4):
+        write_articles(drop / "feed.jsonl", start, 4)
+        assert run_nightly(tmp_path).returncode == 0
+    assert sorted(path.name for path in (drop / "done").glob("*/*")) == ["feed.1.jsonl", "feed.jsonl"]
+    assert read_manifest(current_generation(tmp_path / "index"))["documents"] == 8
+
+
+def test_the_feeds_file_is_read_and_a_dead_feed_is_reported(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "feeds.txt").write_text("# comment\n\nhttp://127.0.0.1:9/feed.xml\n")
+    result = run_nightly(tmp_path)
+    assert result.returncode == 1
+    log = next((tmp_path / "data" / "logs").glob("nightly-*.log")).read_text()
+    assert "feed http://127.0.0.1:9/feed.xml could not be read" in log

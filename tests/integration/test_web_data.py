@@ -48,7 +48,7 @@ def test_per_page_is_capped(client):
 
 def test_csv_export_has_a_bom_every_result_and_arabic_text(client):
     response = client.get("/export.csv", query_string={"q": "conscription Hama", "ui": "ar"})
-    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.status_code == 200 and response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.headers["Content-Disposition"].startswith('attachment; filename="syria-news-conscription-hama-')
     body = response.get_data()
     assert body.startswith(b"\xef\xbb\xbf")
