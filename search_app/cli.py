@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from .ingest.presets import PRESETS
+from .models import KINDS
 from .settings import Settings, settings_help
 
 
@@ -36,7 +37,7 @@ def main(verbose: bool) -> None:
 
 
 def _read_options(column_map: tuple[str, ...], preset: str | None, encoding: str | None,
-                  max_record_mb: int):
+                  max_record_mb: int, kind: str | None = None):
     import codecs
 
     from .ingest.columns import parse_column_map
@@ -52,7 +53,7 @@ def _read_options(column_map: tuple[str, ...], preset: str | None, encoding: str
         except LookupError:
             raise click.BadParameter(f"unknown encoding {encoding!r}", param_hint="--encoding") from None
     return ReadOptions(column_map=parsed_map or None, preset=PRESETS[preset] if preset else None,
-                       encoding=encoding, max_record_bytes=max_record_mb * 1024 * 1024)
+                       encoding=encoding, max_record_bytes=max_record_mb * 1024 * 1024, kind=kind)
 
 
 def _skipped_line(skipped: list[Path]) -> str:
@@ -82,8 +83,10 @@ def _source_line(result) -> str:
 @click.option("--encoding", help="Encoding of CSV/JSONL files (default: detect; UTF-8 when it fits).")
 @click.option("--max-record-mb", type=click.IntRange(1, 1024), default=10, show_default=True,
               help="Reject a record (line, page) larger than this without loading it.")
+@click.option("--kind", type=click.Choice(KINDS),
+              help="What the records are (default: article, or the preset's); a record's own `kind` field wins.")
 def ingest(paths: tuple[str, ...], dry_run: bool, column_map: tuple[str, ...] = (), preset: str | None = None,
-           encoding: str | None = None, max_record_mb: int = 10) -> None:
+           encoding: str | None = None, max_record_mb: int = 10, kind: str | None = None) -> None:
     """Validate and store articles from files, directories and feed addresses.
 
     PATHS are JSONL, CSV/TSV, RSS/Atom (.xml, .rss, .atom) and saved HTML pages (.html), directories
@@ -94,7 +97,7 @@ def ingest(paths: tuple[str, ...], dry_run: bool, column_map: tuple[str, ...] = 
     from .ingest import ingest_paths
     from .store import open_store
 
-    options = _read_options(column_map, preset, encoding, max_record_mb)
+    options = _read_options(column_map, preset, encoding, max_record_mb, kind)
     settings = _settings()
     with open_store(settings) as store:
         report = ingest_paths(store, list(paths), settings.quarantine_dir, dry_run=dry_run, options=options,
@@ -174,13 +177,14 @@ def index_status() -> None:
 @click.option("--district", multiple=True, help="District p-code, e.g. SY0502.")
 @click.option("--actor", multiple=True, help="Actor id, e.g. sdf.")
 @click.option("--lang", multiple=True, type=click.Choice(["en", "ar"]), help="Original language.")
-@click.option("--source", multiple=True, help="Outlet name.")
+@click.option("--source", multiple=True, help="Outlet id or any of its names, e.g. reuters or 'Reuters News'.")
+@click.option("--kind", multiple=True, type=click.Choice(KINDS), help="Only articles, events or reports.")
 @click.option("--year", multiple=True, help="Publication year.")
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance")
 @click.option("--page", type=click.IntRange(min=1), default=1)
 @click.option("--per-page", type=click.IntRange(1, 100), default=10)
 @click.option("--no-expand", is_flag=True, help="Search only the words typed (no variants, translations).")
-def search(query, governorate, district, actor, lang, source, year, sort, page, per_page, no_expand) -> None:
+def search(query, governorate, district, actor, lang, source, kind, year, sort, page, per_page, no_expand) -> None:
     """Search the live index and print results in the terminal."""
     import re
 
@@ -189,7 +193,7 @@ def search(query, governorate, district, actor, lang, source, year, sort, page, 
 
     settings = _settings()
     request = SearchRequest(q=query, governorate=governorate, district=district, actor=actor, lang=lang,
-                            source=source, year=year, sort=sort, page=page, per_page=per_page,
+                            source=source, kind=kind, year=year, sort=sort, page=page, per_page=per_page,
                             expand=not no_expand)
     try:
         response = SearchEngine(settings.index_dir).search(request)
@@ -200,7 +204,8 @@ def search(query, governorate, district, actor, lang, source, year, sort, page, 
         click.echo("also searched: " + ", ".join(response.expansions))
     for number, hit in enumerate(response.hits, start=(page - 1) * per_page + 1):
         snippet = re.sub(r"<[^>]+>", "", hit.snippet)
-        click.echo(f"\n{number}. {hit.title}  [{hit.lang}] {hit.source} {hit.published or 'undated'}")
+        badge = f"[{hit.kind}] " if hit.kind != "article" else ""
+        click.echo(f"\n{number}. {badge}{hit.title}  [{hit.lang}] {hit.source} {hit.published or 'undated'}")
         if hit.title_translation:
             click.echo(f"   {hit.title_translation}")
         click.echo(f"   places: {', '.join(hit.governorates) or '-'}  actors: {', '.join(hit.actors) or '-'}"

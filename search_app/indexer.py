@@ -19,6 +19,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.query import Or, Term
 
 from .enrich.actors import all_actors
+from .enrich.outlets import outlet_keys
 from .enrich.places import all_places
 from .generations import MANIFEST, current_generation, current_link, generations_dir, read_manifest
 from .models import Article
@@ -93,6 +94,11 @@ def protected_name_tokens() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(latin), frozenset(arabic)
 
 
+# What an index document holds; a live generation of another format is rebuilt, not updated.
+# 2: outlets as a multi-valued source field, and the item's kind.
+DOCUMENT_FORMAT = 2
+
+
 def article_document(article: Article, also_published: list[dict] = ()) -> dict:
     """The index document of an article; ``also_published``: the other copies of the same story."""
     english = [(title, body) for lang, title, body in article.texts() if lang != "ar"]
@@ -111,7 +117,9 @@ def article_document(article: Article, also_published: list[dict] = ()) -> dict:
         place=",".join(article.places),
         actor=",".join(article.actors),
         lang=article.lang,
-        source=article.source,
+        source=",".join(_outlets(article, also_published)),
+        outlets=list(outlet_keys(article.source, article.url)),
+        kind=article.kind,
         url=article.url,
         precision=article.published_precision,
         translation_langs=[t.lang for t in article.translations],
@@ -121,6 +129,14 @@ def article_document(article: Article, also_published: list[dict] = ()) -> dict:
         document.update(published=published.replace(tzinfo=None), year=f"{published.year:04d}",
                         month=f"{published.year:04d}-{published.month:02d}")
     return {name: value for name, value in document.items() if value not in ("", None)}
+
+
+def _outlets(article: Article, also_published: list[dict]) -> list[str]:
+    """Every outlet that carried the story, once each: its own sources and its duplicates'."""
+    found = list(outlet_keys(article.source, article.url))
+    for copy in also_published:
+        found += [key for key in outlet_keys(copy["source"], copy["url"]) if key not in found]
+    return found
 
 
 def _new_generation_dir(index_dir: Path) -> Path:
@@ -214,7 +230,7 @@ def _publish(index_dir: Path, generation: Path, written: int, store_seq: int, st
     _save_segment_arrays(generation)
     seconds = time.monotonic() - started
     manifest = {"documents": written, "build_seconds": round(seconds, 3), "store_seq": store_seq,
-                "kind": kind, "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+                "kind": kind, "document_format": DOCUMENT_FORMAT, "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
     (generation / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     _switch_current(index_dir, generation)
     pruned = prune_generations(index_dir, keep)
@@ -267,9 +283,10 @@ def update(store: Store, index_dir: Path, keep: int = 3, progress=None) -> Build
     """
     with writer_lock(index_dir):
         live = current_generation(index_dir)
-        since = read_manifest(live).get("store_seq") if live else None
-        if since is None:
-            return _rebuild_locked(store, index_dir, keep, progress)
+        manifest = read_manifest(live) if live else {}
+        since = manifest.get("store_seq")
+        if since is None or manifest.get("document_format", 1) != DOCUMENT_FORMAT:
+            return _rebuild_locked(store, index_dir, keep, progress)  # nothing, or another schema, to add to
         started = time.monotonic()
         with store.snapshot():
             store_seq = store.last_change()

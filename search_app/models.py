@@ -5,6 +5,10 @@ import hashlib
 from dataclasses import dataclass, field
 
 
+# What an item is: a story as published, an event record (UCDP) made of reports, or a long report.
+KINDS = ("article", "event", "report")
+
+
 @dataclass(frozen=True)
 class Translation:
     lang: str
@@ -29,6 +33,8 @@ class Article:
     places: tuple[str, ...] = ()  # every place id at every level, towns and regions included
     actors: tuple[str, ...] = ()
     content_hash: str = field(default="", compare=False)
+    kind: str = "article"  # one of KINDS
+
 
     def texts(self) -> list[tuple[str, str, str]]:
         """(lang, title, body) of the original and every translation."""

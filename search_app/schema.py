@@ -6,7 +6,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from .text.analyzers import arabic_analyzer, english_analyzer, exact_analyzer
 
 # Facet fields hold ids (p-codes, actor slugs, years); labels are looked up per UI language.
-FACET_FIELDS = ("governorate", "district", "place", "actor", "year", "month", "lang", "source")
+FACET_FIELDS = ("governorate", "district", "place", "actor", "year", "month", "lang", "source", "kind")
 
 # Field boosts: the exact, unstemmed field outranks stems; titles outrank bodies.
 TEXT_FIELD_BOOSTS = {"exact_title": 4.0, "exact": 2.0, "title_en": 2.0, "title_ar": 2.0,
@@ -42,10 +42,12 @@ def build_schema(protected_en: frozenset[str] = frozenset(),
         year=ID(stored=True),
         month=ID(stored=True),
         lang=ID(stored=True),
-        source=ID(stored=True),
+        source=KEYWORD(stored=True, commas=True),  # outlet ids (or tidied names): events have several
+        kind=ID(stored=True),
         published=StoredDate(stored=True, sortable=True),
         precision=STORED,
         url=STORED,
         translation_langs=STORED,
         also=STORED,  # other outlets' copies of the same story: [{id, source, url}]
+        outlets=STORED,  # the item's own outlets (``source`` also counts its copies' outlets)
     )

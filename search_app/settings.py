@@ -77,7 +77,8 @@ class Settings:
                     raise ValueError(f"{variable}={environ[variable]!r}: {error}") from None
         settings = replace(cls(**values), **overrides)
         # Resolved once, when read: a later chdir does not move the store.
-        return replace(settings, data_dir=_path(str(settings.data_dir)), index_dir=_path(str(settings.index_dir)))
+        settings = replace(settings, data_dir=_path(str(settings.data_dir)), index_dir=_path(str(settings.index_dir)))
+        return replace(settings, drop_dir=settings.nightly_drop_dir, feeds_file=settings.nightly_feeds_file)
 
 
 def env_variable(name: str) -> str:

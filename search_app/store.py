@@ -9,7 +9,7 @@ from typing import Iterator
 
 from .models import Article, Translation
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # One B-tree: every article adds 16 rows at random places, and each page they dirty is written at
 # commit; a rowid table with an index on the key and one on the article dirtied three times as many.
@@ -38,6 +38,7 @@ CREATE TABLE IF NOT EXISTS articles (
     actors TEXT NOT NULL DEFAULT '[]',
     content_hash TEXT NOT NULL,
     dup_group TEXT,  -- NULL: stands for itself; else the id of the group's representative
+    kind TEXT NOT NULL DEFAULT 'article',
     updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
 CREATE TABLE IF NOT EXISTS translations (
@@ -141,6 +142,8 @@ class Store:
             self.db.execute("ALTER TABLE articles ADD COLUMN dup_group TEXT")
         if version < 3 and self._has_table("signature_bands"):
             self._migrate_bands()
+        if version < 4 and self._has_table("articles"):
+            self._migrate_kind()
         self.set_meta_value("schema_version", str(SCHEMA_VERSION))
 
     def _has_table(self, name: str) -> bool:
@@ -162,6 +165,13 @@ class Store:
             self.db.executemany("UPDATE signatures SET bands=? WHERE article_id=?",
                                 [(_pack_keys(keys), article_id) for article_id, keys in keys_of.items()])
             self.db.execute("DROP TABLE signature_bands_v2")  # and its two indexes
+
+    def _migrate_kind(self) -> None:
+        """Version 4: every item has a kind; what was stored before is an article."""
+        with self.transaction():
+            columns = [row["name"] for row in self.db.execute("PRAGMA table_info(articles)")]
+            if "kind" not in columns:  # else another process migrated it while this one waited
+                self.db.execute("ALTER TABLE articles ADD COLUMN kind TEXT NOT NULL DEFAULT 'article'")
 
     def keep_pages_in_memory(self, megabytes: int) -> None:
         """Let this connection cache up to ``megabytes`` of pages (SQLite's default is 2 MB)."""
@@ -198,12 +208,12 @@ class Store:
 
     def upsert(self, article: Article) -> str:
         """Insert or replace by id; returns 'added', 'updated' or 'unchanged'."""
-        row = self.db.execute("SELECT content_hash FROM articles WHERE id=?", (article.id,)).fetchone()
-        if row is not None and row["content_hash"] == article.content_hash:
+        row = self.db.execute("SELECT content_hash, kind FROM articles WHERE id=?", (article.id,)).fetchone()
+        if row is not None and (row["content_hash"], row["kind"]) == (article.content_hash, article.kind):
             return "unchanged"
         values = {name: getattr(article, name) for name in
                   ("id", "url", "source", "title", "body", "lang", "published", "published_precision",
-                   "content_hash")}
+                   "content_hash", "kind")}
         values.update({name: json.dumps(list(getattr(article, name))) for name in _LIST_COLUMNS})
         columns = ", ".join(values)
         placeholders = ", ".join(f":{name}" for name in values)
@@ -385,7 +395,7 @@ class Store:
         return Article(
             id=row["id"], url=row["url"], source=row["source"], title=row["title"], body=row["body"],
             lang=row["lang"], published=row["published"], published_precision=row["published_precision"],
-            translations=translations, content_hash=row["content_hash"],
+            translations=translations, content_hash=row["content_hash"], kind=row["kind"],
             **{name: tuple(json.loads(row[name])) for name in _LIST_COLUMNS})
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Callable, Mapping, Sequence
 
 # The keys ``build_article`` reads.
-ARTICLE_FIELDS = ("id", "title", "body", "url", "source", "published", "lang", "translations")
+ARTICLE_FIELDS = ("id", "title", "body", "url", "source", "published", "lang", "kind", "translations")
 REQUIRED_FIELDS = ("title", "body")
 # Names that other datasets give the required fields, for the hint printed when they are missing.
 USUAL_NAMES = {

@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 from ..processes import die_with_parent
 from ..store import Store
 from .duplicates import assign_group, resign_outdated, signature
-from .raw import RawRecord, ReadOptions
+from .raw import RawRecord, ReadOptions, records_with_constants
 from .readers import quarantine_suffix, reader_for
 from .records import RecordError, build_article
 from .sources import expand_sources
@@ -131,7 +131,7 @@ def ingest_paths(store: Store, paths: Iterable[Path | str], quarantine_dir: Path
         try:
             reader = reader_for(source)
             quarantine = Quarantine(quarantine_dir, source, quarantine_suffix(source))
-            records = reader(source, options)
+            records = records_with_constants(reader(source, options), options)
             if progress is not None:
                 records = progress(records, None, _quarantine_name(source))
             _ingest_records(store, records, quarantine, report, result, dry_run, batch_size)
@@ -160,7 +160,8 @@ def _prepare(data: dict) -> tuple:
         article = build_article(data)
     except RecordError as error:
         return None, None, str(error)
-    return article, signature(article.body), None
+    # Event records sharing a source report are still separate events: never grouped as copies.
+    return article, (signature(article.body) if article.kind != "event" else None), None
 
 
 class _Preparer:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from .columns import ColumnMap, Field, FieldError
@@ -33,14 +34,72 @@ def _ucdp_id(value: str | None) -> str | None:
     return None if value is None else f"ucdp-{value}"
 
 
-def _ucdp_body(headline, place, district, governorate, dyad) -> str | None:
-    """The headline, then where UCDP placed the event and who fought, so place facets can find it."""
-    if headline is None:
-        return None
-    where = ", ".join(part for part in (place, district, governorate) if part)
-    details = [line for line in (f"Location: {where}" if where else "", f"Sides: {dyad}" if dyad else "")
-               if line]
-    return "\n\n".join([headline, "\n".join(details)]) if details else headline
+# What kind of violence a headline describes, first match wins; else UCDP's type of violence.
+_EVENT_WORDS = (
+    ("Airstrike", re.compile(r"air ?strike|air raid|warplane|\bjets?\b|aerial|helicopter|barrel bomb", re.I)),
+    ("Shelling", re.compile(r"shell|artillery|mortar|rocket|missile", re.I)),
+    ("Explosion", re.compile(r"car bomb|explo|\bIED\b|suicide|landmine", re.I)),
+    ("Execution", re.compile(r"execut", re.I)),
+    ("Bombardment", re.compile(r"bombard", re.I)),
+    ("Clashes", re.compile(r"clash|fight|battle", re.I)),
+)
+_VIOLENCE_TYPES = {"1": "Clashes", "2": "Clashes between armed groups", "3": "Attack on civilians"}
+_PLACE_SUFFIX = re.compile(r"\s+(?:village|town|city|district|governorate|area|region|neighbou?rhood)$", re.I)
+
+
+def _split_sources(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").split(";") if part.strip()]
+
+
+def _event_type(headlines: str | None, violence: str | None) -> str:
+    first = _split_sources(headlines)[:1]
+    for name, pattern in _EVENT_WORDS:
+        if first and pattern.search(first[0]):
+            return name
+    return _VIOLENCE_TYPES.get(violence or "", "Violence")
+
+
+def _governorate_name(adm_1: str | None) -> str | None:
+    return _PLACE_SUFFIX.sub("", adm_1.strip()) if adm_1 else None
+
+
+def _deaths(best: str | None) -> str:
+    count = int(float(best)) if best else 0
+    return "no deaths reported" if count == 0 else f"{count} killed"
+
+
+def _ucdp_title(headlines, violence, where, adm_1, best) -> str:
+    """A readable title from the event itself: "Airstrike in Ariha, Idlib — 12 killed"."""
+    place = _PLACE_SUFFIX.sub("", where.strip()) if where else None
+    governorate = _governorate_name(adm_1)
+    places = [name for name in (place, governorate) if name]
+    where_text = ", ".join(dict.fromkeys(places)) or "Syria"  # "Aleppo town" in Aleppo: once
+    return f"{_event_type(headlines, violence)} in {where_text} — {_deaths(best)}"
+
+
+def _ucdp_body(headlines, dyad, where, adm_2, adm_1, best, civilians, start, end) -> str:
+    """The sides, the place hierarchy, deaths and dates, then every source headline on its own line."""
+    lines = []
+    if dyad:
+        lines.append(f"Sides: {dyad}")
+    hierarchy = ", ".join(dict.fromkeys(part for part in (where, adm_2, adm_1) if part))
+    if hierarchy:
+        lines.append(f"Location: {hierarchy}")
+    if best is not None:
+        lines.append(f"Deaths: {int(float(best))}" + (f" (civilians: {int(float(civilians))})" if civilians else ""))
+    if start:
+        lines.append(f"Date: {start}" + (f" to {end}" if end and end != start else ""))
+    # The outlets are the record's sources, not words of its text: SOHR is not an actor of every event.
+    titles = _split_sources(headlines)
+    if titles:
+        lines.append("Source headlines:")
+        lines += titles
+    return "\n".join(lines)
+
+
+def _unique_sources(offices: str | None) -> str | None:
+    """``SOHR;SOHR;Airwars`` as ``SOHR; Airwars``: each outlet once."""
+    return "; ".join(dict.fromkeys(_split_sources(offices))) or None
 
 
 FAKES = Preset(
@@ -53,21 +112,23 @@ FAKES = Preset(
         "published": Field(("date",), _month_day_year),
     },
     legacy_encoding="latin-1",
-    constants={"lang": "en"},
+    constants={"lang": "en", "kind": "article"},
 )
 
 UCDP = Preset(
     name="ucdp",
-    description="UCDP Georeferenced Event Dataset rows (events.jsonl or the GED CSV): one event each",
+    description="UCDP Georeferenced Event Dataset rows (events.jsonl or the GED CSV): one event each, "
+                "titled by type, place and deaths, its source headlines listed",
     column_map={
         # Events sharing a source headline are separate events: the GED id keeps them apart.
         "id": Field(("id",), _ucdp_id),
-        "title": Field(("source_headline",)),
-        "body": Field(("source_headline", "where_coordinates", "adm_2", "adm_1", "dyad_name"), _ucdp_body),
-        "source": Field(("source_office",)),
+        "title": Field(("source_headline", "type_of_violence", "where_coordinates", "adm_1", "best"), _ucdp_title),
+        "body": Field(("source_headline", "dyad_name", "where_coordinates", "adm_2", "adm_1",
+                       "best", "deaths_civilians", "date_start", "date_end"), _ucdp_body),
+        "source": Field(("source_office",), _unique_sources),
         "published": Field(("date_start",)),
     },
-    constants={"lang": "en"},
+    constants={"lang": "en", "kind": "event"},
 )
 
 PRESETS = {preset.name: preset for preset in (FAKES, UCDP)}

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable, Iterator
 
 from .columns import ColumnMap
 from .lines import MAX_RECORD_BYTES, detect_encoding
@@ -29,6 +30,7 @@ class ReadOptions:
     preset: Preset | None = None
     encoding: str | None = None  # None: detect
     max_record_bytes: int = MAX_RECORD_BYTES
+    kind: str | None = None  # from --kind: every record's kind unless the record names its own
 
     def effective_map(self) -> ColumnMap | None:
         """The preset's map with the user's entries on top; None when neither was given."""
@@ -38,7 +40,8 @@ class ReadOptions:
 
     @property
     def constants(self) -> dict[str, str]:
-        return dict(self.preset.constants) if self.preset else {}
+        constants = dict(self.preset.constants) if self.preset else {}
+        return {**constants, "kind": self.kind} if self.kind else constants
 
     def encoding_for(self, path: Path) -> str:
         if self.encoding:
@@ -53,3 +56,11 @@ def with_constants(article: dict, options: ReadOptions) -> dict:
     for field, value in options.constants.items():
         article.setdefault(field, value)
     return article
+
+
+def records_with_constants(records: Iterable[RawRecord], options: ReadOptions) -> Iterator[RawRecord]:
+    """Every reader's records with the preset's and ``--kind``'s fields (feeds and pages included)."""
+    for record in records:
+        if record.data is not None:
+            with_constants(record.data, options)
+        yield record

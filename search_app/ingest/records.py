@@ -5,7 +5,7 @@ from ..enrich.actors import extract_actors
 from ..enrich.dates import parse_published
 from ..enrich.langid import detect_language
 from ..enrich.places import extract_places
-from ..models import Article, Translation, content_hash, stable_id
+from ..models import KINDS, Article, Translation, content_hash, stable_id
 from .urls import canonical_url
 
 
@@ -53,6 +53,13 @@ def _published(data: dict) -> tuple[str | None, str | None]:
     return parsed.value.isoformat(), parsed.precision
 
 
+def _kind(data: dict) -> str:
+    kind = (_text(data, "kind", required=False) or "article").lower()
+    if kind not in KINDS:
+        raise RecordError(f"kind must be one of {', '.join(KINDS)}, got {kind[:40]!r}")
+    return kind
+
+
 def build_article(data: dict) -> Article:
     title = _text(data, "title", required=True)
     body = _text(data, "body", required=True)
@@ -71,4 +78,4 @@ def build_article(data: dict) -> Article:
         places=tuple(sorted(set(places.governorates + places.districts + places.subdistricts
                                 + places.towns + places.regions))),
         actors=extract_actors(all_text),
-        content_hash=content_hash(title, body, translations))
+        content_hash=content_hash(title, body, translations), kind=_kind(data))

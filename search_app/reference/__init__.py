@@ -22,3 +22,9 @@ def load_places() -> list[dict]:
 def load_actors() -> list[dict]:
     """Actors with their English and Arabic names, aliases and ``part_of`` links."""
     return _load("actors.json")["actors"]
+
+
+@lru_cache(maxsize=None)
+def load_outlets() -> list[dict]:
+    """News outlets with their English and Arabic names, other spellings and web domains."""
+    return _load("sources.json")["outlets"]

@@ -12,6 +12,7 @@ from whoosh import highlight
 from whoosh.filedb.filestore import FileStorage
 from whoosh import query as wq
 
+from ..enrich.outlets import outlet_key, outlet_label
 from ..enrich.places import place as place_entity
 from ..generations import current_generation, read_manifest
 from ..segment_arrays import GenerationArrays
@@ -21,7 +22,7 @@ from .snippets import highlight as fast_highlight
 from .query import QueryBuilder
 
 SORTS = ("relevance", "date")
-FILTER_FACETS = ("governorate", "district", "place", "actor", "lang", "source", "year")
+FILTER_FACETS = ("governorate", "district", "place", "actor", "lang", "source", "year", "kind")
 # Governorate, district and place (town, sub-district, region) are one dimension: a choice below a
 # chosen governorate refines it (Hama + Salamiyah district = that district) instead of being ANDed
 # with it, choices at the same level are ORed, and all three are counted without the dimension.
@@ -43,14 +44,18 @@ class SearchRequest:
     place: tuple[str, ...] = ()  # any place id (towns, sub-districts, regions): the `place` field
     actor: tuple[str, ...] = ()
     lang: tuple[str, ...] = ()
-    source: tuple[str, ...] = ()
+    source: tuple[str, ...] = ()  # outlet ids; any spelling of an outlet is read as its id
     year: tuple[str, ...] = ()
+    kind: tuple[str, ...] = ()  # article, event, report
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
     expand: bool = True
+
+    def __post_init__(self):
+        object.__setattr__(self, "source", tuple(dict.fromkeys(outlet_key(value) for value in self.source)))
 
     def filters(self) -> dict[str, tuple[str, ...]]:
         return {name: getattr(self, name) for name in FILTER_FACETS if getattr(self, name)}
@@ -77,7 +82,7 @@ class Hit:
     published: str | None
     precision: str | None
     lang: str
-    source: str
+    source: str  # the outlets' English names, "; " between them
     url: str
     governorates: list[str]
     districts: list[str]
@@ -86,6 +91,8 @@ class Hit:
     translation_langs: list[str]
     score: float | None
     also_published: list[dict] = field(default_factory=list)  # other outlets' copies: id, source, url
+    sources: list[str] = field(default_factory=list)  # outlet ids (or tidied names of unknown outlets)
+    kind: str = "article"
 
 
 @dataclass
@@ -104,6 +111,8 @@ class Document:
     districts: list[str]
     places: list[str]
     actors: list[str]
+    sources: list[str] = field(default_factory=list)
+    kind: str = "article"
 
 
 @dataclass
@@ -166,7 +175,8 @@ class SearchEngine:
     def generation(self) -> _Generation:
         path = current_generation(self.index_dir)
         if path is None:
-            raise NoIndexError(f"no index in {self.index_dir}; run `search-app index rebuild`")
+            raise NoIndexError(f"no index in {self.index_dir}; run `search-app index rebuild` "
+                               "(after `search-app ingest FILE`), or `search-app demo`")
         live = self._generation
         if live is None or live.path != path:
             with self._lock:
@@ -271,7 +281,8 @@ class SearchEngine:
             id=stored["id"], title=title or translation, title_translation=translation if title else "",
             snippet=self._snippet(generation, query, stored, original_is_arabic),
             published=published.date().isoformat() if published else None,
-            precision=stored.get("precision"), lang=stored.get("lang", ""), source=stored.get("source", ""),
+            precision=stored.get("precision"), lang=stored.get("lang", ""), source=_source_names(stored),
+            sources=_own_outlets(stored), kind=stored.get("kind", "article"),
             url=stored.get("url", ""), governorates=_split(stored.get("governorate")),
             districts=_split(stored.get("district")), places=_split(stored.get("place")),
             actors=_split(stored.get("actor")), translation_langs=list(stored.get("translation_langs", [])),
@@ -415,7 +426,8 @@ class SearchEngine:
                         for other in dict.fromkeys(stored.get("translation_langs", []))
                         if other in ("en", "ar") and other != own]
         return Document(
-            id=stored["id"], url=stored.get("url", ""), source=stored.get("source", ""), lang=lang,
+            id=stored["id"], url=stored.get("url", ""), source=_source_names(stored), lang=lang,
+            sources=_own_outlets(stored), kind=stored.get("kind", "article"),
             published=stored.get("published"), precision=stored.get("precision"),
             title=stored.get(f"title_{own}", ""), body=stored.get(f"body_{own}", ""),
             translations=translations, governorates=_split(stored.get("governorate")),
@@ -473,6 +485,14 @@ def _terms_by_field(query) -> dict[str, set]:
         by_field.setdefault(name, set()).add(term)
     _last_terms.value = (query, by_field)
     return by_field
+
+
+def _own_outlets(stored: dict) -> list[str]:
+    return list(stored.get("outlets") or _split(stored.get("source")))
+
+
+def _source_names(stored: dict) -> str:
+    return "; ".join(outlet_label(key, "en") for key in _own_outlets(stored))
 
 
 def _split(value: str | None) -> list[str]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 
 from ..enrich.matcher import find_mentions
+from ..enrich.outlets import outlet_key
 from ..text.arabic import has_arabic
 from ..text.glossary import find_concepts
 from ..text.normalize import normalized_tokens
@@ -124,7 +125,7 @@ class QueryBuilder:
         fieldname = FIELD_PREFIXES[item.field][0]
         if fieldname in EXACT_FIELDS:
             return self._text_query(fieldname, item.text, 1.0)
-        return wq.Term(fieldname, item.text)
+        return wq.Term(fieldname, outlet_key(item.text) if fieldname == "source" else item.text)
 
     def _word_run_concepts(self, words: list[str], parsed: ParsedQuery) -> list[wq.Query]:
         """Group a run of plain words into place/actor/glossary concepts and single words."""

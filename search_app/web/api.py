@@ -9,6 +9,7 @@ from dataclasses import asdict
 from flask import Blueprint, current_app, jsonify, request, url_for
 
 from ..enrich.actors import actor
+from ..enrich.outlets import outlet_keys, outlet_label
 from ..enrich.places import place
 from .facets import API_FACET_NAMES, api_facets
 from .i18n import UI_LANGUAGES
@@ -19,8 +20,8 @@ from .views import article_store, engine
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
-RESULT_FIELDS = ("id", "title", "snippet", "published", "lang", "source", "url", "places", "governorates",
-                 "actors", "translation_langs")
+RESULT_FIELDS = ("id", "kind", "title", "snippet", "published", "lang", "source", "sources", "url", "places",
+                 "governorates", "actors", "translation_langs")
 # /api/facets: the page's drill-down too (town) and the month histogram.
 ALL_FACET_NAMES = {**API_FACET_NAMES, "town": "town"}
 
@@ -77,7 +78,9 @@ def article(article_id: str):
         return out
 
     return jsonify(
-        id=found.id, url=found.url, source=found.source, lang=found.lang, title=found.title, body=found.body,
+        id=found.id, kind=found.kind, url=found.url, source=found.source, lang=found.lang, title=found.title,
+        body=found.body, sources=[{"id": key, "label": outlet_label(key, language)}
+                                  for key in outlet_keys(found.source, found.url)],
         published=(found.published or "")[:10] or None, precision=found.published_precision,
         translations=[{"lang": t.lang, "title": t.title, "body": t.body, "translator": t.translator}
                       for t in found.translations],

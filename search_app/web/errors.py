@@ -17,9 +17,10 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def _page_message(code: int) -> str:
+def _page_message(code: int | str) -> str:
     messages = {400: _("That request could not be understood."), 404: _("There is no page at this address."),
-                405: _("That method is not allowed here."), 503: _("The search index is not available yet.")}
+                405: _("That method is not allowed here."), 503: _("The search index is not available yet."),
+                "no store": _("The article store is not available yet.")}
     return messages.get(code, _("Something went wrong on our side."))
 
 
@@ -37,7 +38,8 @@ def register_error_handlers(app) -> None:
         log.error("%s", error)
         if _wants_json():
             return jsonify(error=str(error)), 503
-        return render_template("error.html", message=_page_message(503), detail=str(error), code=503), 503
+        message = _page_message("no store" if isinstance(error, StoreUnavailableError) else 503)
+        return render_template("error.html", message=message, detail=str(error), code=503), 503
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

@@ -81,7 +81,8 @@ def jsonl_export():
 
     def rows():
         for document in documents:
-            record = {"id": document.id, "url": document.url, "source": document.source, "title": document.title,
+            record = {"id": document.id, "kind": document.kind, "url": document.url, "source": document.source,
+                      "title": document.title,
                       "body": document.body, "lang": document.lang, "published": _published(document) or None,
                       "translations": document.translations, "governorates": document.governorates,
                       "districts": document.districts, "places": document.places, "actors": document.actors,

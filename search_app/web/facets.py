@@ -10,22 +10,24 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from flask import url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from werkzeug.datastructures import MultiDict
 
 from ..enrich.places import place
-from .formatting import format_published
-from .labels import facet_label
+from ..models import KINDS
+from .formatting import format_count, format_published
+from .labels import facet_label, kind_plural
 from .params import URL_FILTERS
 
 # Page facets in display order (URL parameter names); the timeline replaces the year list.
-PAGE_FACETS = ("governorate", "district", "town", "actor", "lang", "source")
+PAGE_FACETS = ("governorate", "district", "town", "actor", "kind", "lang", "source")
 # The API's facets (DESIGN.md): the year facet is called "date" there.
 API_FACET_NAMES = {"governorate": "governorate", "district": "district", "actor": "actor",
-                   "year": "date", "lang": "lang", "source": "source"}
+                   "year": "date", "lang": "lang", "source": "source", "kind": "kind"}
 FACET_TITLES = {"governorate": lazy_gettext("Governorate"), "district": lazy_gettext("District"),
                 "town": lazy_gettext("Town"), "actor": lazy_gettext("Actor"), "year": lazy_gettext("Year"),
-                "lang": lazy_gettext("Language"), "source": lazy_gettext("Source")}
+                "lang": lazy_gettext("Language"), "source": lazy_gettext("Source"), "kind": lazy_gettext("Kind")}
 VISIBLE_ENTRIES = 8  # the rest sit behind "more"
 _PARENT_LEVELS = {"district": "governorate", "town": "district"}
 _CHILDREN = {"governorate": ("district", "town"), "district": ("town",)}
@@ -60,6 +62,7 @@ class Facet:
 class Chip:
     label: str
     url: str  # the search without this filter
+    selected: bool = False
 
 
 def search_url(args: MultiDict, endpoint: str = "views.search", **changes) -> str:
@@ -134,6 +137,23 @@ def api_facets(response, args: MultiDict, ui: str, names: dict[str, str] = API_F
     return {api_name: [{"value": e.value, "label": e.label, "count": e.count, "selected": e.selected}
                        for e in (built[param].entries if param in built else [])]
             for param, api_name in names.items()}
+
+
+def kind_tabs(response, args: MultiDict, ui: str) -> list[Chip]:
+    """All · Articles · Events (with counts): one click shows one kind; none when there is one kind."""
+    counts = {value.value: value.count for value in response.facets.get("kind", [])}
+    if len([kind for kind, count in counts.items() if count]) < 2 and not args.getlist("kind"):
+        return []
+    chosen = args.getlist("kind")
+    tabs = [Chip(f"{_('All')} ({format_count(sum(counts.values()), ui)})", search_url(args, kind=None))]
+    tabs[0].selected = not chosen
+    for kind in KINDS:
+        if counts.get(kind) or kind in chosen:
+            tab = Chip(f"{kind_plural(kind)} ({format_count(counts.get(kind, 0), ui)})",
+                       search_url(args, kind=kind))
+            tab.selected = chosen == [kind]
+            tabs.append(tab)
+    return tabs
 
 
 def chips(args: MultiDict, request, ui: str) -> list[Chip]:

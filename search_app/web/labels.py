@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from ..enrich.actors import actor
+from ..enrich.outlets import outlet_key, outlet_keys, outlet_label
 from ..enrich.places import place
 from .formatting import format_year
 
@@ -27,6 +28,21 @@ def language_name(code: str) -> str:
     return names.get(code, code)
 
 
+def kind_name(kind: str) -> str:
+    names = {"article": _("Article"), "event": _("Event"), "report": _("Report")}
+    return names.get(kind, kind)
+
+
+def kind_plural(kind: str) -> str:
+    names = {"article": _("Articles"), "event": _("Events"), "report": _("Reports")}
+    return names.get(kind, kind)
+
+
+def source_labels(source: str, url: str, ui: str) -> list[str]:
+    """A stored record's outlets, named in the interface language."""
+    return [outlet_label(key, ui) for key in outlet_keys(source, url)] or [source]
+
+
 def place_level_name(level: str) -> str:
     names = {"governorate": _("Governorate"), "district": _("District"), "subdistrict": _("Sub-district"),
              "town": _("Town"), "region": _("Region")}
@@ -42,4 +58,8 @@ def facet_label(facet: str, value: str, ui: str) -> str:
         return language_name(value)
     if facet == "year" and value.isdigit():
         return format_year(value, ui)
+    if facet == "source":
+        return outlet_label(outlet_key(value), ui)
+    if facet == "kind":
+        return kind_name(value)
     return value

@@ -14,7 +14,7 @@ MAX_VALUE_CHARS = 100
 # URL parameter -> SearchRequest field. ``town`` takes any place id below a district (towns,
 # sub-districts, regions): the index's ``place`` field.
 URL_FILTERS = {"governorate": "governorate", "district": "district", "town": "place", "actor": "actor",
-               "lang": "lang", "source": "source", "year": "year"}
+               "lang": "lang", "source": "source", "year": "year", "kind": "kind"}
 # Every parameter that is part of "the current search": carried by forms, links and exports.
 SEARCH_PARAMS = ("q", *URL_FILTERS, "from", "to", "sort", "expand", "per_page")
 

@@ -12,10 +12,10 @@ from ..enrich.actors import actor
 from ..enrich.places import place
 from ..search.engine import NoIndexError
 from ..store import Store, open_store_read_only
-from .facets import FACET_TITLES, build_facets, chips, search_url, toggle_url
+from .facets import FACET_TITLES, build_facets, chips, kind_tabs, search_url, toggle_url
 from .formatting import format_count, format_published
 from .i18n import UI_LANGUAGES, text_direction
-from .labels import entity_name, facet_label, language_name, place_level_name
+from .labels import entity_name, facet_label, kind_name, language_name, place_level_name, source_labels
 from .params import URL_FILTERS, current_search, search_request
 from .tilemap import build_map
 from .timeline import build_timeline
@@ -60,7 +60,8 @@ def _with_args(base: str, args: MultiDict) -> str:
 @blueprint.app_context_processor
 def template_helpers():
     language = ui()
-    return {"ui": language, "text_dir": text_direction, "language_name": language_name,
+    return {"ui": language, "text_dir": text_direction, "language_name": language_name, "kind_name": kind_name,
+            "source_labels": lambda source, url="": source_labels(source, url, language),
             "facet_label": facet_label, "ui_languages": UI_LANGUAGES, "switch_ui_url": switch_ui_url,
             "num": lambda number: format_count(number, language),
             "published": lambda value, precision="day": format_published(value, precision, language),
@@ -141,7 +142,7 @@ def search():
     chosen = chips(args, req, language)
     return render_template(
         "search.html", response=response, req=req, facets=build_facets(response, args, language),
-        chips=chosen, clear_url=search_url(args, **{name: None for name in (*URL_FILTERS, "from", "to")})
+        chips=chosen, kind_tabs=kind_tabs(response, args, language), clear_url=search_url(args, **{name: None for name in (*URL_FILTERS, "from", "to")})
         if len(chosen) > 1 else None,
         pages=pages, timeline=timeline, tile_map=tile_map, suggestion=suggestion,
         relaxations=_relaxations(req, args, without, language), profile_links=_profile_links(req, language),

@@ -47,7 +47,9 @@ def test_copies_count_once_and_list_the_other_outlets(tmp_path):
     hama = next(v for v in response.facets["governorate"] if v.value == "SY05")
     assert hama.count == 1
     (hit,) = response.hits
-    assert hit.source == "Outlet One"
+    assert hit.source == "Outlet One" and hit.sources == ["Outlet One"]
+    assert {v.value: v.count for v in response.facets["source"]} == {  # the story, once per outlet
+        "Outlet One": 1, "Outlet Two": 1, "Outlet Three": 1}
     assert [copy["source"] for copy in hit.also_published] == ["Outlet Two", "Outlet Three"]
 
 

@@ -15,8 +15,9 @@ from click.testing import CliRunner
 from search_app.cli import main
 from search_app.ingest.columns import parse_column_map
 from search_app.ingest.presets import PRESETS
-from search_app.ingest.raw import ReadOptions, SourceError
+from search_app.ingest.raw import ReadOptions, SourceError, records_with_constants
 from search_app.ingest.readers import reader_for
+from search_app.ingest.records import RecordError, build_article
 from search_app.ingest.sources import expand_sources
 from search_app.ingest.urls import canonical_url
 from search_app.settings import Settings
@@ -243,8 +244,44 @@ def test_ucdp_preset_maps_jsonl_events_with_their_own_ids(tmp_path):
     records = _read(source, ReadOptions(preset=PRESETS["ucdp"]))
     assert [record.data["id"] for record in records] == ["ucdp-214797", "ucdp-214798"]
     data = records[0].data
-    assert data["title"] == "14 shells hit Dahya al-Assad" and data["published"] == "2016-01-01"
+    assert data["title"] == "Shelling in Teir Maaleh, Homs — no deaths reported" and data["published"] == "2016-01-01"
     assert "Teir Maaleh village, Ar Rastan district, Homs Governorate" in data["body"]
+    assert data["kind"] == "event"
+
+
+def test_an_ucdp_event_reads_as_an_event_not_a_pile_of_headlines(tmp_path):
+    """Title from type, place and deaths; the body lists sides, places and each headline on its own
+    line; several reports by one outlet are one source."""
+    event = {"id": 301, "date_start": "2018-03-02", "date_end": "2018-03-03", "type_of_violence": 1,
+             "dyad_name": "Government of Syria - Syrian insurgents", "adm_1": "Idlib Governorate",
+             "adm_2": "Ariha district", "where_coordinates": "Ariha town", "best": 12, "deaths_civilians": 9,
+             "source_headline": "Warplanes strike Ariha;Death toll rises in Ariha;Ariha market hit",
+             "source_office": "SOHR;SOHR;Airwars"}
+    source = tmp_path / "events.jsonl"
+    source.write_text(json.dumps(event) + "\n", encoding="utf-8")
+    data = _read(source, ReadOptions(preset=PRESETS["ucdp"]))[0].data
+    assert data["title"] == "Airstrike in Ariha, Idlib — 12 killed"
+    assert data["source"] == "SOHR; Airwars"
+    lines = data["body"].splitlines()
+    assert "Sides: Government of Syria - Syrian insurgents" in lines
+    assert "Location: Ariha town, Ariha district, Idlib Governorate" in lines
+    assert "Deaths: 12 (civilians: 9)" in lines and "Date: 2018-03-02 to 2018-03-03" in lines
+    assert lines[-3:] == ["Warplanes strike Ariha", "Death toll rises in Ariha", "Ariha market hit"]
+    article = build_article(data)
+    assert article.kind == "event" and article.governorates == ("SY07",)
+    assert "sohr" not in article.actors  # the outlet reported it; it is not a side
+
+
+def test_kind_comes_from_the_record_or_the_command_line(tmp_path):
+    source = tmp_path / "mixed.jsonl"
+    source.write_text(json.dumps({"title": "Annual report", "body": "Text.", "kind": "report"}) + "\n"
+                      + json.dumps({"title": "A story", "body": "Text."}) + "\n"
+                      + json.dumps({"title": "Odd", "body": "Text.", "kind": "rumour"}) + "\n", encoding="utf-8")
+    report, story, odd = records_with_constants(_read(source, ReadOptions(kind="event")), ReadOptions(kind="event"))
+    assert build_article(report.data).kind == "report" and build_article(story.data).kind == "event"
+    with pytest.raises(RecordError, match="kind must be one of article, event, report"):
+        build_article(odd.data)
+    assert build_article(_read(source)[1].data).kind == "article"
 
 
 def test_jsonl_accepts_a_map_and_keeps_fields_already_named_right(tmp_path):

@@ -87,9 +87,9 @@ def test_api_shape_matches_the_design(client):
     assert set(data) >= {"query", "total", "took_ms", "page", "per_page", "results", "facets", "suggestion"}
     assert data["query"] == "Aleppo" and data["page"] == 1 and data["per_page"] == 5
     assert 0 < len(data["results"]) <= 5
-    assert set(data["results"][0]) == {"id", "title", "snippet", "published", "lang", "source", "url", "places",
-                                       "governorates", "actors", "translation_langs"}
-    assert set(data["facets"]) == {"governorate", "district", "actor", "date", "lang", "source"}
+    assert set(data["results"][0]) == {"id", "kind", "title", "snippet", "published", "lang", "source", "sources",
+                                       "url", "places", "governorates", "actors", "translation_langs"}
+    assert set(data["facets"]) == {"governorate", "district", "actor", "date", "lang", "source", "kind"}
     for entries in data["facets"].values():
         for entry in entries:
             assert set(entry) == {"value", "label", "count", "selected"}

@@ -13,7 +13,7 @@ from ..conftest import demo_records
 
 def test_api_facets_list_every_value_with_towns_and_months(client):
     data = client.get("/api/facets", query_string={"governorate": "SY05", "district": "SY0503"}).get_json()
-    assert set(data["facets"]) == {"governorate", "district", "town", "actor", "date", "lang", "source", "month"}
+    assert set(data["facets"]) == {"governorate", "district", "town", "actor", "date", "lang", "source", "kind", "month"}
     assert {"value": "salamiyah", "label": "Salamiyah", "count": data["facets"]["town"][0]["count"],
             "selected": False} in data["facets"]["town"]
     assert sum(v["count"] for v in data["facets"]["month"]) >= data["total"]

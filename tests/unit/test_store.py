@@ -40,6 +40,7 @@ def test_a_version_1_store_is_migrated_in_place(tmp_path):
     with Store(path) as store:
         assert store.count() == 1 and store.count_indexed() == 1
         assert store.db.execute("SELECT value FROM meta").fetchone()[0] == str(SCHEMA_VERSION)
+        assert store.get("x").kind == "article"  # version 4: what was stored before is an article
 
 
 def test_a_store_from_a_newer_program_is_refused(tmp_path):

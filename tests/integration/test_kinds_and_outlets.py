@@ -1,0 +1,142 @@
+"""Events are not articles, and an outlet is one outlet: a small archive with the shapes of the real
+corpora (UCDP events with several reports, the same outlet spelled four ways, a newspaper code, a
+record known only by its web address) read through the CLI, searched in the page and the API."""
+from __future__ import annotations
+
+import json
+import re
+from html import unescape
+
+import pytest
+from click.testing import CliRunner
+
+from search_app.cli import main
+from search_app.generations import MANIFEST, current_generation, read_manifest
+from search_app.indexer import DOCUMENT_FORMAT, update
+from search_app.store import open_store
+from search_app.web import create_app
+
+from ..conftest import make_settings
+
+EVENTS = [
+    {"id": 501, "date_start": "2018-03-02", "type_of_violence": 1, "best": 12, "deaths_civilians": 9,
+     "dyad_name": "Government of Syria - Syrian insurgents", "adm_1": "Idlib Governorate", "adm_2": "Ariha district",
+     "where_coordinates": "Ariha town", "source_headline": "Warplanes strike Ariha;Death toll rises in Ariha",
+     "source_office": "SOHR;SOHR;Airwars"},
+    # The same report feeds a second event elsewhere: a separate event, not a copy of the first.
+    {"id": 502, "date_start": "2018-03-02", "type_of_violence": 1, "best": 3,
+     "dyad_name": "Government of Syria - Syrian insurgents", "adm_1": "Hamah Governorate",
+     "where_coordinates": "Kafr Zita town", "source_headline": "Warplanes strike Ariha;Death toll rises in Ariha",
+     "source_office": "Air Wars"},
+]
+ARTICLES = [
+    {"url": "https://example.org/a1", "source": "Reuters News", "title": "Bakeries close in Idlib",
+     "body": "Bread prices rose in Idlib as bakeries closed after the strikes.", "published": "2018-03-03"},
+    {"url": "https://example.org/a2", "source": "reuters", "title": "Fuel shortage in Hama",
+     "body": "Drivers queued for fuel in Hama city on Tuesday.", "published": "2018-03-04"},
+    {"url": "https://example.org/a3", "source": "REUTERS", "title": "Schools reopen in Idlib",
+     "body": "Teachers in Idlib returned to classrooms in Ariha.", "published": "2018-03-05"},
+    {"url": "https://aawsat.com/node/77", "title": "قصف على أريحا في إدلب",
+     "body": "تعرضت مدينة أريحا في محافظة إدلب لقصف جوي.", "published": "2018-03-02"},
+    {"url": "https://example.org/a5", "source": "  syria   direct ", "title": "Water cuts in Idlib",
+     "body": "Residents of Idlib city went without water for a week.", "published": "2018-03-06"},
+]
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    root = tmp_path_factory.mktemp("kinds")
+    settings = make_settings(root)
+    (root / "events.jsonl").write_text("".join(json.dumps(e) + "\n" for e in EVENTS), encoding="utf-8")
+    (root / "articles.jsonl").write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in ARTICLES),
+                                         encoding="utf-8")
+    (root / "report.jsonl").write_text(json.dumps({"url": "https://example.org/r1", "source": "HRW",
+                                                   "title": "Idlib: the year in review",
+                                                   "body": "A long report on Idlib."}) + "\n", encoding="utf-8")
+    environment = {"SEARCH_APP_DATA_DIR": str(settings.data_dir), "SEARCH_APP_INDEX_DIR": str(settings.index_dir)}
+    runner = CliRunner()
+    for arguments in (["ingest", "--preset", "ucdp", str(root / "events.jsonl")],
+                      ["ingest", str(root / "articles.jsonl")],
+                      ["ingest", "--kind", "report", str(root / "report.jsonl")], ["index", "rebuild"]):
+        result = runner.invoke(main, arguments, env=environment)
+        assert result.exit_code == 0, result.output
+    return settings
+
+
+@pytest.fixture(scope="module")
+def app(archive):
+    return create_app(archive)
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()  # a fresh cookie jar: each test starts in the default language
+
+
+def api(client, **params) -> dict:
+    return client.get("/api/search", query_string=params).get_json()
+
+
+def test_every_item_has_a_kind_shown_as_a_facet(client):
+    data = api(client, q="Idlib")
+    kinds = {entry["value"]: entry["count"] for entry in data["facets"]["kind"]}
+    assert kinds == {"article": 4, "event": 2, "report": 1}
+    assert {r["kind"] for r in api(client, q="Idlib", kind="event")["results"]} == {"event"}
+    assert all(r["kind"] == "event" for r in api(client, kind="event")["results"])
+    assert api(client, kind="event")["total"] == 2  # one report behind two events: both events
+
+
+def test_one_click_shows_only_events_and_events_carry_a_badge(client):
+    html = client.get("/", query_string={"q": "Idlib"}).get_data(as_text=True)
+    tabs = re.search(r'<nav class="kind-tabs" id="kind-tabs".*?</nav>', html, re.S).group(0)
+    assert "<strong aria-current=\"true\">All (7)</strong>" in tabs
+    events_url = unescape(re.search(r'<a href="([^"]+)">Events \(2\)</a>', tabs).group(1))
+    events_page = client.get(events_url).get_data(as_text=True)
+    assert events_page.count('<li class="hit"') == 2
+    assert '<span class="badge kind kind-event">Event</span>' in events_page
+    assert "Airstrike in Ariha, Idlib — 12 killed" in events_page
+    arabic = client.get(events_url + "&ui=ar").get_data(as_text=True)
+    assert '<span class="badge kind kind-event">حدث</span>' in arabic
+
+
+def test_an_event_page_lists_its_sides_places_and_each_headline(client):
+    html = client.get("/article/ucdp-501").get_data(as_text=True)
+    for line in ("Sides: Government of Syria - Syrian insurgents",
+                 "Location: Ariha town, Ariha district, Idlib Governorate", "Warplanes strike Ariha",
+                 "Death toll rises in Ariha"):
+        assert f"<p>{line}</p>" in html
+    assert re.search(r'<bdi class="source">Syrian Observatory for Human Rights, Airwars</bdi>', html)
+
+
+def test_the_source_facet_has_one_value_per_outlet_named_in_the_interface_language(client):
+    facet = {e["value"]: (e["label"], e["count"]) for e in api(client)["facets"]["source"]}
+    assert facet["reuters"] == ("Reuters", 3)  # Reuters News, reuters, REUTERS
+    assert facet["airwars"] == ("Airwars", 2) and facet["sohr"][1] == 1  # SOHR;SOHR;Airwars counts once each
+    assert facet["asharq-al-awsat"] == ("Asharq Al-Awsat", 1)  # known by its web address alone
+    assert facet["Syria Direct"] == ("Syria Direct", 1)  # unknown: its own name, tidied
+    arabic = {e["value"]: e["label"] for e in api(client, ui="ar")["facets"]["source"]}
+    assert arabic["reuters"] == "رويترز" and arabic["asharq-al-awsat"] == "الشرق الأوسط"
+
+
+def test_any_spelling_of_an_outlet_filters_by_it(client):
+    by_id = api(client, source="reuters")["total"]
+    assert by_id == 3 == api(client, source="Reuters News")["total"] == api(client, q="source:REUTERS")["total"]
+    chosen = next(e for e in api(client, source="Reuters News")["facets"]["source"] if e["selected"])
+    assert chosen["value"] == "reuters"
+
+
+def test_a_result_names_its_outlets_not_the_raw_source_field(client):
+    html = client.get("/", query_string={"q": "Fuel shortage"}).get_data(as_text=True)
+    assert '<bdi class="source">Reuters</bdi>' in html and "reuters</bdi>" not in html
+
+
+def test_an_index_of_the_previous_format_is_rebuilt_not_updated(archive):
+    live = current_generation(archive.index_dir)
+    manifest = read_manifest(live)
+    assert manifest["document_format"] == DOCUMENT_FORMAT
+    (live / MANIFEST).write_text(json.dumps({**manifest, "document_format": 1}))
+    with open_store(archive) as store:
+        with store.transaction():
+            store.delete("ucdp-502")
+        result = update(store, archive.index_dir)
+    assert result.kind == "rebuild" and result.documents == 7
