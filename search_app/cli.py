@@ -91,7 +91,7 @@ def ingest(paths: tuple[str, ...], dry_run: bool, column_map: tuple[str, ...] = 
     """
     import functools
 
-    from .ingest import ingest_paths
+    from .ingest import INCOMPLETE_EXIT_STATUS, ingest_paths
     from .store import open_store
 
     options = _read_options(column_map, preset, encoding, max_record_mb)
@@ -103,6 +103,10 @@ def ingest(paths: tuple[str, ...], dry_run: bool, column_map: tuple[str, ...] = 
         click.echo(f"{rejection.path}:{rejection.position}: {rejection.reason}", err=True)
     for problem in report.unreadable:
         click.echo(f"error: {problem}", err=True)
+    for collision in report.collisions:
+        click.echo(f"{collision.path}:{collision.position}: same source, title and date as article "
+                   f"{collision.shared_id} but a different story: stored as {collision.stored_as} "
+                   "(give such records a url or an id)", err=True)
     if report.skipped:
         click.echo(_skipped_line(report.skipped), err=True)
     if len(report.sources) > 1:
@@ -114,6 +118,8 @@ def ingest(paths: tuple[str, ...], dry_run: bool, column_map: tuple[str, ...] = 
         click.echo(f"rejected records written to {path} (fix them and ingest that file again{again})")
     if report.accepted == 0 and (report.rejections or report.unreadable):
         sys.exit(1)
+    if report.rejections or report.unreadable:
+        sys.exit(INCOMPLETE_EXIT_STATUS)
 
 
 @main.group()

@@ -47,6 +47,12 @@ def stable_id(url: str, source: str, title: str, published: str | None) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
+def separate_story_id(shared_id: str, body: str) -> str:
+    """The id of a story without a URL whose source, title and date (``shared_id``) already name a
+    different story: the shared id and the body, hashed."""
+    return hashlib.sha1(f"{shared_id}\x1f{body}".encode("utf-8")).hexdigest()[:16]
+
+
 def content_hash(title: str, body: str, translations: tuple[Translation, ...]) -> str:
     digest = hashlib.sha1()
     for part in [title, body] + [f"{t.lang}\x1f{t.title}\x1f{t.body}" for t in translations]:

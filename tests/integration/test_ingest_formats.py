@@ -360,7 +360,7 @@ def feed_server():
 
 def test_feed_url_on_the_command_line(feed_server, cli_env):
     result = cli_env.invoke(main, ["ingest", "--dry-run", f"{feed_server}/feed.xml"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output  # read, with a record rejected
     assert "dry run: 2 valid, 1 rejected" in result.output
     assert f"{feed_server}/feed.xml:3: missing body" in result.output
 
@@ -423,7 +423,7 @@ def test_directory_is_read_recursively_by_extension_skipping_hidden_and_unknown_
 def test_directory_ingest_end_to_end(tmp_path, cli_env):
     drop = _drop_folder(tmp_path)
     result = cli_env.invoke(main, ["ingest", str(drop)])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output  # read, with a record rejected
     assert "5 accepted" in result.output and "1 rejected" in result.output  # the RSS entry with no text
     assert result.output.count("skipped 2 file(s) of unsupported type") == 1
     assert "Traceback" not in result.output
@@ -545,7 +545,7 @@ def test_huge_line_through_the_cli_is_reported_and_the_rest_stored(tmp_path, cli
         handle.write("Huge," + "y" * (2 * 1024 * 1024) + "\n")
         handle.write("After,Text about Homs.\n")
     result = cli_env.invoke(main, ["ingest", "--max-record-mb", "1", str(source)])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output
     assert f"{source}:3: record larger than 1 MB" in result.output and "2 accepted" in result.output
 
 
@@ -560,7 +560,8 @@ def test_empty_file_is_reported_and_fails_only_when_nothing_was_read(tmp_path, c
     good = tmp_path / "good.jsonl"
     good.write_text(json.dumps({"title": "One", "body": "Text about Idlib."}) + "\n")
     result = cli_env.invoke(main, ["ingest", str(empty), str(good)])
-    assert result.exit_code == 0 and f"error: {empty}: empty file" in result.output
+    assert result.exit_code == 3 and f"error: {empty}: empty file" in result.output
+    assert cli_env.invoke(main, ["ingest", str(good)]).exit_code == 0
 
 
 def test_nothing_already_stored_is_lost_when_a_bad_file_follows(tmp_path):
