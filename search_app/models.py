@@ -4,6 +4,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+# Of each text (original or translation), the characters that are indexed, enriched (places,
+# actors) and compared for near-duplicates; the store keeps the whole text. One record of many
+# megabytes would otherwise slow its ingest and every search it matches (its snippet is cut from it).
+MAX_INDEXED_BODY_CHARS = 1_000_000
+
 
 @dataclass(frozen=True)
 class Translation:

@@ -7,7 +7,7 @@ from ..enrich.actors import extract_actors
 from ..enrich.dates import ACCEPTED_RANGE, is_out_of_range, parse_published
 from ..enrich.langid import detect_language
 from ..enrich.places import extract_places
-from ..models import Article, Translation, content_hash, stable_id
+from ..models import MAX_INDEXED_BODY_CHARS, Article, Translation, content_hash, stable_id
 from ..text.arabic import BIDI_CONTROLS
 from .urls import canonical_url
 
@@ -107,7 +107,8 @@ def build_article(data: dict) -> Article:
     translations = _translations(data)
     article_id = _article_id(data)
     lang = _language(data) or detect_language(f"{title}\n{body}")
-    all_text = "\n".join([title, body] + [f"{t.title}\n{t.body}" for t in translations])
+    all_text = "\n".join([title, body[:MAX_INDEXED_BODY_CHARS]]
+                         + [f"{t.title}\n{t.body[:MAX_INDEXED_BODY_CHARS]}" for t in translations])
     places = extract_places(all_text)
     return Article(
         id=article_id or stable_id(url, source, title, published),
