@@ -40,7 +40,7 @@ def _read_options(column_map: tuple[str, ...], preset: str | None, encoding: str
     import codecs
 
     from .ingest.columns import parse_column_map
-    from .ingest.raw import ReadOptions
+    from .ingest.raw import FetchLimits, ReadOptions
 
     try:
         parsed_map = parse_column_map(column_map)
@@ -51,8 +51,11 @@ def _read_options(column_map: tuple[str, ...], preset: str | None, encoding: str
             codecs.lookup(encoding)
         except LookupError:
             raise click.BadParameter(f"unknown encoding {encoding!r}", param_hint="--encoding") from None
+    settings = _settings()
     return ReadOptions(column_map=parsed_map or None, preset=PRESETS[preset] if preset else None,
-                       encoding=encoding, max_record_bytes=max_record_mb * 1024 * 1024)
+                       encoding=encoding, max_record_bytes=max_record_mb * 1024 * 1024,
+                       fetch_limits=FetchLimits(seconds=settings.fetch_seconds,
+                                                private_addresses=settings.fetch_private_addresses))
 
 
 def _skipped_line(skipped: list[Path]) -> str:
@@ -251,7 +254,8 @@ def nightly(full_rebuild: bool, drop_dir: Path | None) -> None:
 
     DROP_DIR defaults to SEARCH_APP_DROP_DIR, else drop/ in the data folder; ingested files move to
     DROP_DIR/done/<date>/, unreadable ones stay. Logs to <data dir>/logs/nightly-<date>.log. Exits 1
-    when an input could not be read, 75 when another run holds the lock.
+    when an input could not be read, 3 when records were rejected (quarantined), 75 when another run
+    holds the lock.
     """
     from .nightly import ALREADY_RUNNING, NightlyLockedError, run_nightly
 
