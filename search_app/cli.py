@@ -41,7 +41,7 @@ def _read_options(column_map: tuple[str, ...], preset: str | None, encoding: str
     import codecs
 
     from .ingest.columns import parse_column_map
-    from .ingest.raw import ReadOptions
+    from .ingest.raw import FetchLimits, ReadOptions
 
     try:
         parsed_map = parse_column_map(column_map)
@@ -52,8 +52,11 @@ def _read_options(column_map: tuple[str, ...], preset: str | None, encoding: str
             codecs.lookup(encoding)
         except LookupError:
             raise click.BadParameter(f"unknown encoding {encoding!r}", param_hint="--encoding") from None
+    settings = _settings()
     return ReadOptions(column_map=parsed_map or None, preset=PRESETS[preset] if preset else None,
-                       encoding=encoding, max_record_bytes=max_record_mb * 1024 * 1024, kind=kind)
+                       encoding=encoding, max_record_bytes=max_record_mb * 1024 * 1024, kind=kind,
+                       fetch_limits=FetchLimits(seconds=settings.fetch_seconds,
+                                                private_addresses=settings.fetch_private_addresses))
 
 
 def _skipped_line(skipped: list[Path]) -> str:
@@ -94,7 +97,7 @@ def ingest(paths: tuple[str, ...], dry_run: bool, column_map: tuple[str, ...] = 
     """
     import functools
 
-    from .ingest import ingest_paths
+    from .ingest import INCOMPLETE_EXIT_STATUS, ingest_paths
     from .store import open_store
 
     options = _read_options(column_map, preset, encoding, max_record_mb, kind)
@@ -106,6 +109,10 @@ def ingest(paths: tuple[str, ...], dry_run: bool, column_map: tuple[str, ...] = 
         click.echo(f"{rejection.path}:{rejection.position}: {rejection.reason}", err=True)
     for problem in report.unreadable:
         click.echo(f"error: {problem}", err=True)
+    for collision in report.collisions:
+        click.echo(f"{collision.path}:{collision.position}: same source, title and date as article "
+                   f"{collision.shared_id} but a different story: stored as {collision.stored_as} "
+                   "(give such records a url or an id)", err=True)
     if report.skipped:
         click.echo(_skipped_line(report.skipped), err=True)
     if len(report.sources) > 1:
@@ -117,6 +124,8 @@ def ingest(paths: tuple[str, ...], dry_run: bool, column_map: tuple[str, ...] = 
         click.echo(f"rejected records written to {path} (fix them and ingest that file again{again})")
     if report.accepted == 0 and (report.rejections or report.unreadable):
         sys.exit(1)
+    if report.rejections or report.unreadable:
+        sys.exit(INCOMPLETE_EXIT_STATUS)
 
 
 @main.group()
@@ -250,7 +259,8 @@ def nightly(full_rebuild: bool, drop_dir: Path | None) -> None:
 
     DROP_DIR defaults to SEARCH_APP_DROP_DIR, else drop/ in the data folder; ingested files move to
     DROP_DIR/done/<date>/, unreadable ones stay. Logs to <data dir>/logs/nightly-<date>.log. Exits 1
-    when an input could not be read, 75 when another run holds the lock.
+    when an input could not be read, 3 when records were rejected (quarantined), 75 when another run
+    holds the lock.
     """
     from .nightly import ALREADY_RUNNING, NightlyLockedError, run_nightly
 

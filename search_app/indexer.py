@@ -22,7 +22,7 @@ from .enrich.actors import all_actors
 from .enrich.outlets import outlet_keys
 from .enrich.places import all_places
 from .generations import MANIFEST, current_generation, current_link, generations_dir, read_manifest
-from .models import Article
+from .models import MAX_INDEXED_BODY_CHARS, Article
 from .processes import die_with_parent
 from .schema import FACET_FIELDS, build_schema
 from .segment_arrays import write_segment_arrays
@@ -101,8 +101,9 @@ DOCUMENT_FORMAT = 2
 
 def article_document(article: Article, also_published: list[dict] = ()) -> dict:
     """The index document of an article; ``also_published``: the other copies of the same story."""
-    english = [(title, body) for lang, title, body in article.texts() if lang != "ar"]
-    arabic = [(title, body) for lang, title, body in article.texts() if lang == "ar"]
+    texts = [(lang, title, body[:MAX_INDEXED_BODY_CHARS]) for lang, title, body in article.texts()]
+    english = [(title, body) for lang, title, body in texts if lang != "ar"]
+    arabic = [(title, body) for lang, title, body in texts if lang == "ar"]
     published = dt.datetime.fromisoformat(article.published) if article.published else None
     document = dict(
         id=article.id,
@@ -110,8 +111,8 @@ def article_document(article: Article, also_published: list[dict] = ()) -> dict:
         body_en="\n\n".join(body for _, body in english),
         title_ar="\n".join(title for title, _ in arabic),
         body_ar="\n\n".join(body for _, body in arabic),
-        exact_title="\n".join(title for _, title, _ in article.texts()),
-        exact="\n\n".join(body for _, _, body in article.texts()),
+        exact_title="\n".join(title for _, title, _ in texts),
+        exact="\n\n".join(body for _, _, body in texts),
         governorate=",".join(article.governorates),
         district=",".join(article.districts),
         place=",".join(article.places),

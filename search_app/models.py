@@ -4,6 +4,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+# Of each text (original or translation), the characters that are indexed, enriched (places,
+# actors) and compared for near-duplicates; the store keeps the whole text. One record of many
+# megabytes would otherwise slow its ingest and every search it matches (its snippet is cut from it).
+MAX_INDEXED_BODY_CHARS = 1_000_000
+
 
 # What an item is: a story as published, an event record (UCDP) made of reports, or a long report.
 KINDS = ("article", "event", "report")
@@ -51,6 +56,12 @@ def stable_id(url: str, source: str, title: str, published: str | None) -> str:
     """Hash of the URL when there is one, else of source, title and date."""
     key = url.strip() if url and url.strip() else "\x1f".join([source, title, published or ""])
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def separate_story_id(shared_id: str, body: str) -> str:
+    """The id of a story without a URL whose source, title and date (``shared_id``) already name a
+    different story: the shared id and the body, hashed."""
+    return hashlib.sha1(f"{shared_id}\x1f{body}".encode("utf-8")).hexdigest()[:16]
 
 
 def content_hash(title: str, body: str, translations: tuple[Translation, ...]) -> str:

@@ -3,12 +3,14 @@ bring the index up to date (an incremental update, or a full rebuild), one run a
 
 Each input is ingested by its own ``search-app ingest`` process, so one file that breaks the
 reader cannot stop the others; its exit status (1: nothing in it could be read) decides whether
-the file moves to ``done/<date>/`` or stays for a human.
+the file moves to ``done/<date>/`` or stays for a human. A file with some records rejected moves
+on too (they wait in quarantine); the log says how many, and the job's exit status shows it.
 """
 from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import re
 import shutil
 import subprocess
 import sys
@@ -16,10 +18,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
+from .ingest import INCOMPLETE_EXIT_STATUS
 from .ingest.readers import READERS
 from .settings import Settings
 
 ALREADY_RUNNING = 75  # EX_TEMPFAIL: cron or systemd may simply try again later
+RECORDS_REJECTED = INCOMPLETE_EXIT_STATUS  # every input read, but records went to quarantine
+# The summary line `search-app ingest` prints last: "12 accepted (… ), 3 rejected".
+_SUMMARY = re.compile(r"^(\d+) accepted \(.*\), (\d+) rejected$", re.MULTILINE)
 
 
 class NightlyLockedError(RuntimeError):
@@ -86,14 +92,17 @@ def move_to_done(path: Path, done_dir: Path) -> Path:
 
 
 def run_nightly(settings: Settings, drop_dir: Path | None, full_rebuild: bool, echo: Callable[[str], None]) -> int:
-    """The whole job under the lock; returns the exit status (0, 1 for unreadable inputs, the
-    index command's status when it fails). Raises NightlyLockedError when another run holds it."""
+    """The whole job under the lock; returns the exit status (0; 1 for unreadable inputs; 3 when
+    every input was read but records were rejected; the index command's status when it fails).
+    Raises NightlyLockedError when another run holds it."""
     drop_dir = drop_dir or settings.nightly_drop_dir
     with nightly_lock(settings):
         log = NightlyLog(settings.data_dir / "logs", echo)
         drop_dir.mkdir(parents=True, exist_ok=True)
         log(f"start: drop={drop_dir}")
-        failed = _ingest_drop_folder(drop_dir, log) | _ingest_feeds(settings.nightly_feeds_file, log)
+        tally = _Tally()
+        _ingest_drop_folder(drop_dir, log, tally)
+        _ingest_feeds(settings.nightly_feeds_file, log, tally)
         mode = "rebuild" if full_rebuild else "update"
         log(f"index {mode}")
         built = log.run("index", mode)
@@ -102,35 +111,57 @@ def run_nightly(settings: Settings, drop_dir: Path | None, full_rebuild: bool, e
             return built.returncode
         status = log.run("index", "status")
         echo(status.stdout.rstrip())
-        if failed:
-            log("done with unreadable input files or feeds")
+        rejected = f"; {tally.rejected} records rejected (in {settings.quarantine_dir})" if tally.rejected else ""
+        if tally.failed:
+            log(f"done with unreadable input files or feeds{rejected}")
             return 1
+        if tally.rejected:
+            log(f"done{rejected}")
+            return RECORDS_REJECTED
         log("done")
         return 0
 
 
-def _ingest_drop_folder(drop_dir: Path, log: NightlyLog) -> bool:
+class _Tally:
+    """What the night's ingests came to: inputs that could not be read, records rejected."""
+
+    def __init__(self):
+        self.failed = False
+        self.rejected = 0
+
+    def ingest(self, log: NightlyLog, source: str) -> bool:
+        """``search-app ingest SOURCE``, its counts logged; False when nothing in it could be read."""
+        result = log.run("ingest", source)
+        summary = _SUMMARY.search(result.stdout)
+        if summary:
+            accepted, rejected = int(summary[1]), int(summary[2])
+            self.rejected += rejected
+            log(f"ingested {source}: {accepted} accepted, {rejected} rejected"
+                + (" (quarantined)" if rejected else ""))
+        if result.returncode not in (0, INCOMPLETE_EXIT_STATUS):
+            self.failed = True
+            return False
+        if result.returncode == INCOMPLETE_EXIT_STATUS and not (summary and int(summary[2])):
+            self.failed = True  # read, but part of it (a feed cut off, a later error) could not be
+        return True
+
+
+def _ingest_drop_folder(drop_dir: Path, log: NightlyLog, tally: _Tally) -> None:
     files = drop_files(drop_dir)
     if not files:
         log("no new files")
-        return False
+        return
     done_dir = drop_dir / "done" / f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%d}"
-    failed = False
     for path in files:
         log(f"ingest {path}")
-        if log.run("ingest", str(path)).returncode == 0:
+        if tally.ingest(log, str(path)):
             move_to_done(path, done_dir)
         else:
             log(f"ingest of {path} read nothing; left in place")
-            failed = True
-    return failed
 
 
-def _ingest_feeds(feeds_file: Path, log: NightlyLog) -> bool:
-    failed = False
+def _ingest_feeds(feeds_file: Path, log: NightlyLog, tally: _Tally) -> None:
     for url in feed_urls(feeds_file):
         log(f"feed {url}")
-        if log.run("ingest", url).returncode != 0:
+        if not tally.ingest(log, url):
             log(f"feed {url} could not be read")
-            failed = True
-    return failed

@@ -45,12 +45,15 @@ _EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
 
 
 def leaf_readers(reader) -> list:
-    """(segment reader, first document number) pairs, for one- and many-segment readers alike."""
-    return list(reader.leaf_readers()) if not reader.is_atomic() else [(reader, 0)]
+    """(segment reader, first document number) pairs, for one- and many-segment readers alike;
+    none for an index with no segment (an empty store builds one)."""
+    leaves = list(reader.leaf_readers()) if not reader.is_atomic() else [(reader, 0)]
+    return [(leaf, offset) for leaf, offset in leaves if segment_id(leaf) is not None]
 
 
-def segment_id(segment_reader) -> str:
-    return segment_reader.segment().segment_id()
+def segment_id(segment_reader) -> str | None:
+    segment = segment_reader.segment() if hasattr(segment_reader, "segment") else None
+    return segment.segment_id() if segment is not None else None
 
 
 def _files(generation: Path, segment: str) -> tuple[Path, Path, Path, Path]:
@@ -261,9 +264,9 @@ class GenerationArrays:
         self._lock = threading.Lock()
 
     def for_segment(self, segment_reader) -> SegmentArrays | None:
-        if self.generation is None:
-            return None
         segment = segment_id(segment_reader)
+        if self.generation is None or segment is None:
+            return None
         if segment not in self._segments:
             with self._lock:
                 if segment not in self._segments:

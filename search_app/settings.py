@@ -16,6 +16,15 @@ def _positive_int(value: str) -> int:
     return number
 
 
+def _yes_no(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError("must be 1 or 0 (yes or no)")
+
+
 def _ui_language(value: str) -> str:
     if value not in ("en", "ar"):
         raise ValueError("must be 'en' or 'ar'")
@@ -46,6 +55,14 @@ class Settings:
     feeds_file: Path | None = field(default=None, metadata={
         "parse": _path, "shown": "feeds.txt in the data folder",
         "help": "feed URLs `search-app nightly` ingests, one a line (# comments)"})
+
+    fetch_seconds: int = field(default=60, metadata={
+        "parse": _positive_int,
+        "help": "time limit in seconds for fetching one feed address, redirects and download included"})
+    fetch_private_addresses: bool = field(default=False, metadata={
+        "parse": _yes_no, "shown": "0",
+        "help": "1: let feed addresses (and their redirects) reach loopback, private and link-local "
+                "addresses, e.g. an intranet feed"})
 
     @property
     def store_path(self) -> Path:

@@ -197,6 +197,18 @@ class Store:
         self.db.execute("COMMIT")
 
     @contextmanager
+    def savepoint(self):
+        """Inside a transaction: everything in the block, or (on an exception) none of it."""
+        self.db.execute("SAVEPOINT record")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK TO record")
+            self.db.execute("RELEASE record")
+            raise
+        self.db.execute("RELEASE record")
+
+    @contextmanager
     def snapshot(self):
         """A read transaction: every read inside sees the same committed state (WAL)."""
         self.db.execute("BEGIN DEFERRED")

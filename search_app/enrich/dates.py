@@ -83,6 +83,20 @@ def parse_published(value, *, now: dt.datetime | None = None) -> PublishedDate |
     return parsed
 
 
+def is_out_of_range(value, *, now: dt.datetime | None = None) -> bool:
+    """True when ``value`` reads as a date that ``parse_published`` refuses only for when it is
+    (before ``EARLIEST`` or past ``FUTURE_SLACK``), so the operator is told why, not "unparseable"."""
+    try:
+        parsed = _parse(value)
+    except (ValueError, TypeError, OverflowError):
+        return False
+    now = now or dt.datetime.now(dt.timezone.utc)
+    return parsed is not None and not EARLIEST <= parsed.value <= now + FUTURE_SLACK
+
+
+ACCEPTED_RANGE = f"{EARLIEST:%Y-%m-%d} to {FUTURE_SLACK.days} days from today"
+
+
 def parse_relative(value: str, now: dt.datetime) -> PublishedDate | None:
     """'2 hours ago', 'yesterday', 'منذ ساعتين', anchored to ``now``: for feeds, read when fetched.
 

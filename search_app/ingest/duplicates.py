@@ -14,7 +14,7 @@ import logging
 import numpy as np
 
 from ..memo import MappedCache
-from ..models import Article
+from ..models import MAX_INDEXED_BODY_CHARS, Article
 from ..store import Store
 from ..text.normalize import normalized_tokens
 
@@ -47,7 +47,7 @@ def signature(text: str) -> np.ndarray | None:
     permutations cost 0.35 ms an article, a third of ingesting one; this costs 0.07 ms. The
     minimum of a multiset is that of its set, so repeated shingles need no removing.
     """
-    tokens = normalized_tokens(text)
+    tokens = normalized_tokens(text[:MAX_INDEXED_BODY_CHARS])
     if len(tokens) < MIN_TOKENS:
         return None
     words = np.array(_token_hashes(tokens), dtype=np.uint64)

@@ -5,21 +5,17 @@ import datetime as dt
 import html
 import json
 import re
-import urllib.error
-import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlsplit
 
 from ..enrich.dates import parse_published, parse_relative
+from .fetch import MAX_FEED_BYTES, fetch
 from .lines import megabytes
 from .raw import DEFAULT_OPTIONS, RawRecord, ReadOptions, SourceError
 from .urls import is_web_url
 
-MAX_FEED_BYTES = 64 * 1024 * 1024
-FETCH_TIMEOUT_SECONDS = 30
-USER_AGENT = "search-app/0.1 (feed reader)"
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>])",
                          re.IGNORECASE | re.DOTALL)
 
@@ -140,22 +136,6 @@ def read_feed(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Iterator[Ra
     yield from feed_records(path, path.read_bytes())
 
 
-def fetch(url: str, max_bytes: int = MAX_FEED_BYTES) -> tuple[bytes, str | None]:
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-    try:
-        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT_SECONDS) as response:
-            content = response.read(max_bytes + 1)
-            content_type = response.headers.get("Content-Type")
-    except urllib.error.HTTPError as error:
-        raise SourceError(f"the server answered {error.code} {error.reason}") from None
-    except (urllib.error.URLError, OSError, ValueError) as error:
-        reason = getattr(error, "reason", error)
-        raise SourceError(f"cannot fetch the feed: {reason}") from None
-    if len(content) > max_bytes:
-        raise SourceError(f"feed larger than {megabytes(max_bytes)}")
-    return content, content_type
-
-
 def read_feed_url(url: str, options: ReadOptions = DEFAULT_OPTIONS) -> Iterator[RawRecord]:
-    content, content_type = fetch(url)
+    content, content_type = fetch(url, options.fetch_limits)
     yield from feed_records(url, content, content_type)

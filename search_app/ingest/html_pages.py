@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlsplit
@@ -18,8 +19,27 @@ MIN_BODY_WORDS = 10
 DATE_OPTIONS = {"original_date": True, "extensive_search": False}
 
 
+# lxml and trafilatura take time quadratic in the attributes of one element (80,000 of them: 45 s);
+# a real page has a few dozen. Checked before parsing, in one pass over the bytes.
+MAX_ATTRIBUTES_PER_ELEMENT = 1000
+# A start tag; a quoted value may hold ">" or "<". Possessive, so a tag never closed costs one scan.
+_START_TAG = re.compile(rb"""<[A-Za-z](?:[^>"'<]++|"[^"]*+"|'[^']*+')*+>""")
+_QUOTED_OR_VALUE = re.compile(rb"""=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]*+)""")
+
+
 class NotAnArticle(ValueError):
     """A page with no article in it; the message is the reason it is rejected."""
+
+
+def check_markup_limits(content: bytes) -> None:
+    """NotAnArticle when an element has more attributes than a page parser can afford."""
+    for tag in _START_TAG.finditer(content):
+        if tag.end() - tag.start() < MAX_ATTRIBUTES_PER_ELEMENT * 2:
+            continue  # too short to hold that many attributes
+        names = _QUOTED_OR_VALUE.sub(b" ", tag.group()[1:-1]).split()
+        if len(names) - 1 > MAX_ATTRIBUTES_PER_ELEMENT:
+            raise NotAnArticle(f"an element with more than {MAX_ATTRIBUTES_PER_ELEMENT} attributes "
+                               "(not an article page)")
 
 
 def page_url(document) -> str | None:
@@ -44,6 +64,7 @@ def page_article(content: bytes) -> dict:
     import lxml.html
     import trafilatura
 
+    check_markup_limits(content)
     try:
         tree = lxml.html.document_fromstring(content)
         extracted = trafilatura.bare_extraction(tree, with_metadata=True, include_comments=False,

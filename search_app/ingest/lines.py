@@ -104,9 +104,19 @@ def read_lines(path: Path, *, encoding: str | None = None, max_bytes: int = MAX_
             if not text:
                 return
             number += 1
-            if len(text) > max_bytes and not text.endswith(("\n", "\r")):
-                while (rest := handle.readline(_SCAN_CHUNK)) and not rest.endswith(("\n", "\r")):
-                    pass  # skip the rest of the line without keeping it
+            # readline counts characters: an Arabic line is twice its length in UTF-8 bytes.
+            if _encoded_size(text, encoding, max_bytes) > max_bytes:
+                if not text.endswith(("\n", "\r")):
+                    while (rest := handle.readline(_SCAN_CHUNK)) and not rest.endswith(("\n", "\r")):
+                        pass  # skip the rest of the line without keeping it
                 yield Line(number, "", f"record larger than {megabytes(max_bytes)}")
                 continue
             yield Line(number, text, _undecodable(text, encoding))
+
+
+def _encoded_size(text: str, encoding: str, max_bytes: int) -> int:
+    """The size of ``text`` in the file, counted only when it could be over ``max_bytes`` (no
+    encoding writes a character in more than 4 bytes, so shorter lines are not encoded at all)."""
+    if len(text) * 4 <= max_bytes:
+        return len(text)
+    return len(text.encode(encoding, errors="surrogateescape"))

@@ -2,19 +2,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 import multiprocessing
 import os
 import re
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
 from ..processes import die_with_parent
+from ..models import Article, separate_story_id, stable_id
 from ..store import Store
-from .duplicates import assign_group, resign_outdated, signature
+from .duplicates import THRESHOLD, assign_group, resign_outdated, signature, similarity
 from .raw import RawRecord, ReadOptions, records_with_constants
 from .readers import quarantine_suffix, reader_for
 from .records import RecordError, build_article
@@ -37,6 +39,15 @@ class Rejection:
 
 
 @dataclass
+class Collision:
+    """A story without a URL whose source, title and date name a different stored story."""
+    path: Path | str
+    position: int
+    shared_id: str
+    stored_as: str
+
+
+@dataclass
 class SourceResult:
     source: Path | str
     read: int = 0
@@ -48,6 +59,7 @@ class SourceResult:
 class IngestReport:
     outcomes: Counter = field(default_factory=Counter)  # added / updated / unchanged
     rejections: list[Rejection] = field(default_factory=list)
+    collisions: list[Collision] = field(default_factory=list)
     quarantine_files: list[Path] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)  # files of no known type under a directory
@@ -74,21 +86,37 @@ class Quarantine:
     """Rejected records verbatim (fix and re-ingest the file) plus a log of positions and reasons."""
 
     def __init__(self, directory: Path, source: Path | str, suffix: str | None = None):
-        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S")
-        name = _quarantine_name(source)
-        suffix = suffix if suffix is not None else Path(source).suffix
-        self.records_path = directory / f"{name}-{stamp}.rejected{suffix}"
-        self.reasons_path = directory / f"{name}-{stamp}.reasons.log"
+        self._name = _quarantine_name(source)
+        self._suffix = suffix if suffix is not None else Path(source).suffix
         self._directory = directory
         self._records = self._reasons = None
+        self.records_path = self.reasons_path = None
+
+    def _open(self) -> None:
+        """Files of a name no other quarantine has: ``<name>-<time>[-<n>]``, created, never reused
+        (several inputs called feed.jsonl may be rejected from in the same second)."""
+        self._directory.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S")
+        for number in itertools.count(1):
+            base = f"{self._name}-{stamp}" + (f"-{number}" if number > 1 else "")
+            records_path = self._directory / f"{base}.rejected{self._suffix}"
+            reasons_path = self._directory / f"{base}.reasons.log"
+            try:
+                # Undecodable bytes were kept as surrogate escapes: write them back as the same bytes.
+                records = records_path.open("x", encoding="utf-8", errors="surrogateescape", newline="")
+            except FileExistsError:
+                continue
+            try:
+                self._reasons = reasons_path.open("x", encoding="utf-8", errors="backslashreplace")
+            except FileExistsError:
+                records.close()
+                continue
+            self._records, self.records_path, self.reasons_path = records, records_path, reasons_path
+            return
 
     def add(self, record: RawRecord, reason: str) -> None:
         if self._records is None:
-            self._directory.mkdir(parents=True, exist_ok=True)
-            # Undecodable bytes were kept as surrogate escapes: write them back as the same bytes.
-            self._records = self.records_path.open("w", encoding="utf-8", errors="surrogateescape",
-                                                   newline="")
-            self._reasons = self.reasons_path.open("w", encoding="utf-8", errors="backslashreplace")
+            self._open()
             if record.header:
                 self._records.write(record.header)
         self._records.write(record.raw if record.raw.endswith(("\n", "\r")) else record.raw + "\n")
@@ -135,7 +163,7 @@ def ingest_paths(store: Store, paths: Iterable[Path | str], quarantine_dir: Path
             if progress is not None:
                 records = progress(records, None, _quarantine_name(source))
             _ingest_records(store, records, quarantine, report, result, dry_run, batch_size)
-        except (OSError, ValueError) as error:
+        except Exception as error:  # noqa: BLE001 - whatever breaks one source, the next one is read
             result.problem = _reason(error)
             report.unreadable.append(f"{source}: {result.problem}")
             log.info("%s: %s", source, result.problem)  # the report carries it: the CLI prints it once
@@ -150,7 +178,9 @@ def _reason(error: Exception) -> str:
         return "is a directory"
     if isinstance(error, PermissionError):
         return "permission denied"
-    return str(error)
+    if isinstance(error, (OSError, ValueError)):
+        return str(error)
+    return f"cannot be read ({type(error).__name__}: {error})"
 
 
 def _prepare(data: dict) -> tuple:
@@ -158,10 +188,12 @@ def _prepare(data: dict) -> tuple:
     the work of a record that needs no store, done in worker processes for big inputs."""
     try:
         article = build_article(data)
+        # Event records sharing a source report are still separate events: never grouped as copies.
+        return article, (signature(article.body) if article.kind != "event" else None), None
     except RecordError as error:
         return None, None, str(error)
-    # Event records sharing a source report are still separate events: never grouped as copies.
-    return article, (signature(article.body) if article.kind != "event" else None), None
+    except Exception as error:  # noqa: BLE001 - a record that breaks enrichment is rejected alone
+        return None, None, f"cannot be read ({type(error).__name__}: {error})"
 
 
 class _Preparer:
@@ -208,7 +240,7 @@ def _ingest_records(store, records, quarantine, report, result, dry_run, batch_s
                 record = next(iterator)
             except StopIteration:
                 break
-            except (OSError, ValueError):
+            except Exception:  # the reader failed part-way: keep what it read, then report the file
                 settle(pending)
                 settle(preparer.submit(chunk))
                 raise
@@ -231,30 +263,73 @@ def _settle(store, records, prepared, quarantine, report, result, dry_run) -> No
     """Reject or store one batch of records, in their order."""
     prepared = iter(prepared)
     batch = []
-    for record in records:
-        reason = record.error
-        if reason is None:
-            article, values, reason = next(prepared)
-        if reason is None:
-            batch.append((article, values))
-            continue
+
+    def reject(record: RawRecord, reason: str) -> None:
         result.rejected += 1
         report.rejections.append(Rejection(record.path, record.position, reason))
         log.info("%s:%d: %s", record.path, record.position, reason)
         if not dry_run:
             quarantine.add(record, reason)
-    _store_batch(store, batch, report, dry_run)
+
+    for record in records:
+        reason = record.error
+        if reason is None:
+            article, values, reason = next(prepared)
+        if reason is None:
+            batch.append((record, article, values))
+        else:
+            reject(record, reason)
+    _store_batch(store, batch, report, dry_run, reject)
 
 
-def _store_batch(store: Store, batch: list, report: IngestReport, dry_run: bool) -> None:
+def _store_batch(store: Store, batch: list, report: IngestReport, dry_run: bool, reject) -> None:
+    """One transaction; a record the store refuses is rolled back and rejected alone."""
     if dry_run:
         report.outcomes["valid"] += len(batch)
         return
     with store.transaction():
-        outcomes = []
-        for article, values in batch:
-            outcome = store.upsert(article)
-            if outcome != "unchanged":
-                assign_group(store, article, values)
+        outcomes, refused = [], []
+        for record, article, values in batch:
+            try:
+                with store.savepoint():
+                    article = _apart_from_a_different_story(store, article, values, record, report)
+                    outcome = store.upsert(article)
+                    if outcome != "unchanged":
+                        assign_group(store, article, values)
+            except Exception as error:  # noqa: BLE001 - e.g. a constraint; the batch goes on
+                refused.append((record, f"cannot be stored: {error}"))
+                continue
             outcomes.append(outcome)
+    for record, reason in refused:  # quarantined once the batch is committed
+        reject(record, reason)
     report.outcomes.update(outcomes)
+
+
+def _apart_from_a_different_story(store: Store, article: Article, values, record: RawRecord,
+                                  report: IngestReport) -> Article:
+    """``article``, or the same under an id of its own when it has no URL and its id (a hash of
+    source, title and date) already names a different story: a council's "Daily update" every day.
+
+    The first story keeps the id it always had, so stores built before keep theirs; the second
+    gets ``separate_story_id`` (the same on every re-ingest). A near-duplicate of the stored text
+    is the same story corrected, and updates it as before."""
+    if article.url or article.id != stable_id("", article.source, article.title, article.published):
+        return article
+    stored = store.get(article.id)
+    if stored is None or stored.content_hash == article.content_hash or _same_story(stored.body, article.body,
+                                                                                   values):
+        return article
+    separate = replace(article, id=separate_story_id(article.id, article.body))
+    if store.get(separate.id) is not None:  # kept apart on an earlier run: said then
+        return separate
+    report.collisions.append(Collision(record.path, record.position, article.id, separate.id))
+    log.info("%s:%d: same source, title and date as article %s, a different story: stored as %s",
+             record.path, record.position, article.id, separate.id)
+    return separate
+
+
+def _same_story(stored_body: str, body: str, values) -> bool:
+    stored_values = signature(stored_body)
+    if values is None or stored_values is None:  # too short to compare: only the same text is
+        return " ".join(stored_body.split()) == " ".join(body.split())
+    return similarity(values, stored_values) >= THRESHOLD

@@ -24,6 +24,17 @@ class RawRecord:
     header: str | None = None  # a CSV header line, written once at the top of the quarantine file
 
 
+MAX_FEED_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class FetchLimits:
+    """How long (in all) and how much a feed address may take; ``fetch.py`` enforces them."""
+    seconds: float = 60
+    max_bytes: int = MAX_FEED_BYTES
+    private_addresses: bool = False  # loopback, private, link-local: an intranet feed, or a test
+
+
 @dataclass(frozen=True)
 class ReadOptions:
     column_map: ColumnMap | None = None  # from --map; overrides the preset field by field
@@ -31,6 +42,7 @@ class ReadOptions:
     encoding: str | None = None  # None: detect
     max_record_bytes: int = MAX_RECORD_BYTES
     kind: str | None = None  # from --kind: every record's kind unless the record names its own
+    fetch_limits: FetchLimits = FetchLimits()  # for feed addresses
 
     def effective_map(self) -> ColumnMap | None:
         """The preset's map with the user's entries on top; None when neither was given."""

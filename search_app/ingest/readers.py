@@ -64,6 +64,12 @@ def read_jsonl(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Iterator[R
         except json.JSONDecodeError as error:
             yield RawRecord(path, line.number, line.text, None, f"bad JSON: {error.msg} at column {error.colno}")
             continue
+        except ValueError as error:  # e.g. an integer of more than 4,300 digits
+            yield RawRecord(path, line.number, line.text, None, f"bad JSON: {error}")
+            continue
+        except RecursionError:
+            yield RawRecord(path, line.number, line.text, None, "bad JSON: nested too deeply")
+            continue
         if not isinstance(data, dict):
             yield RawRecord(path, line.number, line.text, None,
                             f"expected a JSON object, got {type(data).__name__}")

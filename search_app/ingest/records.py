@@ -1,12 +1,25 @@
 """Validate a raw record and build an enriched Article from it."""
 from __future__ import annotations
 
+import re
+
 from ..enrich.actors import extract_actors
-from ..enrich.dates import parse_published
+from ..enrich.dates import ACCEPTED_RANGE, is_out_of_range, parse_published
 from ..enrich.langid import detect_language
 from ..enrich.places import extract_places
-from ..models import KINDS, Article, Translation, content_hash, stable_id
+from ..models import KINDS, MAX_INDEXED_BODY_CHARS, Article, Translation, content_hash, stable_id
+from ..text.arabic import BIDI_CONTROLS
 from .urls import canonical_url
+
+# Ids become links (/article/<id>): letters, digits and . _ : - only, starting with a letter or digit.
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
+ID_RULE = "id must be 1 to 64 characters: letters, digits and . _ : - (starting with a letter or digit)"
+# A language tag (BCP 47 shape): en, ar, ar-SY, zh-Hant; 'und' when undetermined.
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+# C0 and C1 control characters (tab, line feed and carriage return kept) and bidi overrides: they
+# carry no text, and on a page they hide or reorder what is around them.
+_INVISIBLE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class RecordError(ValueError):
@@ -21,7 +34,32 @@ def _text(data: dict, name: str, *, required: bool) -> str:
         return ""
     if not isinstance(value, str):
         raise RecordError(f"{name} must be a string, got {type(value).__name__}")
-    return value.strip()
+    surrogate = _SURROGATE.search(value)
+    if surrogate:  # JSON can spell half of a UTF-16 pair (\ud800); no text can hold it
+        raise RecordError(f"{name} is not valid Unicode (lone surrogate U+{ord(surrogate.group()):04X} "
+                          f"at character {surrogate.start() + 1})")
+    value = _INVISIBLE.sub("", value).strip()
+    if not value and required:
+        raise RecordError(f"missing {name}")
+    return value
+
+
+def _language(data: dict) -> str | None:
+    """The primary language of the record's language tag, lower-cased (EN -> en, ar-SY -> ar): the
+    index and the language facet know languages, not regions."""
+    value = _text(data, "lang", required=False)
+    if not value:
+        return None
+    if not LANGUAGE_TAG.fullmatch(value):
+        raise RecordError(f"lang must be a language code such as en, ar or ar-SY, got {value[:20]!r}")
+    return value.partition("-")[0].lower()
+
+
+def _article_id(data: dict) -> str | None:
+    value = _text(data, "id", required=False)
+    if value and not ID_PATTERN.fullmatch(value):
+        raise RecordError(f"{ID_RULE}; got {value[:70]!r}")
+    return value or None
 
 
 def _translations(data: dict) -> tuple[Translation, ...]:
@@ -33,8 +71,13 @@ def _translations(data: dict) -> tuple[Translation, ...]:
         if not isinstance(item, dict):
             raise RecordError(f"translations[{index}] must be an object")
         try:
+            lang = _language(item)
+            if lang is None:
+                raise RecordError("missing lang")
+            if any(earlier.lang == lang for earlier in translations):
+                raise RecordError(f"a second translation in {lang!r} (one per language)")
             translations.append(Translation(
-                lang=_text(item, "lang", required=True), title=_text(item, "title", required=True),
+                lang=lang, title=_text(item, "title", required=True),
                 body=_text(item, "body", required=True), translator=_text(item, "translator", required=False)))
         except RecordError as error:
             raise RecordError(f"translations[{index}]: {error}") from None
@@ -48,6 +91,8 @@ def _published(data: dict) -> tuple[str | None, str | None]:
     if not isinstance(value, str):
         raise RecordError(f"published must be a string, got {type(value).__name__}")
     parsed = parse_published(value)
+    if parsed is None and is_out_of_range(value):
+        raise RecordError(f"date {value[:40]!r} out of range (accepted: {ACCEPTED_RANGE})")
     if parsed is None:
         raise RecordError(f"unparseable date {value[:40]!r}")
     return parsed.value.isoformat(), parsed.precision
@@ -67,11 +112,13 @@ def build_article(data: dict) -> Article:
     source = _text(data, "source", required=False) or "unknown"
     published, precision = _published(data)
     translations = _translations(data)
-    lang = _text(data, "lang", required=False) or detect_language(f"{title}\n{body}")
-    all_text = "\n".join([title, body] + [f"{t.title}\n{t.body}" for t in translations])
+    article_id = _article_id(data)
+    lang = _language(data) or detect_language(f"{title}\n{body}")
+    all_text = "\n".join([title, body[:MAX_INDEXED_BODY_CHARS]]
+                         + [f"{t.title}\n{t.body[:MAX_INDEXED_BODY_CHARS]}" for t in translations])
     places = extract_places(all_text)
     return Article(
-        id=_text(data, "id", required=False) or stable_id(url, source, title, published),
+        id=article_id or stable_id(url, source, title, published),
         url=url, source=source, title=title, body=body, lang=lang, published=published,
         published_precision=precision, translations=translations,
         governorates=places.governorates, districts=places.districts,

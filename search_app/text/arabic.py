@@ -9,7 +9,9 @@ import unicodedata
 # Combining marks that Python's \w does not match; tokens must include them so a
 # diacritic never splits a word, and the normaliser then deletes them.
 ARABIC_MARKS = "\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06DC\u06DF-\u06E8\u06EA-\u06ED"
-FORMAT_CHARS = "\u200B-\u200F\u061C\uFEFF\u202A-\u202E\u2066-\u2069"
+# Embedding, override and isolate controls: they reorder the text around them on the page.
+BIDI_CONTROLS = "\u202A-\u202E\u2066-\u2069"
+FORMAT_CHARS = f"\u200B-\u200F\u061C\uFEFF{BIDI_CONTROLS}"
 TOKEN_PATTERN = rf"[\w{ARABIC_MARKS}{FORMAT_CHARS}]+"
 
 _MARKS_AND_TATWEEL = re.compile(f"[{ARABIC_MARKS}\u0640{FORMAT_CHARS}]")

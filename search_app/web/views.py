@@ -133,6 +133,7 @@ def search():
     response = engine().search(req)
     suggestion = response.suggestion or (engine().suggest(req.q) if response.relaxed else None)
     without = engine().without(req) if response.total == 0 else {}
+    no_articles_yet = response.total == 0 and engine().stats().get("documents") == 0
     pages = -(-response.total // req.per_page)
     timeline = build_timeline({v.value: v.count for v in response.facets.get("month", [])}, req.date_from,
                               req.date_to, lambda start, end: search_url(args, **{"from": start, "to": end,
@@ -144,7 +145,7 @@ def search():
         "search.html", response=response, req=req, facets=build_facets(response, args, language),
         chips=chosen, kind_tabs=kind_tabs(response, args, language), clear_url=search_url(args, **{name: None for name in (*URL_FILTERS, "from", "to")})
         if len(chosen) > 1 else None,
-        pages=pages, timeline=timeline, tile_map=tile_map, suggestion=suggestion,
+        pages=pages, no_articles_yet=no_articles_yet, timeline=timeline, tile_map=tile_map, suggestion=suggestion,
         relaxations=_relaxations(req, args, without, language), profile_links=_profile_links(req, language),
         search_fields=current_search(args, drop=("q",)), date_fields=current_search(args, drop=("from", "to", "year")),
         prev_url=search_url(args, page=str(req.page - 1)) if req.page > 1 else None,

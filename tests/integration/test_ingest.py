@@ -80,7 +80,7 @@ def test_cli_reports_counts_and_fails_only_when_nothing_was_read(tmp_path, monke
     monkeypatch.setenv("SEARCH_APP_INDEX_DIR", str(tmp_path / "index"))
     runner = CliRunner()
     result = runner.invoke(main, ["ingest", str(_mixed_file(tmp_path))])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output  # read, with records rejected
     assert "3 accepted" in result.output and "5 rejected" in result.output
     assert "mixed.jsonl:2: bad JSON" in result.output
     garbage = _write(tmp_path / "garbage.jsonl", ["not json", "{also not"])

@@ -6,6 +6,7 @@ import csv
 import http.server
 import json
 import threading
+import time
 import tracemalloc
 from pathlib import Path
 
@@ -120,6 +121,7 @@ def _ingest(tmp_path: Path, paths: list, **options):
 def cli_env(tmp_path, monkeypatch):
     monkeypatch.setenv("SEARCH_APP_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("SEARCH_APP_INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.setenv("SEARCH_APP_FETCH_PRIVATE_ADDRESSES", "1")  # the test feed site is on 127.0.0.1
     return CliRunner()
 
 
@@ -368,12 +370,29 @@ def test_xml_that_is_not_a_feed_is_one_clear_error(tmp_path):
 
 @pytest.fixture
 def feed_server():
-    """A feed site on 127.0.0.1: /feed.xml is RSS, /page is an HTML page, /gone is a 404."""
+    """A feed site on 127.0.0.1: /feed.xml is RSS, /page is an HTML page, /gone is a 404, /drip
+    sends a feed a byte every 0.2 s, /to-file and /to-ftp redirect away from the web."""
     routes = {"/feed.xml": (RSS.encode(), "application/rss+xml"),
               "/page": (ARTICLE_PAGE.encode(), "text/html; charset=utf-8")}
+    redirects = {"/to-file": "file:///etc/passwd", "/to-ftp": "ftp://127.0.0.1/feed.xml",
+                 "/to-feed": "/feed.xml"}
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
+            if self.path in redirects:
+                self.send_response(302)
+                self.send_header("Location", redirects[self.path])
+                self.end_headers()
+                return
+            if self.path == "/drip":
+                self.send_response(200)
+                self.send_header("Content-Type", "application/rss+xml")
+                self.end_headers()
+                for byte in RSS.encode()[:150]:  # 30 s at most, if nobody hangs up
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(0.2)
+                return
             if self.path not in routes:
                 self.send_error(404, "Not Found")
                 return
@@ -397,7 +416,7 @@ def feed_server():
 
 def test_feed_url_on_the_command_line(feed_server, cli_env):
     result = cli_env.invoke(main, ["ingest", "--dry-run", f"{feed_server}/feed.xml"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output  # read, with a record rejected
     assert "dry run: 2 valid, 1 rejected" in result.output
     assert f"{feed_server}/feed.xml:3: missing body" in result.output
 
@@ -407,6 +426,39 @@ def test_feed_url_that_serves_html_or_fails_is_one_clear_error(feed_server, cli_
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert f"error: {feed_server}/page: not an RSS or Atom feed: it is an HTML page" in result.output
     assert f"error: {feed_server}/gone: the server answered 404" in result.output
+
+
+def test_a_feed_that_drips_bytes_is_given_up_at_the_deadline(feed_server, cli_env, monkeypatch):
+    monkeypatch.setenv("SEARCH_APP_FETCH_SECONDS", "1")  # each read comes within the 30 s read timeout
+    result = cli_env.invoke(main, ["ingest", f"{feed_server}/drip", f"{feed_server}/feed.xml"])
+    assert f"error: {feed_server}/drip: gave up after 1 s" in result.output
+    assert "2 accepted" in result.output and "Traceback" not in result.output
+
+
+def test_feed_redirects_are_followed_to_web_addresses_only(feed_server, cli_env):
+    result = cli_env.invoke(main, ["ingest", f"{feed_server}/to-file", f"{feed_server}/to-ftp",
+                                   f"{feed_server}/to-feed"])
+    assert (f"error: {feed_server}/to-file: the feed redirects to 'file:///etc/passwd': only http(s) "
+            "addresses are followed") in result.output
+    assert f"error: {feed_server}/to-ftp: the feed redirects to 'ftp://" in result.output
+    assert "2 accepted" in result.output  # the redirect to the feed itself is followed
+
+
+def test_loopback_and_private_feed_addresses_are_refused_unless_allowed(feed_server, cli_env, monkeypatch):
+    monkeypatch.delenv("SEARCH_APP_FETCH_PRIVATE_ADDRESSES")
+    port = feed_server.rsplit(":", 1)[1]
+    result = cli_env.invoke(main, ["ingest", f"{feed_server}/feed.xml", f"http://localhost:{port}/feed.xml"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (f"error: {feed_server}/feed.xml: refused: 127.0.0.1 is at 127.0.0.1, a loopback, private or "
+            "link-local address (set SEARCH_APP_FETCH_PRIVATE_ADDRESSES=1 to allow)") in result.output
+    assert f"error: http://localhost:{port}/feed.xml: refused: " in result.output
+
+
+def test_a_feed_over_the_size_cap_is_refused(feed_server):
+    from search_app.ingest.fetch import FetchLimits, fetch
+
+    with pytest.raises(SourceError, match="feed larger than"):
+        fetch(f"{feed_server}/feed.xml", FetchLimits(max_bytes=100, private_addresses=True))
 
 
 # --- HTML pages --------------------------------------------------------------------------------------
@@ -460,7 +512,7 @@ def test_directory_is_read_recursively_by_extension_skipping_hidden_and_unknown_
 def test_directory_ingest_end_to_end(tmp_path, cli_env):
     drop = _drop_folder(tmp_path)
     result = cli_env.invoke(main, ["ingest", str(drop)])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output  # read, with a record rejected
     assert "5 accepted" in result.output and "1 rejected" in result.output  # the RSS entry with no text
     assert result.output.count("skipped 2 file(s) of unsupported type") == 1
     assert "Traceback" not in result.output
@@ -582,7 +634,7 @@ def test_huge_line_through_the_cli_is_reported_and_the_rest_stored(tmp_path, cli
         handle.write("Huge," + "y" * (2 * 1024 * 1024) + "\n")
         handle.write("After,Text about Homs.\n")
     result = cli_env.invoke(main, ["ingest", "--max-record-mb", "1", str(source)])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output
     assert f"{source}:3: record larger than 1 MB" in result.output and "2 accepted" in result.output
 
 
@@ -597,7 +649,8 @@ def test_empty_file_is_reported_and_fails_only_when_nothing_was_read(tmp_path, c
     good = tmp_path / "good.jsonl"
     good.write_text(json.dumps({"title": "One", "body": "Text about Idlib."}) + "\n")
     result = cli_env.invoke(main, ["ingest", str(empty), str(good)])
-    assert result.exit_code == 0 and f"error: {empty}: empty file" in result.output
+    assert result.exit_code == 3 and f"error: {empty}: empty file" in result.output
+    assert cli_env.invoke(main, ["ingest", str(good)]).exit_code == 0
 
 
 def test_nothing_already_stored_is_lost_when_a_bad_file_follows(tmp_path):

@@ -78,3 +78,21 @@ def test_the_feeds_file_is_read_and_a_dead_feed_is_reported(tmp_path):
     assert result.returncode == 1
     log = next((tmp_path / "data" / "logs").glob("nightly-*.log")).read_text()
     assert "feed http://127.0.0.1:9/feed.xml could not be read" in log
+
+
+def test_a_file_with_rejected_records_moves_on_and_the_log_and_status_say_how_many(tmp_path):
+    drop = tmp_path / "data" / "drop"
+    drop.mkdir(parents=True)
+    write_articles(drop / "monday.jsonl", 0, 6)
+    lines = (drop / "monday.jsonl").read_text(encoding="utf-8").splitlines()
+    lines[2:2] = ['{"title":"bad \\ud800 title","body":"x"}', '{"title": "cut off"']
+    (drop / "monday.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_nightly(tmp_path)
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert list((drop / "done").glob("*/monday.jsonl")) and not (drop / "monday.jsonl").exists()
+    assert read_manifest(current_generation(tmp_path / "index"))["documents"] == 6
+    log = next((tmp_path / "data" / "logs").glob("nightly-*.log")).read_text()
+    assert f"ingested {drop / 'monday.jsonl'}: 6 accepted, 2 rejected (quarantined)" in log
+    assert "done; 2 records rejected (in " in log
+    (quarantined,) = (tmp_path / "data" / "quarantine").glob("monday-*.rejected.jsonl")
+    assert len(quarantined.read_text(encoding="utf-8").splitlines()) == 2
