@@ -257,3 +257,32 @@ def _any(queries) -> wq.Query | None:
 
 def _unique(items) -> list:
     return list(dict.fromkeys(items))
+
+
+# Typed prefixes that are filters (query field -> SearchRequest field): the web lifts them out of the
+# box into the request's filters, so `governorate:SY07` typed is the same state as Homs clicked.
+FILTER_PREFIXES = {"governorate": "governorate", "district": "district", "place": "place", "actor": "actor",
+                   "lang": "lang", "source": "source", "year": "year"}
+
+
+def lift_filters(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """(the text without its liftable filter terms, [(request field, value)]).
+
+    Only plain ``field:value`` terms are lifted; a negated one (``-lang:ar``, ``NOT lang:ar``),
+    one joined by ``OR`` to a neighbour, or a quoted value stays in the text, where the query
+    parser reads it as it always has."""
+    matches = list(_ITEM.finditer(text))
+    lifted, kept, cut_from = [], [], 0
+    for position, match in enumerate(matches):
+        field = (match["field"] or "").lower()
+        before = matches[position - 1]["word"] if position else None
+        after = matches[position + 1]["word"] if position + 1 < len(matches) else None
+        if (field in FILTER_PREFIXES and match["word"] is not None and not match["neg"]
+                and before not in ("OR", "NOT") and after != "OR"):
+            kept.append(text[cut_from:match.start()])
+            cut_from = match.end()
+            lifted.append((FILTER_PREFIXES[field], match["word"]))
+    if not lifted:
+        return text, []
+    kept.append(text[cut_from:])
+    return " ".join("".join(kept).split()), lifted
