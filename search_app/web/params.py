@@ -22,6 +22,10 @@ from ..search.query import lift_filters
 MAX_Q_CHARS = 1000
 MAX_VALUES = 50  # values per filter; more copies of any one parameter is refused (400)
 MAX_VALUE_CHARS = 100
+# Every link of a page carries the filters and chips list every value, so a page grows with their
+# number times their length: past these the search is refused (400), not drawn.
+MAX_FILTER_VALUES = 100
+MAX_FILTER_CHARS = 2000
 MAX_SHOWN_CHARS = 20  # of a bad value quoted back in a message
 # URL parameter -> SearchRequest field. ``town`` takes any place id below a district (towns,
 # sub-districts, regions): the index's ``place`` field.
@@ -37,10 +41,8 @@ class BadRequest(ValueError):
 
 
 class TooManyValues(BadRequest):
-    """A parameter repeated past MAX_VALUES: refused on every page, not trimmed (400)."""
-
-    def __init__(self, name: str):
-        super().__init__(f"{name[:MAX_SHOWN_CHARS]} is repeated more than {MAX_VALUES} times")
+    """A parameter repeated past MAX_VALUES, or filters past MAX_FILTER_VALUES or MAX_FILTER_CHARS
+    in all: refused on every page and in every format (400), not trimmed."""
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,14 @@ def _int(value: str | None, name: str, default: int, maximum: int) -> int:
 def _refuse_excessive_repeats(args: MultiDict) -> None:
     for name, values in args.lists():
         if len(values) > MAX_VALUES:
-            raise TooManyValues(name)
+            raise TooManyValues(f"{name[:MAX_SHOWN_CHARS]} is repeated more than {MAX_VALUES} times")
+
+
+def _refuse_oversized(filters: dict[str, tuple[str, ...]]) -> None:
+    values = [value for chosen in filters.values() for value in chosen]
+    if len(values) > MAX_FILTER_VALUES or sum(map(len, values)) > MAX_FILTER_CHARS:
+        raise TooManyValues(f"at most {MAX_FILTER_VALUES} filter values and {MAX_FILTER_CHARS} characters "
+                            "of filter values in all")
 
 
 def _canonical(field: str, value: str) -> str:
@@ -164,6 +173,7 @@ def read_search(args: MultiDict, settings, strict: bool = False, per_page: int |
         sort = "relevance"
     q, lifted = lift_filters((args.get("q") or "")[:MAX_Q_CHARS])
     filters = _filters(args, lifted)
+    _refuse_oversized(filters)
     date_from_text, date_to_text, date_from, date_to = _dates(args, reader)
     page = reader.read(lambda: _int(args.get("page"), "page", 1, 10_000), 1,
                        _("“%(value)s” is not a page number; showing the first page.",
