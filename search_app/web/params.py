@@ -31,7 +31,6 @@ MAX_SHOWN_CHARS = 20  # of a bad value quoted back in a message
 # sub-districts, regions): the index's ``place`` field.
 URL_FILTERS = {"governorate": "governorate", "district": "district", "town": "place", "actor": "actor",
                "lang": "lang", "source": "source", "year": "year"}
-_PARAM_OF_FIELD = {field: param for param, field in URL_FILTERS.items()}
 # Every parameter that is part of "the current search": carried by forms, links and exports.
 SEARCH_PARAMS = ("q", *URL_FILTERS, "from", "to", "sort", "expand", "per_page")
 
@@ -162,7 +161,7 @@ def _dates(args: MultiDict, reader: _Reader) -> tuple[str, str, dt.date | None, 
 
 def read_search(args: MultiDict, settings, strict: bool = False, per_page: int | None = None) -> SearchState:
     """The request and the normalised arguments. ``strict`` (API): a bad value raises BadRequest;
-    pages use the default instead and say so. Too many copies of a parameter always raise.
+    pages use the default instead and say so. Too many or too long filter values always raise.
     ``per_page`` overrides the client's page size (exports and feeds choose their own)."""
     _refuse_excessive_repeats(args)
     reader = _Reader(strict)
@@ -193,10 +192,6 @@ def read_search(args: MultiDict, settings, strict: bool = False, per_page: int |
                   ("page", str(page) if page > 1 else "")]
     return SearchState(request, MultiDict([(name, value) for name, value in normalised if value]),
                        tuple(reader.problems))
-
-
-def search_request(args: MultiDict, settings, strict: bool = False, per_page: int | None = None) -> SearchRequest:
-    return read_search(args, settings, strict, per_page).request
 
 
 def current_search(args: MultiDict, drop: tuple[str, ...] = ()) -> list[tuple[str, str]]:

@@ -3,7 +3,6 @@ is the same as one clicked, a date or page it cannot use is named, a reversed ra
 pages are numbered, counts agree with the results, and what looks like a link is one."""
 import re
 from html import unescape
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
