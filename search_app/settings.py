@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 def _path(value: str) -> Path:
     return Path(value).expanduser().resolve()
@@ -23,6 +24,16 @@ def _yes_no(value: str) -> bool:
     if lowered in ("0", "false", "no", "off", ""):
         return False
     raise ValueError("must be 1 or 0 (yes or no)")
+
+
+def _base_url(value: str) -> str | None:
+    value = value.strip().rstrip("/")
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError("must be an http(s) address such as https://news.example.org (a path may follow)")
+    return value
 
 
 def _ui_language(value: str) -> str:
@@ -47,6 +58,10 @@ class Settings:
                                                       "help": "cap on a client's per_page"})
     ui_language: str = field(default="en", metadata={"parse": _ui_language,
                                                      "help": "default interface language (en or ar)"})
+    base_url: str | None = field(default=None, metadata={
+        "parse": _base_url, "shown": "the request's Host header",
+        "help": "public address of the site (https://host[/path]) used for every absolute URL: "
+                "permalinks, feeds, OpenSearch, exports; set it behind a proxy"})
     keep_generations: int = field(default=3, metadata={"parse": _positive_int,
                                                        "help": "index generations kept after a rebuild"})
     drop_dir: Path | None = field(default=None, metadata={

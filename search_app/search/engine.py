@@ -252,6 +252,12 @@ class SearchEngine:
             counts = facets.counts(name, mask)
             for value in selected - counts.keys():
                 counts[value] = 0
+            for parent, narrower in _narrower_choices(request).get(name, {}).items():
+                # Hama with its Salamiyah district chosen stands for that district: count what it shows.
+                inside = np.zeros(facets.doc_count, dtype=bool)
+                for level, value in narrower:
+                    inside |= facets.mask_for(level, (value,))
+                counts[parent] = int(np.count_nonzero(mask & inside))
             counted[name] = sorted(
                 (FacetValue(value, count, value in selected) for value, count in counts.items()),
                 key=lambda item: (-item.count, item.value))
@@ -347,12 +353,8 @@ class SearchEngine:
                  if name not in PLACE_FACETS}
         chosen = [(name, value) for name in PLACE_FACETS for value in getattr(request, name)]
         if chosen:
-            refined = set()  # parents of a chosen place: the narrower choice stands for them
-            for name, value in chosen:
-                entity = _place_or_none(value) if name != "governorate" else None
-                if entity is not None:
-                    parents = {entity.governorate} if name == "district" else {entity.governorate, entity.district}
-                    refined.update(parents - {value})
+            # parents of a chosen place: the narrower choice stands for them
+            refined = {parent for by_parent in _narrower_choices(request).values() for parent in by_parent}
             mask = np.zeros(facets.doc_count, dtype=bool)
             for name, value in chosen:
                 if value not in refined:
@@ -497,6 +499,22 @@ def _source_names(stored: dict) -> str:
 
 def _split(value: str | None) -> list[str]:
     return [part for part in (value or "").split(",") if part]
+
+
+def _narrower_choices(request: SearchRequest) -> dict[str, dict[str, list[tuple[str, str]]]]:
+    """{"governorate"|"district": {parent: [(level, chosen place inside it)]}}: the places chosen
+    below another place, by the governorate and the district they lie in."""
+    found: dict[str, dict[str, list[tuple[str, str]]]] = {}
+    for name in PLACE_FACETS[1:]:
+        for value in getattr(request, name):
+            entity = _place_or_none(value)
+            if entity is None:
+                continue
+            parents = [("governorate", entity.governorate)] + ([("district", entity.district)] if name == "place" else [])
+            for level, parent in parents:
+                if parent and parent != value:
+                    found.setdefault(level, {}).setdefault(parent, []).append((name, value))
+    return found
 
 
 def _place_or_none(code: str):

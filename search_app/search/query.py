@@ -30,7 +30,7 @@ FIELD_BOOSTS = {"exact_title": 4.0, "exact": 2.0, "title_en": 2.0, "title_ar": 2
 EXPANSION_BOOST = 0.5  # translations and variants rank below what was typed
 FIELD_PREFIXES = {"title": EXACT_FIELDS[:1], "source": ("source",), "lang": ("lang",),
                   "governorate": ("governorate",), "district": ("district",), "actor": ("actor",),
-                  "place": ("place",), "year": ("year",)}
+                  "place": ("place",), "year": ("year",), "kind": ("kind",)}
 
 _ITEM = re.compile(r'(?P<neg>-)?(?:(?P<field>[A-Za-z_]+):)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))')
 
@@ -258,3 +258,32 @@ def _any(queries) -> wq.Query | None:
 
 def _unique(items) -> list:
     return list(dict.fromkeys(items))
+
+
+# Typed prefixes that are filters (query field -> SearchRequest field): the web lifts them out of the
+# box into the request's filters, so `governorate:SY07` typed is the same state as Homs clicked.
+FILTER_PREFIXES = {"governorate": "governorate", "district": "district", "place": "place", "actor": "actor",
+                   "lang": "lang", "source": "source", "year": "year", "kind": "kind"}
+
+
+def lift_filters(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """(the text without its liftable filter terms, [(request field, value)]).
+
+    Only plain ``field:value`` terms are lifted; a negated one (``-lang:ar``, ``NOT lang:ar``),
+    one joined by ``OR`` to a neighbour, or a quoted value stays in the text, where the query
+    parser reads it as it always has."""
+    matches = list(_ITEM.finditer(text))
+    lifted, kept, cut_from = [], [], 0
+    for position, match in enumerate(matches):
+        field = (match["field"] or "").lower()
+        before = matches[position - 1]["word"] if position else None
+        after = matches[position + 1]["word"] if position + 1 < len(matches) else None
+        if (field in FILTER_PREFIXES and match["word"] is not None and not match["neg"]
+                and before not in ("OR", "NOT") and after != "OR"):
+            kept.append(text[cut_from:match.start()])
+            cut_from = match.end()
+            lifted.append((FILTER_PREFIXES[field], match["word"]))
+    if not lifted:
+        return text, []
+    kept.append(text[cut_from:])
+    return " ".join("".join(kept).split()), lifted

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, request
 
 from ..enrich.actors import actor
 from ..enrich.outlets import outlet_keys, outlet_label
@@ -14,8 +14,9 @@ from ..enrich.places import place
 from .facets import API_FACET_NAMES, api_facets
 from .i18n import UI_LANGUAGES
 from .labels import entity_name
-from .params import BadRequest, search_request
+from .params import BadRequest, read_search
 from .stats import archive_stats
+from .urls import external_url
 from .views import article_store, engine
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
@@ -38,26 +39,25 @@ def bad_request(error):
 
 @blueprint.get("/search")
 def search():
-    settings = current_app.config["SETTINGS"]
-    req = search_request(request.args, settings, strict=True)
+    state = read_search(request.args, current_app.config["SETTINGS"], strict=True)
+    req = state.request
     response = engine().search(req)
     return jsonify(
         query=req.q, total=response.total, took_ms=response.took_ms, page=req.page, per_page=req.per_page,
         results=[{name: asdict(hit)[name] for name in RESULT_FIELDS} for hit in response.hits],
-        facets=api_facets(response, request.args, _label_language()),
+        facets=api_facets(response, state.args, _label_language()),
         expansions=response.expansions, suggestion=response.suggestion)
 
 
 @blueprint.get("/facets")
 def facets():
     """Every facet of a search with every value (the page shows the first few), and months."""
-    settings = current_app.config["SETTINGS"]
-    req = search_request(request.args, settings, strict=True, per_page=1)
-    response = engine().search(req)
-    found = api_facets(response, request.args, _label_language(), ALL_FACET_NAMES)
+    state = read_search(request.args, current_app.config["SETTINGS"], strict=True, per_page=1)
+    response = engine().search(state.request)
+    found = api_facets(response, state.args, _label_language(), ALL_FACET_NAMES)
     found["month"] = [{"value": v.value, "label": v.value, "count": v.count, "selected": False}
                       for v in sorted(response.facets.get("month", []), key=lambda v: v.value)]
-    return jsonify(query=req.q, total=response.total, facets=found)
+    return jsonify(query=state.request.q, total=response.total, facets=found)
 
 
 @blueprint.get("/article/<article_id>")
@@ -86,7 +86,7 @@ def article(article_id: str):
                       for t in found.translations],
         governorates=list(found.governorates), districts=list(found.districts),
         places=named(place, found.places), actors=named(actor, found.actors),
-        permalink=url_for("views.article", article_id=found.id, _external=True))
+        permalink=external_url("views.article", article_id=found.id))
 
 
 @blueprint.get("/stats")

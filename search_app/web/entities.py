@@ -53,8 +53,9 @@ def _profile(kind: str, entity, request: SearchRequest, search_args: MultiDict, 
     children = []
     if kind == "place" and entity.level == "governorate":
         counts = {v.value: v.count for v in response.facets.get("district", [])}
-        children = [{"name": entity_name(district, language), "count": counts.get(district.id, 0),
-                     "url": url_for(".place_page", code=district.id)} for district in districts_of(entity.id)]
+        children = sorted(({"name": entity_name(district, language), "count": counts.get(district.id, 0),
+                            "url": url_for(".place_page", code=district.id)} for district in districts_of(entity.id)),
+                          key=lambda row: -row["count"])  # stable: equal counts keep p-code order
     timeline = build_timeline({v.value: v.count for v in response.facets.get("month", [])}, None, None,
                               lambda start, end: search_url(search_args, **{"from": start, "to": end}), language)
     return render_template(

@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..search.engine import NoIndexError
 from ..store import StoreUnavailableError
+from .params import MAX_FILTER_VALUES, MAX_VALUES, BadRequest, TooManyValues
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,16 @@ def register_error_handlers(app) -> None:
         if _wants_json():
             return jsonify(error=error.description or error.name), error.code
         return render_template("error.html", message=_page_message(error.code), code=error.code), error.code
+
+    @app.errorhandler(BadRequest)
+    def bad_parameter(error: BadRequest):
+        """A parameter no page can use (the API's own handler answers it as JSON)."""
+        if _wants_json():
+            return jsonify(error=str(error)), 400
+        message = (_("This search is too large: at most %(count)s values of one parameter and %(total)s "
+                     "filter values in all.", count=MAX_VALUES, total=MAX_FILTER_VALUES)
+                   if isinstance(error, TooManyValues) else _page_message(400))
+        return render_template("error.html", message=message, code=400), 400
 
     @app.errorhandler(NoIndexError)
     @app.errorhandler(StoreUnavailableError)

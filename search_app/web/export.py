@@ -1,6 +1,8 @@
 """Export the current result set as CSV or JSONL, streamed, up to EXPORT_LIMIT rows.
 
-CSV starts with a UTF-8 byte order mark so that spreadsheets open Arabic text as Arabic. JSONL
+CSV starts with a UTF-8 byte order mark so that spreadsheets open Arabic text as Arabic, and a cell
+that a spreadsheet would run as a formula (it starts with = + - @, a tab or a carriage return) gets a
+leading ``'`` as OWASP's CSV-injection advice has it: an article's text is whatever its source wrote. JSONL
 lines use the ingest format (url, source, title, body, lang, published, translations), so an
 export can be ingested elsewhere, plus the facet ids and a permalink.
 """
@@ -12,10 +14,11 @@ import io
 import json
 import re
 
-from flask import Blueprint, Response, current_app, request, stream_with_context, url_for
+from flask import Blueprint, Response, current_app, request, stream_with_context
 
 from .labels import facet_label
-from .params import search_request
+from .params import read_search
+from .urls import external_url
 from .views import engine, ui
 
 blueprint = Blueprint("export", __name__)
@@ -23,17 +26,23 @@ EXPORT_LIMIT = 10_000
 CSV_COLUMNS = ("id", "published", "lang", "source", "title", "body", "translation_lang", "translation_title",
                "translation_body", "url", "permalink", "governorates", "districts", "places", "actors",
                "governorate_names", "actor_names")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _filename(extension: str) -> str:
-    words = re.sub(r"[^A-Za-z0-9]+", "-", request.args.get("q", "")).strip("-").lower()[:40]
+    words = re.sub(r"[^A-Za-z0-9]+", "-", request.args.get("q", "")[:200]).strip("-").lower()[:40]
     return f"syria-news-{words or 'all'}-{dt.date.today().isoformat()}.{extension}"
 
 
 def _documents():
-    req = search_request(request.args, current_app.config["SETTINGS"], per_page=1)
+    req = read_search(request.args, current_app.config["SETTINGS"], per_page=1).request
     engine().generation()  # no index: fail now with a page, not halfway through a download
     return engine().iter_documents(req, EXPORT_LIMIT)
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """The cell as text a spreadsheet shows rather than evaluates."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
 def _published(document) -> str:
@@ -59,14 +68,14 @@ def csv_export():
         writer.writerow(CSV_COLUMNS)
         for document in documents:
             translation = document.translations[0] if document.translations else {}
-            writer.writerow([
+            writer.writerow([spreadsheet_safe(cell) for cell in (
                 document.id, _published(document), document.lang, document.source, document.title, document.body,
                 translation.get("lang", ""), translation.get("title", ""), translation.get("body", ""),
-                document.url, url_for("views.article", article_id=document.id, _external=True),
+                document.url, external_url("views.article", article_id=document.id),
                 " ".join(document.governorates), " ".join(document.districts), " ".join(document.places),
                 " ".join(document.actors),
                 "; ".join(facet_label("governorate", code, language) for code in document.governorates),
-                "; ".join(facet_label("actor", code, language) for code in document.actors)])
+                "; ".join(facet_label("actor", code, language) for code in document.actors))])
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
@@ -86,7 +95,7 @@ def jsonl_export():
                       "body": document.body, "lang": document.lang, "published": _published(document) or None,
                       "translations": document.translations, "governorates": document.governorates,
                       "districts": document.districts, "places": document.places, "actors": document.actors,
-                      "permalink": url_for("views.article", article_id=document.id, _external=True)}
+                      "permalink": external_url("views.article", article_id=document.id)}
             yield json.dumps(record, ensure_ascii=False) + "\n"
 
     return _attachment(rows(), "application/x-ndjson; charset=utf-8", "jsonl")

@@ -17,7 +17,7 @@ from werkzeug.datastructures import MultiDict
 from ..enrich.places import place
 from ..models import KINDS
 from .formatting import format_count, format_published
-from .labels import facet_label, kind_plural
+from .labels import facet_label, facet_names, kind_plural
 from .params import URL_FILTERS
 
 # Page facets in display order (URL parameter names); the timeline replaces the year list.
@@ -40,6 +40,7 @@ class FacetEntry:
     count: int
     selected: bool
     url: str
+    names: str = ""  # every name of a place or actor, both scripts: what the filter box matches
 
 
 @dataclass
@@ -125,7 +126,8 @@ def build_facets(response, args: MultiDict, ui: str, names=PAGE_FACETS) -> list[
         if param == "year":
             values = sorted(values, key=lambda v: v.value, reverse=True)
         entries = [FacetEntry(value=v.value, label=facet_label(param, v.value, ui), count=v.count,
-                              selected=v.selected, url=toggle_url(args, param, v.value)) for v in values]
+                              selected=v.selected, url=toggle_url(args, param, v.value),
+                              names=" | ".join(facet_names(param, v.value))) for v in values]
         if entries:
             facets.append(Facet(param, str(FACET_TITLES[param]), entries))
     return facets

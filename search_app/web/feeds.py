@@ -7,13 +7,14 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, current_app, request
 from flask_babel import gettext as _
 
 from ..search.engine import NoIndexError
 from .facets import chips, search_url
 from .labels import facet_label
-from .params import search_request
+from .params import read_search
+from .urls import absolute_url, external_url
 from .views import engine, ui
 
 blueprint = Blueprint("feeds", __name__)
@@ -41,36 +42,34 @@ def _element(parent, tag: str, text: str | None = None, **attributes) -> ET.Elem
     return node
 
 
-def _absolute(path: str) -> str:
-    return request.host_url.rstrip("/") + path
-
-
 @blueprint.get("/feed.atom", endpoint="atom")
 def atom():
     language = ui()
-    req = replace(search_request(request.args, current_app.config["SETTINGS"], per_page=1), sort="date")
+    state = read_search(request.args, current_app.config["SETTINGS"], per_page=1)
+    req, args = replace(state.request, sort="date"), state.args
     try:
         documents = list(engine().iter_documents(req, FEED_ENTRIES))
         built_at = engine().stats().get("built_at")
     except NoIndexError:
         documents, built_at = [], None
     title = _("Syria news search")
-    described = ([req.q] if req.q.strip() else []) + [chip.label for chip in chips(request.args, req, language)]
+    described = ([req.q] if req.q.strip() else []) + [chip.label for chip in chips(args, req, language)]
     if described:
         title = f"{title}: {' · '.join(described)}"
     feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": language})
-    _element(feed, "id", _absolute(search_url(request.args, endpoint="feeds.atom")))
+    self_url = absolute_url(search_url(args, endpoint="feeds.atom"))
+    _element(feed, "id", self_url)
     _element(feed, "title", title)
     _element(feed, "subtitle", _("The newest articles matching this search"))
     newest = [d.published for d in documents if d.published]
     fallback = dt.datetime.fromisoformat(built_at) if built_at else dt.datetime(2000, 1, 1)
     _element(feed, "updated", _rfc3339(max(newest) if newest else fallback))
-    _element(feed, "link", rel="self", type="application/atom+xml", href=request.url)
-    _element(feed, "link", rel="alternate", type="text/html", href=_absolute(search_url(request.args)))
+    _element(feed, "link", rel="self", type="application/atom+xml", href=self_url)
+    _element(feed, "link", rel="alternate", type="text/html", href=absolute_url(search_url(args)))
     _element(_element(feed, "author"), "name", _("Syria news search"))
     _element(feed, "generator", "search_app")
     for document in documents:
-        permalink = url_for("views.article", article_id=document.id, _external=True)
+        permalink = external_url("views.article", article_id=document.id)
         entry = _element(feed, "entry")
         entry.set("{http://www.w3.org/XML/1998/namespace}lang", document.lang or language)
         _element(entry, "id", permalink)
@@ -107,10 +106,10 @@ def opensearch():
     add("ShortName", _("Syria news"))
     add("Description", _("Search English and Arabic reporting on Syria"))
     add("InputEncoding", "UTF-8")
-    add("Url", type="text/html", method="get", template=_absolute(url_for("views.search")) + "?q={searchTerms}")
-    add("Url", type="application/atom+xml", template=_absolute(url_for("feeds.atom")) + "?q={searchTerms}")
+    add("Url", type="text/html", method="get", template=external_url("views.search") + "?q={searchTerms}")
+    add("Url", type="application/atom+xml", template=external_url("feeds.atom") + "?q={searchTerms}")
     add("Url", type="application/opensearchdescription+xml", rel="self",
-        template=_absolute(url_for("feeds.opensearch")))
+        template=external_url("feeds.opensearch"))
     add("Language", "en")
     add("Language", "ar")
     xml = ET.tostring(root, encoding="unicode")

@@ -63,3 +63,19 @@ def facet_label(facet: str, value: str, ui: str) -> str:
     if facet == "kind":
         return kind_name(value)
     return value
+
+
+def facet_names(facet: str, value: str) -> list[str]:
+    """Every name of a place or actor in both scripts, for the facet filter box (which matches
+    parts of names: a name inside a longer one is left out, the longer one already matches)."""
+    lookup = place if facet in PLACE_FACETS else actor if facet == "actor" else None
+    try:
+        entity = lookup(value) if lookup else None
+    except KeyError:
+        entity = None
+    if entity is None:
+        return []
+    names = list(dict.fromkeys((entity.en, entity.ar, *entity.names_en, *entity.names_ar)))
+    lowered = [name.lower() for name in names]
+    return [name for name, low in zip(names, lowered)
+            if low and not any(low != other and low in other for other in lowered)]

@@ -16,9 +16,11 @@ from .facets import FACET_TITLES, build_facets, chips, kind_tabs, search_url, to
 from .formatting import format_count, format_published
 from .i18n import UI_LANGUAGES, text_direction
 from .labels import entity_name, facet_label, kind_name, language_name, place_level_name, source_labels
-from .params import URL_FILTERS, current_search, search_request
+from .pagination import page_links
+from .params import URL_FILTERS, BadRequest, current_search, read_search
 from .tilemap import build_map
 from .timeline import build_timeline
+from .urls import external_url, this_path
 
 blueprint = Blueprint("views", __name__)
 PLACE_PARAMS = ("governorate", "district", "town")
@@ -45,11 +47,29 @@ def ui() -> str:
     return str(get_locale())
 
 
+def search_args() -> MultiDict:
+    """The current search's normalised arguments: links are built from these, never from the raw
+    query string (its size and its unknown parameters are the client's choice)."""
+    if "search_args" not in g:
+        try:
+            g.search_args = read_search(request.args, current_app.config["SETTINGS"]).args
+        except BadRequest:
+            g.search_args = MultiDict()
+    return g.search_args
+
+
+# Arguments of pages other than the search that their language switch keeps.
+_PAGE_ARGS = ("view",)
+
+
 def switch_ui_url(lang: str) -> str:
     """This page in another interface language (the choice is then kept in a cookie)."""
-    args = MultiDict(request.args)
+    if request.endpoint == "views.search":
+        args = MultiDict(search_args())
+    else:
+        args = MultiDict([(name, request.args[name][:20]) for name in _PAGE_ARGS if name in request.args])
     args.setlist("ui", [lang])
-    return _with_args(request.path, args)
+    return _with_args(this_path(), args)
 
 
 def _with_args(base: str, args: MultiDict) -> str:
@@ -65,7 +85,7 @@ def template_helpers():
             "facet_label": facet_label, "ui_languages": UI_LANGUAGES, "switch_ui_url": switch_ui_url,
             "num": lambda number: format_count(number, language),
             "published": lambda value, precision="day": format_published(value, precision, language),
-            "search_url": lambda **changes: search_url(request.args, **changes)}
+            "search_url": lambda **changes: search_url(search_args(), **changes)}
 
 
 def place_search_args(entity) -> MultiDict:
@@ -126,9 +146,9 @@ def _profile_links(req, language: str) -> list[dict]:
 
 @blueprint.get("/")
 def search():
-    settings = current_app.config["SETTINGS"]
-    args = request.args
-    req = search_request(args, settings)
+    state = read_search(request.args, current_app.config["SETTINGS"])
+    g.search_args = args = state.args
+    req = state.request
     language = ui()
     response = engine().search(req)
     suggestion = response.suggestion or (engine().suggest(req.q) if response.relaxed else None)
@@ -141,15 +161,19 @@ def search():
     tile_map = build_map({v.value: v.count for v in response.facets.get("governorate", [])},
                          set(req.governorate), lambda code: toggle_url(args, "governorate", code), language)
     chosen = chips(args, req, language)
+    page_url = lambda number: search_url(args, page=str(number) if number > 1 else None)  # noqa: E731
     return render_template(
         "search.html", response=response, req=req, facets=build_facets(response, args, language),
-        chips=chosen, kind_tabs=kind_tabs(response, args, language), clear_url=search_url(args, **{name: None for name in (*URL_FILTERS, "from", "to")})
-        if len(chosen) > 1 else None,
-        pages=pages, no_articles_yet=no_articles_yet, timeline=timeline, tile_map=tile_map, suggestion=suggestion,
+        chips=chosen, kind_tabs=kind_tabs(response, args, language),
+        clear_url=search_url(args, **{name: None for name in (*URL_FILTERS, "from", "to")})
+        if len(chosen) > 1 else None, problems=state.problems,
+        pages=pages, page_links=page_links(req.page, pages, page_url), no_articles_yet=no_articles_yet,
+        past_last_page_url=page_url(pages) if response.total and req.page > pages else None,
+        timeline=timeline, tile_map=tile_map, suggestion=suggestion,
         relaxations=_relaxations(req, args, without, language), profile_links=_profile_links(req, language),
         search_fields=current_search(args, drop=("q",)), date_fields=current_search(args, drop=("from", "to", "year")),
-        prev_url=search_url(args, page=str(req.page - 1)) if req.page > 1 else None,
-        next_url=search_url(args, page=str(req.page + 1)) if req.page < pages else None,
+        prev_url=page_url(req.page - 1) if 1 < req.page <= pages else None,
+        next_url=page_url(req.page + 1) if req.page < pages else None,
         feed_url=search_url(args, endpoint="feeds.atom"),
         export_csv_url=search_url(args, endpoint="export.csv"),
         export_jsonl_url=search_url(args, endpoint="export.jsonl"))
@@ -195,8 +219,7 @@ def article(article_id: str):
     source_url = found.url if found.url.lower().startswith(("http://", "https://")) else None
     return render_template("article.html", article=found, view=view, views=views, entities=entities,
                            source_url=source_url,
-                           related=related, permalink=url_for("views.article", article_id=found.id,
-                                                              _external=True))
+                           related=related, permalink=external_url("views.article", article_id=found.id))
 
 
 @blueprint.get("/healthz")

@@ -23,10 +23,18 @@ def test_environment_variables_override_defaults(tmp_path):
 
 
 @pytest.mark.parametrize("variable, value", [("SEARCH_APP_PORT", "eighty"), ("SEARCH_APP_PAGE_SIZE", "0"),
-                                             ("SEARCH_APP_UI_LANGUAGE", "fr")])
+                                             ("SEARCH_APP_UI_LANGUAGE", "fr"),
+                                             ("SEARCH_APP_BASE_URL", "news.example.org"),
+                                             ("SEARCH_APP_BASE_URL", "javascript:alert(1)")])
 def test_a_bad_value_names_the_variable(variable, value):
     with pytest.raises(ValueError, match=variable):
         Settings.from_env({variable: value})
+
+
+def test_the_public_address_loses_its_trailing_slash_and_empty_means_unset():
+    assert Settings.from_env({"SEARCH_APP_BASE_URL": "https://news.example.org/syria/"}).base_url == \
+        "https://news.example.org/syria"
+    assert Settings.from_env({"SEARCH_APP_BASE_URL": ""}).base_url is None
 
 
 def test_every_setting_is_documented_in_the_readme():

@@ -1,5 +1,7 @@
 // Progressive enhancement only: every page works without this file.
-// Long facet lists get a box that filters their values as you type (Latin or Arabic spelling).
+// Long facet lists get a box that filters their values as you type (Latin or Arabic spelling):
+// a value matches by its label or by any other name it has (data-names: HTS is also Nusra, هيئة
+// تحرير الشام; ISIS is also داعش).
 (function () {
   "use strict";
 
@@ -22,12 +24,16 @@
     input.placeholder = placeholder;
     input.setAttribute("aria-label", placeholder + " " + (facet.querySelector("h2") || {}).textContent);
     facet.insertBefore(input, facet.querySelector("ul"));
-    var items = Array.prototype.slice.call(facet.querySelectorAll("li"));
+    var items = Array.prototype.slice.call(facet.querySelectorAll("li")).map(function (item) {
+      var link = item.querySelector("a");
+      var names = item.querySelector(".label").textContent + " | " + ((link && link.getAttribute("data-names")) || "");
+      return {element: item, names: fold(names)};
+    });
     var wasOpen = more.open;
     input.addEventListener("input", function () {
       var wanted = fold(input.value.trim());
       items.forEach(function (item) {
-        item.hidden = wanted !== "" && fold(item.querySelector(".label").textContent).indexOf(wanted) === -1;
+        item.element.hidden = wanted !== "" && item.names.indexOf(wanted) === -1;
       });
       more.open = wanted !== "" ? true : wasOpen;
     });
