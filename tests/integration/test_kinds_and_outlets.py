@@ -130,7 +130,14 @@ def test_a_result_names_its_outlets_not_the_raw_source_field(client):
     assert '<bdi class="source">Reuters</bdi>' in html and "reuters</bdi>" not in html
 
 
-def test_an_index_of_the_previous_format_is_rebuilt_not_updated(archive):
+def test_typed_kind_and_source_filters_are_the_same_state_as_clicked_ones(client):
+    html = client.get("/", query_string={"q": "kind:event source:Air-Wars Ariha"}).get_data(as_text=True)
+    chips = re.findall(r'<a class="chip" href="[^"]*"[^>]*><bdi>([^<]+)</bdi>', html)
+    assert {unescape(chip) for chip in chips} == {"Kind: Event", "Source: Airwars"}
+    assert html.count('<li class="hit"') == 2 and 'value="Ariha"' in html
+
+
+def test_an_index_of_the_previous_format_is_rebuilt_not_updated(archive):  # last: it deletes an event
     live = current_generation(archive.index_dir)
     manifest = read_manifest(live)
     assert manifest["document_format"] == DOCUMENT_FORMAT
