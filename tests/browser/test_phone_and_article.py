@@ -2,13 +2,22 @@
 results on the first screen under a "Filters (n)" control, chart labels at a readable size, no page
 wider than the screen; the story links back to the results, keeps the query and marks its matches
 in lines of a comfortable length."""
+import json
 import re
+import threading
 
 import pytest
+import waitress
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as loaded
 from selenium.webdriver.support.ui import WebDriverWait
 
+from search_app.indexer import rebuild
+from search_app.ingest import ingest_paths
+from search_app.store import open_store
+from search_app.web import create_app
+
+from ..conftest import make_settings
 from .conftest import PHONE
 
 pytestmark = pytest.mark.browser
@@ -32,7 +41,9 @@ def page_bottom(browser, element) -> float:
 
 
 def fits_the_screen(browser) -> bool:
-    return browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+    """Nothing wider than the phone's 390 px (not window.innerWidth: a phone browser zooms out to
+    show a page that is too wide, and innerWidth grows with it)."""
+    return browser.execute_script("return document.documentElement.scrollWidth") <= PHONE["width"]
 
 
 def story_from_search(browser, live_server, ui: str) -> str:
@@ -104,6 +115,37 @@ def test_on_a_phone_no_page_is_wider_than_the_screen(phone, live_server, artifac
     browser.execute_script("arguments[0].scrollIntoView({inline: 'end'})", last_month)
     edge = browser.execute_script("const b = arguments[0].getBoundingClientRect(); return [b.left, b.right]", last_month)
     assert 0 <= edge[0] and edge[1] <= PHONE["width"] and fits_the_screen(browser)
+
+
+@pytest.fixture(scope="module")
+def unbroken_names_server(tmp_path_factory):
+    """A site whose stories have what real feeds send: outlet lists and titles glued together
+    with semicolons and no spaces, far wider than a phone."""
+    root = tmp_path_factory.mktemp("unbroken")
+    glued = ";".join(["SOHR", "Airwars"] * 6)
+    records = [{"url": f"https://example.org/raqqa/{n}", "source": glued, "lang": "en", "published": "2017-05-13",
+                "title": f"Airstrikes;May_13th_2017:(S716{n})Northern_Raqqa_city,Raqqa_governorate,Syria;{n}",
+                "body": f"Raqqa city;{'Raqqa_governorate_' * 8}{n} Location: Ar Raqqah district."} for n in range(3)]
+    corpus = root / "glued.jsonl"
+    corpus.write_text("\n".join(json.dumps(record) for record in records), encoding="utf-8")
+    settings = make_settings(root)
+    with open_store(settings) as store:
+        ingest_paths(store, [corpus], settings.quarantine_dir)
+        rebuild(store, settings.index_dir)
+    server = waitress.create_server(create_app(settings), host="127.0.0.1", port=0, threads=2)
+    threading.Thread(target=server.run, daemon=True).start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+
+
+@pytest.mark.parametrize("ui", UIS)
+def test_on_a_phone_long_unbroken_names_wrap_instead_of_widening_the_page(phone, unbroken_names_server, ui):
+    browser = phone
+    browser.get(f"{unbroken_names_server}/?q=Raqqa&ui={ui}")
+    hits = browser.find_elements(By.CSS_SELECTOR, "section.results li.hit")
+    assert len(hits) == 3 and fits_the_screen(browser)
+    follow(browser, hits[0].find_element(By.CSS_SELECTOR, "h3 a").click, "/article/")
+    assert browser.find_elements(By.CSS_SELECTOR, "section.text mark") and fits_the_screen(browser)
 
 
 @pytest.mark.parametrize("ui", UIS)
