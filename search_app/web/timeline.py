@@ -60,6 +60,8 @@ class Bar:
     count_label: str | None
     label_minor: bool = False  # hidden on a narrow chart (too close to its neighbours there)
     count_minor: bool = False
+    label_x: float = 0.0  # where the label and sublabel are anchored: the slot's middle, or at
+    label_anchor: str = "middle"  # the first and last slots their outer edge, so they stay inside
 
 
 @dataclass
@@ -122,6 +124,10 @@ def _bars(periods: list[tuple[str, int]], unit: str, link, ui: str) -> list[Bar]
     if unit == "month":
         label_every = max(label_every, math.ceil(len(periods) / 6))
     narrow_every = _every(slot, longest, NARROW_SCALE, multiple_of=label_every)
+    # Counts above the bars: on every bar or on none (a few numbers over some bars read as if
+    # only those mattered), wherever the widest of them fits.
+    widest_count = max((format_count(count, ui) for _, count in periods), key=len)
+    counts_wide, counts_narrow = _fits(widest_count, slot, WIDE_SCALE), _fits(widest_count, slot, NARROW_SCALE)
     bars = []
     for position, (period, count) in enumerate(periods):
         slot_x = WIDTH - (position + 1) * slot if ui == "ar" else position * slot
@@ -136,9 +142,13 @@ def _bars(periods: list[tuple[str, int]], unit: str, link, ui: str) -> list[Bar]
             if month == 1 or (position == 0 and (len(periods) <= 13 - month
                                                  or _fits(format_year(year, ui), (13 - month) * slot, WIDE_SCALE))):
                 sublabel = format_year(year, ui)
-        count_label = format_count(count, ui) if count else None
-        if count_label and not _fits(count_label, slot, WIDE_SCALE):
-            count_label = None
+        count_label = format_count(count, ui) if count and counts_wide else None
+        # text-anchor follows the text's direction: "start" is the right end of Arabic text.
+        label_x, label_anchor = slot_x + slot / 2, "middle"
+        if position == 0 and len(periods) > 1:
+            label_x, label_anchor = (slot_x + slot if ui == "ar" else slot_x), "start"
+        elif position == len(periods) - 1 and len(periods) > 1:
+            label_x, label_anchor = (slot_x if ui == "ar" else slot_x + slot), "end"
         bars.append(Bar(
             start=period, count=count, url=link(period, period),
             title=ngettext("%(period)s: %(count)s article", "%(period)s: %(count)s articles", count,
@@ -147,5 +157,5 @@ def _bars(periods: list[tuple[str, int]], unit: str, link, ui: str) -> list[Bar]
             width=round(bar_width, 2), height=round(height, 2), slot_x=round(slot_x, 2),
             slot_width=round(slot, 2), label=label, sublabel=sublabel, count_label=count_label,
             label_minor=position % narrow_every != 0,
-            count_minor=bool(count_label) and not _fits(count_label, slot, NARROW_SCALE)))
+            count_minor=not counts_narrow, label_x=round(label_x, 2), label_anchor=label_anchor))
     return bars

@@ -78,7 +78,8 @@ def test_on_a_phone_results_come_first_under_a_filters_control(phone, live_serve
 @pytest.mark.parametrize("ui", UIS)
 def test_on_a_phone_chart_labels_are_readable_and_apart(phone, live_server, artifacts, ui):
     browser = phone
-    for path, opener in ((f"/?q=Hama&ui={ui}", "#overview > summary"), (f"/stats?ui={ui}", None)):
+    for path, opener in ((f"/?q=Hama&ui={ui}", "#overview > summary"), (f"/stats?ui={ui}", None),
+                         (f"/?q=Hama&from=2017-01&to=2018-06&ui={ui}", "#overview > summary")):  # months
         browser.get(live_server + path)
         if opener:
             browser.find_element(By.CSS_SELECTOR, opener).click()
@@ -95,7 +96,7 @@ def test_on_a_phone_chart_labels_are_readable_and_apart(phone, live_server, arti
                     if a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]]
         assert not touching, touching
         assert fits_the_screen(browser)
-        browser.save_screenshot(str(artifacts / f"phone-chart-{'stats' if 'stats' in path else 'search'}-{ui}.png"))
+        browser.save_screenshot(str(artifacts / f"phone-chart-{len(path)}-{ui}.png"))
 
 
 @pytest.mark.parametrize("ui", UIS)
