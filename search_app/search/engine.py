@@ -18,6 +18,7 @@ from ..generations import current_generation, read_manifest
 from ..segment_arrays import GenerationArrays
 from .facets import FacetPostings, published_days
 from .matching import Matches, QueryEvaluator, top
+from .marks import TextMarker, positive_terms
 from .snippets import highlight as fast_highlight
 from .query import QueryBuilder
 
@@ -379,6 +380,15 @@ class SearchEngine:
         if date_mask is not None:
             final &= date_mask
         return query, final
+
+    def text_marker(self, q: str, expand: bool = True) -> TextMarker:
+        """What marks the matches of the query ``q`` in a whole text (the article page)."""
+        generation = self.generation()
+        if not q.strip():
+            return TextMarker()
+        parsed = QueryBuilder(generation.schema, expand=expand).parse(q)
+        query = parsed.query if parsed.query is not None else parsed.relaxed_query
+        return TextMarker(generation.schema, positive_terms(query, generation.searcher().reader()))
 
     def suggest(self, text: str) -> str | None:
         """A spelling correction of ``text`` that finds something, or None."""

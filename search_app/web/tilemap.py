@@ -21,7 +21,9 @@ TILES = {
     "SY14": (0, 3), "SY12": (1, 3), "SY13": (2, 3),  # Quneitra Dar'a As-Sweida
 }
 TILE_WIDTH, TILE_HEIGHT, GAP = 84, 50, 4
-NAME_CHAR_WIDTH = 6.2  # average advance of an 11px character, Latin or Arabic
+# Names are set at 13.5 map units (style.css): 11 px or more where the map is drawn 0.83 times its
+# size or larger, as on a 390 px phone. The average advance of a character at that size:
+NAME_CHAR_WIDTH = 7.6
 SHADES = 5  # shade-0 (none) .. shade-4 (most)
 
 
@@ -46,7 +48,7 @@ class Tile:
 
     @property
     def squeeze(self) -> bool:
-        """The name is too long for the tile at its font size (11px): fit it to the tile."""
+        """The name is too long for the tile at its font size: fit it to the tile."""
         return len(self.name) * NAME_CHAR_WIDTH > self.width - 8
 
 

@@ -4,6 +4,11 @@ years), as bar geometry for a server-drawn SVG whose bars link to that period.
 Time runs in the reading direction: left to right in English, right to left in Arabic, on
 purpose (the page, the chips and the numbers all read that way). The governorate map, being
 geography, is never mirrored.
+
+Geometry is worked out on a WIDTH-wide plot and drawn in percentages of the SVG's width (heights
+in pixels), so the bars stretch to any screen while the labels keep their real size (11 px, not
+a phone's scaled-down 6). Labels are thinned to what fits a half-width plot; the ones that only fit
+a wider one are ``minor`` and hidden when the chart is drawn narrow (style.css).
 """
 from __future__ import annotations
 
@@ -22,6 +27,20 @@ PLOT_TOP = 16  # room for the count above the tallest bar
 BASELINE = 112
 HEIGHT = 148
 MONTHLY_BELOW_MONTHS = 36  # "under three years"
+# Plot widths, in px, labels are spaced for: wide charts (>= 3/4 of WIDTH) and narrow ones (a phone).
+WIDE_SCALE, NARROW_SCALE = 0.75, 0.5
+CHAR_PX, LABEL_GAP_PX = 6.5, 8  # an 11 px label's width per character, and the room between two
+
+
+def _fits(text: str, width: float, scale: float) -> bool:
+    """Whether a label fits in ``width`` plot units of a plot drawn ``scale`` times WIDTH px wide."""
+    return len(text) * CHAR_PX + LABEL_GAP_PX <= width * scale
+
+
+def _every(slot: float, longest: int, scale: float, multiple_of: int = 1) -> int:
+    """Label every n-th column so labels of ``longest`` characters do not touch."""
+    needed = max(1, math.ceil((longest * CHAR_PX + LABEL_GAP_PX) / (slot * scale)))
+    return multiple_of * math.ceil(needed / multiple_of)
 
 
 @dataclass
@@ -39,6 +58,10 @@ class Bar:
     label: str | None  # under the bar
     sublabel: str | None  # the year under a month's name
     count_label: str | None
+    label_minor: bool = False  # hidden on a narrow chart (too close to its neighbours there)
+    count_minor: bool = False
+    label_x: float = 0.0  # where the label and sublabel are anchored: the slot's middle, or at
+    label_anchor: str = "middle"  # the first and last slots their outer edge, so they stay inside
 
 
 @dataclass
@@ -92,25 +115,47 @@ def _bars(periods: list[tuple[str, int]], unit: str, link, ui: str) -> list[Bar]
     count_max = max(count for _, count in periods) or 1
     slot = WIDTH / len(periods)
     bar_width = max(2.0, slot * 0.78)
-    label_every = max(1, math.ceil(34 / slot)) if unit == "year" else max(1, math.ceil(len(periods) / 6))
+    if unit == "year":
+        labels = [format_year(period, ui) for period, _ in periods]
+    else:
+        labels = [format_month(int(period[:4]), int(period[5:7]), ui, "LLL") for period, _ in periods]
+    longest = max(len(label) for label in labels)
+    label_every = _every(slot, longest, WIDE_SCALE)
+    if unit == "month":
+        label_every = max(label_every, math.ceil(len(periods) / 6))
+    narrow_every = _every(slot, longest, NARROW_SCALE, multiple_of=label_every)
+    # Counts above the bars: on every bar or on none (a few numbers over some bars read as if
+    # only those mattered), wherever the widest of them fits.
+    widest_count = max((format_count(count, ui) for _, count in periods), key=len)
+    counts_wide, counts_narrow = _fits(widest_count, slot, WIDE_SCALE), _fits(widest_count, slot, NARROW_SCALE)
     bars = []
     for position, (period, count) in enumerate(periods):
         slot_x = WIDTH - (position + 1) * slot if ui == "ar" else position * slot
         height = 0.0 if not count else max(2.0, (BASELINE - PLOT_TOP) * count / count_max)
+        label, sublabel = (labels[position] if position % label_every == 0 else None), None
         if unit == "year":
             name = format_year(period, ui)
-            label, sublabel = (name if position % label_every == 0 else None), None
         else:
             year, month = int(period[:4]), int(period[5:7])
             name = format_month(year, month, ui)
-            label = format_month(year, month, ui, "LLL") if position % label_every == 0 else None
-            sublabel = format_year(year, ui) if position == 0 or month == 1 else None
+            # The first column's year, unless the next January's would sit on top of it.
+            if month == 1 or (position == 0 and (len(periods) <= 13 - month
+                                                 or _fits(format_year(year, ui), (13 - month) * slot, WIDE_SCALE))):
+                sublabel = format_year(year, ui)
+        count_label = format_count(count, ui) if count and counts_wide else None
+        # text-anchor follows the text's direction: "start" is the right end of Arabic text.
+        label_x, label_anchor = slot_x + slot / 2, "middle"
+        if position == 0 and len(periods) > 1:
+            label_x, label_anchor = (slot_x + slot if ui == "ar" else slot_x), "start"
+        elif position == len(periods) - 1 and len(periods) > 1:
+            label_x, label_anchor = (slot_x if ui == "ar" else slot_x + slot), "end"
         bars.append(Bar(
             start=period, count=count, url=link(period, period),
             title=ngettext("%(period)s: %(count)s article", "%(period)s: %(count)s articles", count,
                            period=name, count=format_count(count, ui)),
             x=round(slot_x + (slot - bar_width) / 2, 2), y=round(BASELINE - height, 2),
             width=round(bar_width, 2), height=round(height, 2), slot_x=round(slot_x, 2),
-            slot_width=round(slot, 2), label=label, sublabel=sublabel,
-            count_label=format_count(count, ui) if count and slot >= 28 else None))
+            slot_width=round(slot, 2), label=label, sublabel=sublabel, count_label=count_label,
+            label_minor=position % narrow_every != 0,
+            count_minor=not counts_narrow, label_x=round(label_x, 2), label_anchor=label_anchor))
     return bars

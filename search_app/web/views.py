@@ -1,16 +1,18 @@
 """Server-rendered pages: search, article, health."""
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from flask import Blueprint, abort, current_app, g, jsonify, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from ..enrich.actors import actor
 from ..enrich.places import place
 from ..search.engine import NoIndexError
+from ..search.marks import TextMarker
 from ..store import Store, open_store_read_only
 from .facets import FACET_TITLES, build_facets, chips, kind_tabs, search_url, toggle_url
 from .formatting import format_count, format_published
@@ -77,6 +79,40 @@ def _with_args(base: str, args: MultiDict) -> str:
     return base + (f"?{query}" if query else "")
 
 
+def carried_search(args: MultiDict) -> list[tuple[str, str]]:
+    """The search an article was opened from, as its links carry it: the query and filters,
+    not the page (an article's address does not change with the page it was listed on)."""
+    return current_search(args, drop=("per_page",))
+
+
+def article_url(article_id: str, **extra) -> str:
+    """An article's page, carrying the current search (its matches are marked, and it links
+    back to the results)."""
+    args = MultiDict(carried_search(search_args()))
+    for name, value in extra.items():
+        args.setlist(name, [value])
+    return _with_args(url_for("views.article", article_id=article_id), args)
+
+
+def back_to_results_url(args: MultiDict) -> str | None:
+    """The results the article was opened from: the very page when the reader came from it
+    (the Referer, sent for this site's own pages only), else the first page of that search."""
+    carried = carried_search(args)
+    if not carried:
+        return None
+    results = url_for("views.search")
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path == results:
+        try:  # the Referer is the client's to write: read it as any search is read
+            came_from = read_search(MultiDict(parse_qsl(referrer.query, keep_blank_values=True)),
+                                    current_app.config["SETTINGS"])
+        except BadRequest:
+            came_from = None
+        if came_from is not None and carried_search(came_from.args) == carried:
+            return _with_args(results, MultiDict(came_from.args))
+    return _with_args(results, MultiDict(carried))
+
+
 @blueprint.app_context_processor
 def template_helpers():
     language = ui()
@@ -85,7 +121,7 @@ def template_helpers():
             "facet_label": facet_label, "ui_languages": UI_LANGUAGES, "switch_ui_url": switch_ui_url,
             "num": lambda number: format_count(number, language),
             "published": lambda value, precision="day": format_published(value, precision, language),
-            "search_url": lambda **changes: search_url(search_args(), **changes)}
+            "search_url": lambda **changes: search_url(search_args(), **changes), "article_url": article_url}
 
 
 def place_search_args(entity) -> MultiDict:
@@ -209,16 +245,21 @@ def article(article_id: str):
         entities.append({"kind": "actor", "level": "actor", "level_name": None, "name": entity_name(entity, language),
                          "url": url_for("views.search", actor=actor_id),
                          "profile": url_for("entities.actor_page", actor_id=actor_id)})
+    args = search_args()  # normalised: what the page carries on is never the raw query string
+    req = read_search(args, current_app.config["SETTINGS"]).request
     try:
         related = engine().more_like_this(found.id)
-    except NoIndexError:
-        related = []
-    views = [(name, label, url_for("views.article", article_id=found.id, view=name))
+        marker = engine().text_marker(req.q, req.expand)
+    except NoIndexError:  # the store alone still shows the article
+        related, marker = [], TextMarker()
+    views = [(name, label, article_url(found.id, view=name))
              for name, label in (("both", _("Side by side")), ("original", _("Original")),
                                  ("translation", _("Translation")))]
     source_url = found.url if found.url.lower().startswith(("http://", "https://")) else None
     return render_template("article.html", article=found, view=view, views=views, entities=entities,
-                           source_url=source_url,
+                           source_url=source_url, req=req, search_fields=current_search(args, drop=("q",)),
+                           back_url=back_to_results_url(args),
+                           mark=lambda text, lang: Markup(marker.mark(text, lang)),
                            related=related, permalink=external_url("views.article", article_id=found.id))
 
 

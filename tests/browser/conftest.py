@@ -56,3 +56,16 @@ def browser():
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True}  # an iPhone 12-14's viewport
+
+
+@pytest.fixture()
+def phone(browser):
+    """The session's browser as a 390×844 phone (viewport, touch-style layout), and back afterwards."""
+    browser.delete_all_cookies()
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+    yield browser
+    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    browser.delete_all_cookies()

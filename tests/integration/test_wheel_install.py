@@ -91,7 +91,7 @@ def test_every_page_answers_from_the_wheel_install(installed):
                 assert time.monotonic() < deadline and server.poll() is None, "the server did not start"
                 time.sleep(0.3)
         status, listing = _get(base + "/?q=conscription+Hama")
-        article = re.search(r'href="(/article/[^"?]+)"', listing).group(1)
+        article = re.search(r'href="(/article/[^"?]+)', listing).group(1)  # its own address, without the search
         for page in PAGES + [article, article.replace("/article/", "/api/article/")]:
             status, body = _get(base + page)
             assert status == 200, f"{page}: {status} {body[:300]}"

@@ -41,6 +41,13 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    // Wide screens show the filters and the overview always (style.css does it where the browser
+    // knows ::details-content); opening them also tells assistive technology they are shown.
+    if (window.matchMedia("(min-width: 761px)").matches) {
+      Array.prototype.forEach.call(document.querySelectorAll("details.filters, details.overview-toggle"), function (details) {
+        details.open = true;
+      });
+    }
     var aside = document.querySelector("aside.facets");
     if (!aside) { return; }
     var placeholder = aside.getAttribute("data-filter-placeholder") || "Filter";
