@@ -196,7 +196,8 @@ class SearchEngine:
         counts = self._facet_counts(generation, request, base, filter_masks, date_mask)
         total = int(np.count_nonzero(final))
         narrowed = total != int(np.count_nonzero(base))
-        docnums, scores = self._page(generation, query, final, request, total, narrowed)
+        tiers = self._place_tiers(facets, parsed.place_concepts)
+        docnums, scores = self._page(generation, query, final, request, total, narrowed, tiers)
         hits = [self._hit(generation, query, docnum, score) for docnum, score in zip(docnums, scores)]
         suggestion = self._suggestion(generation, request.q) if total == 0 and request.q.strip() else None
         return SearchResponse(request=request, total=total, hits=hits, facets=counts,
@@ -248,7 +249,19 @@ class SearchEngine:
         return counted
 
     @staticmethod
-    def _page(generation, query, final, request, total, narrowed) -> tuple[list[int], list[float | None]]:
+    def _place_tiers(facets: FacetPostings, place_concepts) -> np.ndarray | None:
+        """Per document, how many of the query's place concepts it is tagged with: relevance ranks
+        these tiers first, so a story tagged Hama outranks one where حماه is only a surname."""
+        if not place_concepts:
+            return None
+        tiers = np.zeros(facets.doc_count, dtype=np.int8)
+        for place_ids in place_concepts:
+            tiers += facets.mask_for("place", place_ids)
+        return tiers
+
+    @staticmethod
+    def _page(generation, query, final, request, total, narrowed,
+              tiers: np.ndarray | None = None) -> tuple[list[int], list[float | None]]:
         first = (request.page - 1) * request.per_page
         if first >= total:
             return [], []
@@ -257,8 +270,9 @@ class SearchEngine:
             order = np.argsort(-generation.published_days[candidates].astype(np.int64), kind="stable")
             chosen = candidates[order[first:first + request.per_page]]
             return [int(n) for n in chosen], [None] * len(chosen)
-        # Whoosh's BM25F scores, ranked as its collector ranks them (score, then docnum).
-        docnums, scores = top(generation.matches(query), final if narrowed else None, first + request.per_page)
+        # Whoosh's BM25F scores, ranked as its collector ranks them (score, then docnum), within tiers.
+        docnums, scores = top(generation.matches(query), final if narrowed else None, first + request.per_page,
+                              tiers)
         return docnums[first:].tolist(), [round(score, 4) for score in scores[first:].tolist()]
 
     def _hit(self, generation, query, docnum: int, score: float | None) -> Hit:
@@ -402,7 +416,9 @@ class SearchEngine:
         query, final = self._matching(generation, request)
         total = int(np.count_nonzero(final))
         ordered = replace(request, page=1, per_page=max(1, limit))
-        docnums, _ = self._page(generation, query, final, ordered, total, True)
+        place_concepts = QueryBuilder(generation.schema, expand=request.expand).parse(request.q).place_concepts
+        tiers = self._place_tiers(generation.facets, place_concepts)
+        docnums, _ = self._page(generation, query, final, ordered, total, True, tiers)
         for docnum in docnums:
             yield self._document(generation.searcher().stored_fields(docnum))
 
