@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
-from itertools import accumulate
 
 from whoosh.highlight import htmlescape
 
@@ -36,6 +35,7 @@ _CLAUSE_END = re.compile(r"[,،;؛:]+[\"'»”’)\]]*(?=\s)")
 _SPACE = re.compile(r"\s+")
 _caches: dict[int, tuple[object, dict]] = {}
 _lock = threading.Lock()
+_local = threading.local()
 
 
 @dataclass(frozen=True)
@@ -57,27 +57,23 @@ class Match:
 def find_matches(text: str, analyzer, units) -> list[Match]:
     """Where ``units`` (terms made by ``analyzer``) occur in ``text``: character spans, sorted,
     not overlapping (at one start the longest wins)."""
-    units = list(units)
+    units = tuple(units)
     if not units or not text:
         return []
     text = text[:CHAR_LIMIT]
-    cache = _word_cache(analyzer)
-    spans = [(match.start(), match.group()) for match in _expression(analyzer, text).finditer(text)]
-    wanted = {term for unit in units if not unit.prefix for term in unit.terms}
-    prefixes = tuple(unit.terms[0] for unit in units if unit.prefix)
-    analyses, interesting = {}, set()
-    for word in {word for _, word in spans}:
-        analyses[word] = analysed = _word_tokens(analyzer, cache, word)
-        if any(token in wanted or (prefixes and token.startswith(prefixes)) for _, _, token, _ in analysed[0]):
-            interesting.add(word)
-    if not interesting:
+    words, wanted, prefixes = _word_info(analyzer, units)
+    at_position: dict[int, dict[str, tuple[int, int]]] = {}  # index position -> term -> char span
+    position = 0
+    for base, word in _spans(analyzer, text):
+        info = words.get(word)
+        if info is None:
+            info = words[word] = _interest(analyzer, wanted, prefixes, word)
+        width, hits = info
+        for start, end, token, relative in hits:
+            at_position.setdefault(position + relative, {})[token] = (base + start, base + end)
+        position += width
+    if not at_position:
         return []
-    offsets = list(accumulate((analyses[word][1] for _, word in spans), initial=0))
-    at_position: dict[int, dict[str, tuple[int, int]]] = {}  # global position -> term -> char span
-    for index, (base, word) in enumerate(spans):
-        if word in interesting:
-            for start, end, token, relative in analyses[word][0]:
-                at_position.setdefault(offsets[index] + relative, {})[token] = (base + start, base + end)
     found = []
     for unit in units:
         for position, tokens in at_position.items():
@@ -232,6 +228,39 @@ def _html(text: str, fragments, matches: list[Match]) -> str:
 
 def _plain(text: str) -> str:
     return htmlescape(_SPACE.sub(" ", text), quote=False)
+
+
+def _spans(analyzer, text: str) -> list[tuple[int, str]]:
+    """(start, word) of every word; kept for the next call, which is often the same text in the
+    other analyzer (they share the tokenizer)."""
+    expression = _expression(analyzer, text)
+    last = getattr(_local, "spans", None)
+    if last is not None and last[0] is text and last[1] is expression:
+        return last[2]
+    spans = [(match.start(), match.group()) for match in expression.finditer(text)]
+    _local.spans = (text, expression, spans)
+    return spans
+
+
+def _word_info(analyzer, units: tuple) -> tuple[dict, frozenset, tuple]:
+    """(word -> (positions it takes, its tokens some unit wants), the terms wanted, the prefixes)
+    for one analyzer and one query's units: a page's snippets share them."""
+    key = (id(analyzer), units)
+    infos = getattr(_local, "infos", None)
+    if infos is None or len(infos) > 8:
+        infos = _local.infos = {}
+    entry = infos.get(key)
+    if entry is None or entry[0] is not analyzer:
+        wanted = frozenset(term for unit in units if not unit.prefix for term in unit.terms)
+        prefixes = tuple(unit.terms[0] for unit in units if unit.prefix)
+        entry = infos[key] = (analyzer, {}, wanted, prefixes)
+    return entry[1], entry[2], entry[3]
+
+
+def _interest(analyzer, wanted: frozenset, prefixes: tuple, word: str) -> tuple[int, tuple]:
+    tokens, width = _word_tokens(analyzer, _word_cache(analyzer), word)
+    return width, tuple(token for token in tokens
+                        if token[2] in wanted or (prefixes and token[2].startswith(prefixes)))
 
 
 def _word_cache(analyzer) -> dict:
