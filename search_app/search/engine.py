@@ -8,7 +8,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
-from whoosh import highlight
 from whoosh.filedb.filestore import FileStorage
 from whoosh import query as wq
 
@@ -18,8 +17,8 @@ from ..generations import current_generation, read_manifest
 from ..segment_arrays import GenerationArrays
 from .facets import FacetPostings, published_days
 from .matching import Matches, QueryEvaluator, top
-from .marks import TextMarker, positive_terms
-from .snippets import highlight as fast_highlight
+from .marks import TextMarker
+from .snippets import Unit, find_matches, make_snippet, merge_matches
 from .query import QueryBuilder
 
 SORTS = ("relevance", "date")
@@ -94,6 +93,7 @@ class Hit:
     also_published: list[dict] = field(default_factory=list)  # other outlets' copies: id, source, url
     sources: list[str] = field(default_factory=list)  # outlet ids (or tidied names of unknown outlets)
     kind: str = "article"
+    snippet_lang: str = ""  # the language of the text the snippet quotes (an Arabic original: "ar")
 
 
 @dataclass
@@ -207,7 +207,8 @@ class SearchEngine:
         counts = self._facet_counts(generation, request, base, filter_masks, date_mask)
         total = int(np.count_nonzero(final))
         narrowed = total != int(np.count_nonzero(base))
-        docnums, scores = self._page(generation, query, final, request, total, narrowed)
+        tiers = self._place_tiers(facets, parsed.place_concepts)
+        docnums, scores = self._page(generation, query, final, request, total, narrowed, tiers)
         hits = [self._hit(generation, query, docnum, score) for docnum, score in zip(docnums, scores)]
         suggestion = self._suggestion(generation, request.q) if total == 0 and request.q.strip() else None
         return SearchResponse(request=request, total=total, hits=hits, facets=counts,
@@ -265,7 +266,19 @@ class SearchEngine:
         return counted
 
     @staticmethod
-    def _page(generation, query, final, request, total, narrowed) -> tuple[list[int], list[float | None]]:
+    def _place_tiers(facets: FacetPostings, place_concepts) -> np.ndarray | None:
+        """Per document, how many of the query's place concepts it is tagged with: relevance ranks
+        these tiers first, so a story tagged Hama outranks one where حماه is only a surname."""
+        if not place_concepts:
+            return None
+        tiers = np.zeros(facets.doc_count, dtype=np.int8)
+        for place_ids in place_concepts:
+            tiers += facets.mask_for("place", place_ids)
+        return tiers
+
+    @staticmethod
+    def _page(generation, query, final, request, total, narrowed,
+              tiers: np.ndarray | None = None) -> tuple[list[int], list[float | None]]:
         first = (request.page - 1) * request.per_page
         if first >= total:
             return [], []
@@ -274,8 +287,9 @@ class SearchEngine:
             order = np.argsort(-generation.published_days[candidates].astype(np.int64), kind="stable")
             chosen = candidates[order[first:first + request.per_page]]
             return [int(n) for n in chosen], [None] * len(chosen)
-        # Whoosh's BM25F scores, ranked as its collector ranks them (score, then docnum).
-        docnums, scores = top(generation.matches(query), final if narrowed else None, first + request.per_page)
+        # Whoosh's BM25F scores, ranked as its collector ranks them (score, then docnum), within tiers.
+        docnums, scores = top(generation.matches(query), final if narrowed else None, first + request.per_page,
+                              tiers)
         return docnums[first:].tolist(), [round(score, 4) for score in scores[first:].tolist()]
 
     def _hit(self, generation, query, docnum: int, score: float | None) -> Hit:
@@ -284,9 +298,10 @@ class SearchEngine:
         title_ar, title_en = stored.get("title_ar", ""), stored.get("title_en", "")
         title, translation = (title_ar, title_en) if original_is_arabic else (title_en, title_ar)
         published = stored.get("published")
+        snippet, snippet_lang = self._snippet(generation, query, stored, original_is_arabic)
         return Hit(
             id=stored["id"], title=title or translation, title_translation=translation if title else "",
-            snippet=self._snippet(generation, query, stored, original_is_arabic),
+            snippet=snippet, snippet_lang=snippet_lang,
             published=published.date().isoformat() if published else None,
             precision=stored.get("precision"), lang=stored.get("lang", ""), source=_source_names(stored),
             sources=_own_outlets(stored), kind=stored.get("kind", "article"),
@@ -296,29 +311,27 @@ class SearchEngine:
             score=score, also_published=list(stored.get("also", [])))
 
     @staticmethod
-    def _snippet(generation, query, stored, original_is_arabic) -> str:
-        """Best highlighted fragment, original language first; escaped text when nothing matched."""
+    def _snippet(generation, query, stored, original_is_arabic) -> tuple[str, str]:
+        """(HTML, language) of the best highlighted fragments: from the body that shows the most
+        of the query's concepts, the original on a tie; its opening when nothing matched."""
         schema = generation.schema
         bodies = ["body_ar", "body_en"] if original_is_arabic else ["body_en", "body_ar"]
-        terms = _terms_by_field(query)
-        formatter = highlight.HtmlFormatter(tagname="mark", classname="hl", termclass="t", between=" … ")
-        fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
+        units = _highlight_units(query)
+        best = None
         for body_field in bodies:
             text = stored.get(body_field)
             if not text:
                 continue
-            for analyzed_as, term_fields in ((body_field, {body_field, body_field.replace("body", "title")}),
-                                             ("exact", {"exact", "exact_title"})):
-                field_terms = set().union(*(terms.get(name, ()) for name in term_fields))
-                if not field_terms:
-                    continue
-                snippet = fast_highlight(text, field_terms, schema[analyzed_as].analyzer, fragmenter,
-                                         formatter, top=2)
-                if snippet:
-                    return snippet
-        text = next((stored.get(name) for name in bodies if stored.get(name)), "")
-        return highlight.htmlescape(text[:SNIPPET_CHARS] + ("…" if len(text) > SNIPPET_CHARS else ""),
-                                    quote=False)
+            matches = merge_matches(
+                find_matches(text, schema[body_field].analyzer, units.get(body_field, ())),
+                find_matches(text, schema["exact"].analyzer, units.get("exact", ())))
+            shown = len({match.group for match in matches})
+            if best is None or shown > best[0]:
+                best = (shown, body_field, text, matches)
+        if best is None:
+            return "", ""
+        _, body_field, text, matches = best
+        return make_snippet(text, matches, SNIPPET_CHARS), body_field.removeprefix("body_")
 
     def _suggestion(self, generation, text: str) -> str | None:
         """Did-you-mean from the index vocabulary (the exact field holds both scripts): each word
@@ -388,7 +401,7 @@ class SearchEngine:
             return TextMarker()
         parsed = QueryBuilder(generation.schema, expand=expand).parse(q)
         query = parsed.query if parsed.query is not None else parsed.relaxed_query
-        return TextMarker(generation.schema, positive_terms(query, generation.searcher().reader()))
+        return TextMarker(generation.schema, _highlight_units(query))
 
     def suggest(self, text: str) -> str | None:
         """A spelling correction of ``text`` that finds something, or None."""
@@ -425,7 +438,9 @@ class SearchEngine:
         query, final = self._matching(generation, request)
         total = int(np.count_nonzero(final))
         ordered = replace(request, page=1, per_page=max(1, limit))
-        docnums, _ = self._page(generation, query, final, ordered, total, True)
+        place_concepts = QueryBuilder(generation.schema, expand=request.expand).parse(request.q).place_concepts
+        tiers = self._place_tiers(generation.facets, place_concepts)
+        docnums, _ = self._page(generation, query, final, ordered, total, True, tiers)
         for docnum in docnums:
             yield self._document(generation.searcher().stored_fields(docnum))
 
@@ -484,18 +499,29 @@ def related_query(searcher, docnum: int) -> wq.Or | None:
     return wq.Or(clauses) if clauses else None
 
 
-_last_terms = threading.local()
+_last_units = threading.local()
+# Which analyzer made a field's terms, so a snippet of a body finds them: titles and bodies of a
+# language share one, and the exact fields hold the unstemmed names of both scripts.
+_ANALYZED_AS = {"title_en": "body_en", "body_en": "body_en", "title_ar": "body_ar", "body_ar": "body_ar",
+                "exact_title": "exact", "exact": "exact"}
 
 
-def _terms_by_field(query) -> dict[str, set]:
-    """The query's terms by field, worked out once per query for all its hits' snippets."""
-    last = getattr(_last_terms, "value", None)
+def _highlight_units(query) -> dict[str, list[Unit]]:
+    """What a snippet marks, by the field whose analyzer made it: each term, prefix and phrase of
+    the query's positive side (an excluded word is never marked), its group the concept it
+    belongs to (the parts of a top-level And). Worked out once per query for all its hits."""
+    last = getattr(_last_units, "value", None)
     if last is not None and last[0] is query:
         return last[1]
-    by_field: dict[str, set] = {}
-    for name, term in (query.all_terms() if query is not None else ()):
-        by_field.setdefault(name, set()).add(term)
-    _last_terms.value = (query, by_field)
+    by_field: dict[str, list[Unit]] = {}
+    concepts = query.subqueries if isinstance(query, wq.And) else [query] if query is not None else []
+    for group, concept in enumerate(concepts):
+        for fieldname, unit in _units(concept, group):
+            analyzed_as = _ANALYZED_AS.get(fieldname)
+            if analyzed_as is not None:
+                by_field.setdefault(analyzed_as, []).append(unit)
+    by_field = {name: list(dict.fromkeys(units)) for name, units in by_field.items()}
+    _last_units.value = (query, by_field)
     return by_field
 
 
@@ -505,6 +531,20 @@ def _own_outlets(stored: dict) -> list[str]:
 
 def _source_names(stored: dict) -> str:
     return "; ".join(outlet_label(key, "en") for key in _own_outlets(stored))
+def _units(query, group: int):
+    if isinstance(query, wq.AndNot):
+        yield from _units(query.a, group)
+    elif isinstance(query, wq.Not):
+        return
+    elif isinstance(query, wq.Phrase):
+        yield query.fieldname, Unit(tuple(query.words), group)
+    elif isinstance(query, wq.Term):
+        yield query.fieldname, Unit((query.text,), group)
+    elif isinstance(query, wq.Prefix):
+        yield query.fieldname, Unit((query.text,), group, prefix=True)
+    else:
+        for child in query.children():
+            yield from _units(child, group)
 
 
 def _split(value: str | None) -> list[str]:

@@ -414,12 +414,30 @@ def schema_text(searcher, fieldname: str, btext: bytes):
     return searcher.schema[fieldname].from_bytes(btext)
 
 
-def top(matches: Matches, allowed: np.ndarray | None, count: int) -> tuple[np.ndarray, np.ndarray]:
-    """The ``count`` best (docnum, score) in Whoosh's order: score descending, then docnum."""
+def top(matches: Matches, allowed: np.ndarray | None, count: int,
+        tiers: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The ``count`` best (docnum, score) in Whoosh's order: score descending, then docnum; with
+    ``tiers`` (a number per document) higher tiers first, whatever their scores."""
     ids, scores = matches.ids, matches.scores
     if allowed is not None:
         keep = allowed[ids]
         ids, scores = ids[keep], scores[keep]
+    if tiers is None:
+        return _best(ids, scores, count)
+    levels = tiers[ids]
+    chosen_ids, chosen_scores = [_EMPTY_IDS], [_EMPTY_SCORES]
+    for level in np.unique(levels)[::-1]:
+        if count <= 0:
+            break
+        at = levels == level
+        best_ids, best_scores = _best(ids[at], scores[at], count)
+        chosen_ids.append(best_ids)
+        chosen_scores.append(best_scores)
+        count -= len(best_ids)
+    return np.concatenate(chosen_ids), np.concatenate(chosen_scores)
+
+
+def _best(ids: np.ndarray, scores: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
     if count < len(ids):
         # Everything scoring at least the count-th best score, then an exact sort of those few.
         threshold = np.partition(scores, len(scores) - count)[len(scores) - count]

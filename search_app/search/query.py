@@ -8,7 +8,6 @@ Nothing typed can make parsing fail: unknown syntax is read as words.
 from __future__ import annotations
 
 import re
-from itertools import zip_longest
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
@@ -41,6 +40,10 @@ class ParsedQuery:
     relaxed_query: wq.Query | None = None  # any concept instead of all, for when nothing has all
     expansions: list[str] = field(default_factory=list)  # names and translations added for display
     entities: list = field(default_factory=list)  # places and actors recognised in the query
+    # Per concept that names places (ORed names share one entry): the place ids a document must be
+    # tagged with for that concept to count as a place match, not a bare string match. Ranking puts
+    # documents with more such concepts first (a surname حماه is not Hama).
+    place_concepts: list[tuple[str, ...]] = field(default_factory=list)
 
 
 @dataclass
@@ -106,11 +109,11 @@ class QueryBuilder:
         """``text`` as a word or phrase in the exact fields and, stemmed, in its script's fields."""
         return _any(_build(self._alternatives(text, boost, self._fields_for(text, stemmed=stemmed))))
 
-    def _entity_query(self, entity, typed: str) -> wq.Query:
-        """The facet id, or any of the entity's names in the exact (unstemmed) fields."""
+    def _entity_query(self, entity, typed: str, names: list[str]) -> wq.Query:
+        """The facet id, or any of the entity's ``names`` in the exact (unstemmed) fields."""
         facet = "actor" if entity.kind == "actor" else "place"
         alternatives = self._alternatives(typed, 1.0, EXACT_FIELDS)
-        for name in _distinct_names(entity.names_en + entity.names_ar):
+        for name in names:
             alternatives += self._alternatives(name, EXPANSION_BOOST, EXACT_FIELDS)
         return _any([wq.Term(facet, entity.id, boost=2.0)] + _build(alternatives))
 
@@ -127,31 +130,51 @@ class QueryBuilder:
             return self._text_query(fieldname, item.text, 1.0)
         return wq.Term(fieldname, outlet_key(item.text) if fieldname == "source" else item.text)
 
-    def _word_run_concepts(self, words: list[str], parsed: ParsedQuery) -> list[wq.Query]:
-        """Group a run of plain words into place/actor/glossary concepts and single words."""
+    def _word_run_concepts(self, words: list[str], parsed: ParsedQuery) -> list[tuple[wq.Query, tuple]]:
+        """Group a run of plain words into place/actor/glossary concepts and single words:
+        (query, ids of the places it names) per concept, in the order typed."""
         text = " ".join(words)
         tokens = normalized_tokens(text)
-        spans: list[tuple[int, int, wq.Query]] = []
+        spans: list[tuple[int, wq.Query, tuple]] = []
         taken = [False] * len(tokens)
         if self.expand:
             for mention in find_mentions(text, for_query=True):
                 typed = " ".join(tokens[mention.start:mention.end])
-                spans.append((mention.start, mention.end, self._entity_query(mention.entity, typed)))
-                parsed.entities.append(mention.entity)
-                parsed.expansions += _display_names(mention.entity)
+                entity = mention.entity
+                names = _distinct_names(entity.names_en + entity.names_ar)
+                places = (entity.id,) if entity.kind != "actor" else ()
+                spans.append((mention.start, self._entity_query(entity, typed, names), places))
+                parsed.entities.append(entity)
+                parsed.expansions += _spellings(entity, names, text)
                 taken[mention.start:mention.end] = [True] * (mention.end - mention.start)
             for match in find_concepts(tokens):
                 if any(taken[match.start:match.end]):
                     continue
                 typed = " ".join(tokens[match.start:match.end])
-                spans.append((match.start, match.end, self._glossary_query(match.concept, typed)))
-                other = match.concept.en if has_arabic(typed) else match.concept.ar
-                parsed.expansions += list(other[:4])
+                spans.append((match.start, self._glossary_query(match.concept, typed), ()))
+                parsed.expansions += self._added_terms(match.concept.en + match.concept.ar, typed)
                 taken[match.start:match.end] = [True] * (match.end - match.start)
         for position, token in enumerate(tokens):
             if not taken[position]:
-                spans.append((position, position + 1, self._word_query(token)))
-        return [query for _, _, query in sorted(spans, key=lambda span: span[0]) if query is not None]
+                spans.append((position, self._word_query(token), ()))
+        return [(query, places) for _, query, places in sorted(spans, key=lambda span: span[0])
+                if query is not None]
+
+    def _added_terms(self, terms, typed: str) -> list[str]:
+        """Glossary terms that search for something besides what was typed: one surface form
+        for each distinct analysed form ("conscripts" adds nothing to "conscription")."""
+        seen = {self._search_form(typed)}
+        added = []
+        for term in terms:
+            form = self._search_form(term)
+            if form and form not in seen:
+                seen.add(form)
+                added.append(term)
+        return added
+
+    def _search_form(self, text: str) -> tuple[str, ...]:
+        fieldname = ARABIC_FIELDS[1] if has_arabic(text) else ENGLISH_FIELDS[1]
+        return tuple(self.terms(fieldname, text))
 
     def _word_query(self, token: str) -> wq.Query | None:
         if token.endswith("*") and len(token) > 2:
@@ -161,13 +184,16 @@ class QueryBuilder:
     def parse(self, text: str) -> ParsedQuery:
         parsed = ParsedQuery(None)
         positives: list[wq.Query] = []
+        places: list[tuple[str, ...]] = []  # beside positives: the place ids each concept names
         negatives: list[wq.Query] = []
         join_next = False
         run: list[str] = []
 
         def flush_run():
             if run:
-                positives.extend(self._word_run_concepts(run, parsed))
+                for concept, named in self._word_run_concepts(run, parsed):
+                    positives.append(concept)
+                    places.append(named)
                 run.clear()
 
         for item in _lex(text):
@@ -179,23 +205,31 @@ class QueryBuilder:
                 run.append(item.text)
                 continue
             flush_run()
+            named: tuple[str, ...] = ()
             if item.kind == "phrase":
                 built = self.text_anywhere(item.text, stemmed=False)
             elif item.kind == "field":
                 built = self._field_query(item)
             else:
-                built = _any(self._word_run_concepts([item.text], parsed))
+                concepts = self._word_run_concepts([item.text], parsed)
+                built = _any(concept for concept, _ in concepts)
+                named = tuple(place for _, ids in concepts for place in ids)
             if built is None:
                 continue
             if item.negated:
                 negatives.append(built)
             elif join_next:
                 positives[-1] = wq.Or([positives[-1], built])
+                # "Hama OR Homs": either place's tag makes it a place match; "Hama OR shelling" has
+                # no place the shelling stories could be tagged with, so it ranks as plain words.
+                places[-1] = places[-1] + named if places[-1] and named else ()
                 join_next = False
             else:
                 positives.append(built)
+                places.append(named)
         flush_run()
         positives = positives[:MAX_CONCEPTS]
+        parsed.place_concepts = [named for named in places[:MAX_CONCEPTS] if named]
         if positives:
             query = wq.And(positives) if len(positives) > 1 else positives[0]
             parsed.query = _excluding(query, negatives)
@@ -226,11 +260,14 @@ def _contains(tokens: tuple, part: tuple) -> bool:
     return any(tokens[i:i + len(part)] == part for i in range(len(tokens) - len(part) + 1))
 
 
-def _display_names(entity, limit: int = 6) -> list[str]:
-    """The names worth showing under "also searched": labels first, then short variants."""
-    interleaved = [name for pair in zip_longest(entity.names_en, entity.names_ar) for name in pair if name]
-    short = [name for name in interleaved if len(name.split()) <= 3]
-    return _unique([entity.en, entity.ar] + short)[:limit]
+def _spellings(entity, searched: list[str], query_text: str) -> list[str]:
+    """Every spelling of the entity that its ``searched`` names match (حماة and حماه are one
+    term, but a reader should see both), labels first, except one typed as it stands."""
+    forms = {tuple(normalized_tokens(name)) for name in searched}
+    names = [entity.en, entity.ar] + list(entity.names_en) + list(entity.names_ar)
+    return [name for name in _unique(names)
+            if name and tuple(normalized_tokens(name)) in forms
+            and not re.search(rf"(?<!\w){re.escape(name)}(?!\w)", query_text, re.IGNORECASE)]
 
 
 def _build(alternatives) -> list[wq.Query]:

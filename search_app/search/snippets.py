@@ -1,32 +1,271 @@
-"""Highlighted snippets, as ``whoosh.highlight.highlight`` makes them, without running every word
-of every hit's body through the analyzer's chain of Python filters.
+"""Highlighted snippets: what a query matched, marked as a unit, in fragments a reader can trust.
 
-In query mode our analyzers turn each word the tokenizer finds into the same tokens wherever it
-stands (the filters look at one word at a time; compounds are only joined at index time), so a
-word's tokens are worked out once and kept: afterwards a snippet costs one regular-expression pass
-over the text, a dictionary look-up a word and the context fragmenter's arithmetic, here on plain
-tuples. Fragments are then scored, chosen and formatted by Whoosh's own code, so the HTML is the
-same. Anything other than a RegexTokenizer-led analyzer with a ContextFragmenter goes to Whoosh.
+* A unit is one term, one prefix or one phrase of the query, in the field whose analyzer made it.
+  A phrase (``compulsory military service``, ``deir ez zor``) is marked only where its words stand
+  at consecutive positions as the index counts them (stop words removed, hyphenated words also
+  joined up), and then as one mark; its single words are never marked on their own. Every
+  spelling of a place is a term of the exact field, so each one is found wherever it occurs.
+* Marks carry the class ``t<n>``, n the query concept the unit belongs to (every spelling of Hama
+  shares one class).
+* A fragment begins at the start of the text, after a sentence or clause boundary, or with a
+  leading "…" when it had to cut; it ends at a sentence end, the end of the text, or with "…".
+  Fragments that touch or overlap are one fragment: " … " stands only for text left out.
+
+Words are analysed one at a time and the result kept (our analyzers treat each word alike
+wherever it stands), so a snippet costs one regular-expression pass over the text and a
+dictionary look-up a word.
 """
 from __future__ import annotations
 
 import re
 import threading
-from bisect import bisect_left
-from collections import deque
+from dataclasses import dataclass
 
-from whoosh import highlight as whoosh_highlight
-from whoosh.analysis import RegexTokenizer, Token
+from whoosh.highlight import htmlescape
 
-from ..text.analyzers import APOSTROPHES, HYPHENS, INWORD_MARKS, WORD_PATTERN
+from ..text.analyzers import INWORD_MARKS, WORD_PATTERN, HYPHENS, APOSTROPHES
 
+CHAR_LIMIT = 1 << 15  # as Whoosh's highlighter: matches past this many characters are not looked for
 _CACHE_SIZE = 100_000
 # WORD_PATTERN where no in-word mark occurs: letters and digits, joined by a hyphen or apostrophe.
 _PLAIN_WORD = re.compile(rf"[^\W_]+(?:[{HYPHENS}{APOSTROPHES}][^\W_]+)*")
 _SPECIAL = re.compile(f"[{INWORD_MARKS}_]")
-_MARGIN = 8
+_SENTENCE_END = re.compile(r"[.!?؟…\n]+[\"'»”’)\]]*(?=\s|$)")
+_CLAUSE_END = re.compile(r"[,،;؛:]+[\"'»”’)\]]*(?=\s)")
+_SPACE = re.compile(r"\s+")
 _caches: dict[int, tuple[object, dict]] = {}
 _lock = threading.Lock()
+_local = threading.local()
+
+
+@dataclass(frozen=True)
+class Unit:
+    """Something to mark: ``terms`` at consecutive positions (one term, or a phrase), or with
+    ``prefix`` any token starting with the single term."""
+    terms: tuple[str, ...]
+    group: int = 0  # the query concept it belongs to
+    prefix: bool = False
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int
+    end: int
+    group: int
+
+
+def find_matches(text: str, analyzer, units) -> list[Match]:
+    """Where ``units`` (terms made by ``analyzer``) occur in ``text``: character spans, sorted,
+    not overlapping (at one start the longest wins)."""
+    units = tuple(units)
+    if not units or not text:
+        return []
+    text = text[:CHAR_LIMIT]
+    words, wanted, prefixes = _word_info(analyzer, units)
+    at_position: dict[int, dict[str, tuple[int, int]]] = {}  # index position -> term -> char span
+    position = 0
+    for base, word in _spans(analyzer, text):
+        info = words.get(word)
+        if info is None:
+            info = words[word] = _interest(analyzer, wanted, prefixes, word)
+        width, hits = info
+        for start, end, token, relative in hits:
+            at_position.setdefault(position + relative, {})[token] = (base + start, base + end)
+        position += width
+    if not at_position:
+        return []
+    found = []
+    for unit in units:
+        for position, tokens in at_position.items():
+            if unit.prefix:
+                found += [Match(*span, unit.group) for token, span in tokens.items()
+                          if token.startswith(unit.terms[0])]
+                continue
+            first = tokens.get(unit.terms[0])
+            if first is None:
+                continue
+            last = first
+            for step, term in enumerate(unit.terms[1:], 1):
+                last = at_position.get(position + step, {}).get(term)
+                if last is None:
+                    break
+            else:
+                found.append(Match(first[0], last[1], unit.group))
+    return _without_overlaps(found)
+
+
+def _without_overlaps(matches: list[Match]) -> list[Match]:
+    kept: list[Match] = []
+    for match in sorted(set(matches), key=lambda m: (m.start, -m.end, m.group)):
+        if not kept or match.start >= kept[-1].end:
+            kept.append(match)
+    return kept
+
+
+def merge_matches(*lists: list[Match]) -> list[Match]:
+    """Matches found by several analyzers in one text, overlaps resolved."""
+    return _without_overlaps([match for found in lists for match in found])
+
+
+def make_snippet(text: str, matches: list[Match], maxchars: int = 240, fragments: int = 2) -> str:
+    """HTML: escaped text of the best fragments, ``<mark>`` around each match; the opening of the
+    text when nothing matched."""
+    if not matches:
+        end, cut = _fragment_end(text, 0, maxchars)
+        return _html(text, [(0, end, False, cut)], [])
+    chosen = []
+    for _ in range(fragments):
+        best = _best_window(text, matches, maxchars, chosen)
+        if best is None:
+            break
+        chosen.append(best)
+    pieces = []
+    for first, last in sorted(chosen):
+        core_start, core_end = matches[first].start, matches[last].end
+        room = maxchars - (core_end - core_start)
+        start, cut_before = _fragment_start(text, core_start, max(20, min(100, room - 40)))
+        end, cut_after = _fragment_end(text, core_end, max(20, start + maxchars - core_end))
+        pieces.append([start, end, cut_before, cut_after])
+    merged = [pieces[0]]
+    for piece in pieces[1:]:
+        previous = merged[-1]
+        if piece[0] <= previous[1] or not text[previous[1]:piece[0]].strip():  # adjacent: one fragment
+            if piece[1] > previous[1]:
+                previous[1], previous[3] = piece[1], piece[3]
+        else:
+            merged.append(piece)
+    return _html(text, [tuple(piece) for piece in merged], matches)
+
+
+def _best_window(text, matches, maxchars, chosen) -> tuple[int, int] | None:
+    """(first, last) match indices of the best run of matches spanning at most 3/4 of ``maxchars``:
+    most concepts, then most distinct words, then most matches, then earliest; a further window
+    holds none of the chosen windows' matches and shows something they do not."""
+    taken = {i for first, last in chosen for i in range(first, last + 1)}
+    taken_groups = {matches[i].group for i in taken}
+    taken_words = {_folded(text, matches[i]) for i in taken}
+    best, best_score = None, None
+    for first in range(len(matches)):
+        if first in taken:
+            continue
+        last = first
+        while (last + 1 < len(matches) and last + 1 not in taken
+               and matches[last + 1].end - matches[first].start <= maxchars * 3 // 4):
+            last += 1
+        window = matches[first:last + 1]
+        groups = {match.group for match in window}
+        words = {_folded(text, match) for match in window}
+        if chosen and not (groups - taken_groups or words - taken_words):
+            continue
+        score = (len(groups - taken_groups), len(words - taken_words), len(window))
+        if best_score is None or score > best_score:
+            best, best_score = (first, last), score
+    return best
+
+
+def _folded(text: str, match: Match) -> str:
+    return text[match.start:match.end].casefold()
+
+
+def _fragment_start(text: str, core_start: int, room: int) -> tuple[int, bool]:
+    """Where a fragment ending in a match at ``core_start`` begins, and whether it cut a sentence:
+    the text's start, else the earliest sentence boundary within ``room`` characters before, else
+    the earliest clause boundary, else a word boundary (cut)."""
+    low = core_start - room
+    if low <= 0:
+        return 0, False
+    window = text[low:core_start]
+    for boundary in (_SENTENCE_END, _CLAUSE_END):
+        found = boundary.search(window)
+        if found:
+            return _skip_space(text, low + found.end()), False
+    space = _SPACE.search(window)
+    return (_skip_space(text, low + space.start()) if space else core_start), True
+
+
+def _fragment_end(text: str, core_end: int, room_from_core: int) -> tuple[int, bool]:
+    """Where a fragment whose last match ends at ``core_end`` stops, and whether it cut: the text's
+    end, else the last sentence end within reach (unless that leaves most of the room unused), else
+    the last word end (cut)."""
+    limit = core_end + room_from_core
+    if limit >= len(text):
+        return len(text.rstrip()), False
+    window = text[core_end:limit]
+    ends = [end for end in _SENTENCE_END.finditer(window) if end.end() * 5 >= len(window) * 2]
+    if ends:  # a paragraph break ends a sentence too, but is not part of it
+        return len(text[:core_end + ends[-1].end()].rstrip()), False
+    spaces = list(_SPACE.finditer(window))
+    return (core_end + spaces[-1].start() if spaces else core_end), True
+
+
+def _skip_space(text: str, index: int) -> int:
+    while index < len(text) and text[index].isspace():
+        index += 1
+    return index
+
+
+def mark_all(text: str, matches: list[Match]) -> str:
+    """The whole text, escaped, every match marked (the article page)."""
+    return _html(text, [(0, len(text), False, False)], matches)
+
+
+def _html(text: str, fragments, matches: list[Match]) -> str:
+    """Fragments (start, end, cut before, cut after), escaped, whitespace runs as one space,
+    joined by " … "; matches inside them marked."""
+    parts = []
+    for number, (start, end, cut_before, cut_after) in enumerate(fragments):
+        if number:
+            parts.append(" … ")
+        elif cut_before:
+            parts.append("…")
+        position = start
+        for match in matches:
+            if match.start < start or match.end > end:
+                continue
+            parts.append(_plain(text[position:match.start]))
+            parts.append(f'<mark class="hl t{match.group}">{_plain(text[match.start:match.end])}</mark>')
+            position = match.end
+        parts.append(_plain(text[position:end]))
+        if cut_after and number == len(fragments) - 1:
+            parts.append("…")
+    return "".join(parts).strip()
+
+
+def _plain(text: str) -> str:
+    return htmlescape(_SPACE.sub(" ", text), quote=False)
+
+
+def _spans(analyzer, text: str) -> list[tuple[int, str]]:
+    """(start, word) of every word; kept for the next call, which is often the same text in the
+    other analyzer (they share the tokenizer)."""
+    expression = _expression(analyzer, text)
+    last = getattr(_local, "spans", None)
+    if last is not None and last[0] is text and last[1] is expression:
+        return last[2]
+    spans = [(match.start(), match.group()) for match in expression.finditer(text)]
+    _local.spans = (text, expression, spans)
+    return spans
+
+
+def _word_info(analyzer, units: tuple) -> tuple[dict, frozenset, tuple]:
+    """(word -> (positions it takes, its tokens some unit wants), the terms wanted, the prefixes)
+    for one analyzer and one query's units: a page's snippets share them."""
+    key = (id(analyzer), units)
+    infos = getattr(_local, "infos", None)
+    if infos is None or len(infos) > 8:
+        infos = _local.infos = {}
+    entry = infos.get(key)
+    if entry is None or entry[0] is not analyzer:
+        wanted = frozenset(term for unit in units if not unit.prefix for term in unit.terms)
+        prefixes = tuple(unit.terms[0] for unit in units if unit.prefix)
+        entry = infos[key] = (analyzer, {}, wanted, prefixes)
+    return entry[1], entry[2], entry[3]
+
+
+def _interest(analyzer, wanted: frozenset, prefixes: tuple, word: str) -> tuple[int, tuple]:
+    tokens, width = _word_tokens(analyzer, _word_cache(analyzer), word)
+    return width, tuple(token for token in tokens
+                        if token[2] in wanted or (prefixes and token[2].startswith(prefixes)))
 
 
 def _word_cache(analyzer) -> dict:
@@ -39,12 +278,19 @@ def _word_cache(analyzer) -> dict:
     return entry[1]
 
 
-def _word_tokens(analyzer, cache: dict, word: str) -> tuple:
-    """(start, end, text, boost) of the tokens ``word`` analyses to, offsets within the word."""
+def _word_tokens(analyzer, cache: dict, word: str) -> tuple[tuple, int]:
+    """The indexed tokens of ``word`` as (start, end, text, position within the word), and how
+    many positions the word takes in the index (its tokens that are not stop words).
+
+    Analysed as the indexer does (mode "index": a hyphenated word also gives its joined form, at
+    the positions of its first and last part), stop words kept but skipped."""
     found = cache.get(word)
     if found is None:
-        found = tuple((t.startchar, t.endchar, t.text, t.boost)
-                      for t in analyzer(word, chars=True, mode="query", removestops=False))
+        tokens = [(t.startchar, t.endchar, t.text, t.pos)
+                  for t in analyzer(word, chars=True, positions=True, mode="index", removestops=False)
+                  if not t.stopped]
+        ranks = {pos: rank for rank, pos in enumerate(sorted({pos for *_, pos in tokens}))}
+        found = (tuple((start, end, token, ranks[pos]) for start, end, token, pos in tokens), len(ranks))
         if len(cache) >= _CACHE_SIZE:
             cache.clear()
         cache[word] = found
@@ -59,110 +305,3 @@ def _expression(analyzer, text: str):
         return _PLAIN_WORD
     return expression
 
-
-def _matched_token(start: int, end: int, word: str, boost: float) -> Token:
-    token = Token(chars=True, boost=boost, removestops=False, mode="query")
-    token.text, token.startchar, token.endchar, token.matched = word, start, end, True
-    return token
-
-
-def _fragments(text: str, analyzer, termset: frozenset, fragmenter):
-    """``ContextFragmenter.fragment_tokens`` over the analyzed words of ``text``.
-
-    Outside a fragment a word that matches nothing only feeds the fragmenter's queue of recent
-    start characters, which keeps those within ``surround`` characters of the latest word. So
-    before a long run of such words the run is skipped up to its last words that can still be in
-    that queue when the next matching word arrives: the fragments come out the same.
-    """
-    maxchars, surround, charlimit = fragmenter.maxchars, fragmenter.surround, fragmenter.charlimit
-    cache = _word_cache(analyzer)
-    spans = [(match.start(), match.end(), match.group()) for match in _expression(analyzer, text).finditer(text)]
-    analyses = {}  # word -> its tokens (start, end, text, boost), offsets within the word
-    hits = set()
-    for word in {word for _, _, word in spans}:
-        analyses[word] = analysed = _word_tokens(analyzer, cache, word)
-        for _, _, token, _ in analysed:
-            if token in termset:
-                hits.add(word)
-                break
-    matched = [index for index, (_, _, word) in enumerate(spans) if word in hits]
-    if not matched:
-        return
-    ends = [end for _, end, _ in spans]
-    first = None
-    firsts = deque()
-    countdown = -1
-    tks = []
-    endchar = None
-    currentlen = 0
-    upcoming = 0  # index into ``matched`` of the next matching word
-    index, count = 0, len(spans)
-    while index < count:
-        if countdown < 0:
-            while upcoming < len(matched) and matched[upcoming] < index:
-                upcoming += 1
-            if upcoming == len(matched):
-                break  # outside a fragment, and nothing left to match: no more fragments
-            target = matched[upcoming]
-            if target - index > 8 and not (charlimit and ends[target - 1] > charlimit):
-                # Words ending before this can no longer be in the queue once word target-1 is
-                # read (its last token may end up to two characters early: Assad's -> Assad).
-                keep_from = min(bisect_left(ends, ends[target - 1] - surround - _MARGIN, index, target),
-                                target - 1)
-                if keep_from > index:
-                    firsts = deque()
-                    index = keep_from
-        base, _, word = spans[index]
-        any_hit = word in hits
-        for start, end, token, boost in analyses[word]:
-            startchar, endchar = base + start, base + end
-            hit = any_hit and token in termset
-            tlength = endchar - startchar
-            if charlimit and endchar > charlimit:
-                index = count
-                break
-            if countdown < 0 and not hit:
-                firsts.append(startchar)
-                while firsts and endchar - firsts[0] > surround:
-                    firsts.popleft()
-            elif currentlen + tlength > maxchars:
-                countdown = 0
-            elif hit:
-                countdown = surround
-                if first is None:
-                    if firsts:
-                        first = firsts[0]
-                    else:
-                        first = startchar
-                        countdown += surround
-                tks.append(_matched_token(startchar, endchar, token, boost))
-            if countdown >= 0:
-                currentlen += tlength
-                countdown -= tlength
-                if countdown <= 0:
-                    yield whoosh_highlight.mkfrag(text, tks, startchar=first, endchar=endchar)
-                    tks = []
-                    firsts = deque()
-                    first = None
-                    currentlen = 0
-        index += 1
-    if tks:
-        yield whoosh_highlight.mkfrag(text, tks, startchar=first, endchar=endchar)
-
-
-def highlight(text, terms, analyzer, fragmenter, formatter, top=3, scorer=None, minscore=1,
-              order=whoosh_highlight.FIRST, mode="query"):
-    """Same arguments and result as ``whoosh.highlight.highlight``."""
-    items = getattr(analyzer, "items", None)
-    if (mode != "query" or not items or type(items[0]) is not RegexTokenizer or items[0].gaps
-            or type(fragmenter) is not whoosh_highlight.ContextFragmenter):
-        return whoosh_highlight.highlight(text, terms, analyzer, fragmenter, formatter, top=top,
-                                          scorer=scorer, minscore=minscore, order=order, mode=mode)
-    if type(formatter) is type:
-        formatter = formatter()
-    if scorer is None:
-        scorer = whoosh_highlight.BasicFragmentScorer()
-    elif type(scorer) is type:
-        scorer = scorer()
-    fragments = _fragments(text, analyzer, frozenset(terms), fragmenter)
-    return formatter(text, whoosh_highlight.top_fragments(fragments, top, scorer, order, minscore))

@@ -62,8 +62,8 @@ def test_article_from_a_search_links_back_keeps_the_query_and_marks_its_matches(
     assert back_link(html) == "/?q=conscription+Hama&governorate=SY05&sort=date"
     assert 'name="q" value="conscription Hama"' in html
     assert '<input type="hidden" name="governorate" value="SY05">' in html  # a new search keeps the filter
-    original_marks = re.findall(r"<mark>([^<]+)</mark>", section(html, "original"))
-    translation_marks = re.findall(r"<mark>([^<]+)</mark>", section(html, "translation"))
+    original_marks = re.findall(r"<mark[^>]*>([^<]+)</mark>", section(html, "original"))
+    translation_marks = re.findall(r"<mark[^>]*>([^<]+)</mark>", section(html, "translation"))
     # The Arabic original is marked through the query's expansions: Hama -> حماة, conscription -> التجنيد.
     assert "حماة" in original_marks and any("تجنيد" in word for word in original_marks)
     assert {"Conscription", "Hama"} <= {word.split("'")[0] for word in translation_marks}
@@ -85,12 +85,12 @@ def test_back_link_returns_to_the_results_page_the_reader_came_from(client, stor
 def test_article_opened_from_a_filter_only_search_links_back_without_marks(client, story_link):
     article_path = urlsplit(story_link).path
     html = get(client, article_path, governorate="SY05")
-    assert back_link(html) == "/?governorate=SY05" and "<mark>" not in html
+    assert back_link(html) == "/?governorate=SY05" and "<mark" not in html
 
 
 def test_article_opened_directly_has_no_back_link_and_no_marks(client, story_link):
     html = get(client, urlsplit(story_link).path)
-    assert back_link(html) is None and "<mark>" not in html
+    assert back_link(html) is None and "<mark" not in html
     assert 'name="q" value=""' in html
 
 
@@ -98,16 +98,17 @@ def test_the_query_reaches_the_article_page_escaped(client, story_link):
     hostile = 'Hama "><script>alert(1)</script>'
     html = get(client, urlsplit(story_link).path, q=hostile)
     assert "<script>alert" not in html and "&lt;script&gt;" in html
-    assert "<mark>حماة</mark>" in section(html, "original")
+    assert re.search(r"<mark[^>]*>حماة</mark>", section(html, "original"))
 
 
 def test_marker_leaves_out_excluded_words_and_expands_prefixes(demo_settings):
     engine = SearchEngine(demo_settings.index_dir)
     marked = engine.text_marker("Hama -army").mark("Hama & the army <b>", "en")
-    assert marked == "<mark>Hama</mark> &amp; the army &lt;b&gt;"
-    assert engine.text_marker("conscript*").mark("Conscription and conscripts", "en").count("<mark>") == 2
+    assert re.sub(r"<mark[^>]*>", "<mark>", marked) == "<mark>Hama</mark> &amp; the army &lt;b&gt;"
+    assert engine.text_marker("conscript*").mark("Conscription and conscripts", "en").count("<mark") == 2
     assert engine.text_marker("").mark("Hama", "en") == "Hama"
-    assert engine.text_marker("Hama", expand=False).mark("Hama حماة", "ar") == "<mark>Hama</mark> حماة"
+    unexpanded = engine.text_marker("Hama", expand=False).mark("Hama حماة", "ar")
+    assert re.sub(r"<mark[^>]*>", "<mark>", unexpanded) == "<mark>Hama</mark> حماة"
 
 
 def test_article_from_a_search_still_opens_from_the_store_alone(demo_settings, tmp_path, story_link):
@@ -115,4 +116,4 @@ def test_article_from_a_search_still_opens_from_the_store_alone(demo_settings, t
 
     settings = make_settings(tmp_path, data_dir=demo_settings.data_dir)  # the store, and no index
     html = get(create_app(settings).test_client(), story_link)
-    assert STORY_TITLE in html and back_link(html) and "<mark>" not in html
+    assert STORY_TITLE in html and back_link(html) and "<mark" not in html

@@ -152,3 +152,20 @@ def test_related_stories_query_ranks_like_whoosh(index, saved):
         docnums, scores = top(Matches(found.ids[others], found.scores[others]), None, 30)
         assert docnums.tolist() == [number for number, _ in expected]
         assert np.allclose(scores, [score for _, score in expected], rtol=1e-12, atol=0)
+
+
+
+@pytest.mark.parametrize("text", ["conscription Hama", "shelling", "Hama OR Homs shelling"])
+def test_ranking_in_tiers_orders_by_tier_then_by_whooshs_scores(index, text):
+    """Place words rank stories by a tier (how many of the places they are tagged with) before
+    Whoosh's score: the order is tier, then score, then document number, the scores Whoosh's."""
+    ix, searcher = index
+    evaluator = _evaluator(searcher, _arrays(ix))
+    query = QueryBuilder(ix.schema).parse(text).query
+    tiers = np.random.default_rng(7).integers(0, 3, searcher.doc_count_all()).astype(np.int8)
+    expected = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
+    ranked = sorted(expected, key=lambda docnum: (-tiers[docnum], -expected[docnum], docnum))
+    for count in (5, 25, len(ranked) + 3):
+        docnums, scores = top(evaluator.evaluate(searcher, query), None, count, tiers)
+        assert docnums.tolist() == ranked[:count]
+        assert np.allclose(scores, [expected[docnum] for docnum in ranked[:count]], rtol=1e-12, atol=0)
