@@ -16,7 +16,8 @@ MAX_VALUE_CHARS = 100
 URL_FILTERS = {"governorate": "governorate", "district": "district", "town": "place", "actor": "actor",
                "lang": "lang", "source": "source", "year": "year"}
 # Every parameter that is part of "the current search": carried by forms, links and exports.
-SEARCH_PARAMS = ("q", *URL_FILTERS, "from", "to", "sort", "expand", "per_page")
+SEARCH_PARAMS = ("q", *URL_FILTERS, "from", "to", "sort", "expand", "spell", "per_page")
+OFF = ("0", "false", "off")
 
 
 class BadRequest(ValueError):
@@ -86,7 +87,7 @@ def search_request(args: MultiDict, settings, strict: bool = False, per_page: in
         per_page=per_page or attempt(lambda: _int(args, "per_page", settings.page_size, settings.max_page_size),
                                      settings.page_size),
         date_from=date_from, date_to=date_to,
-        expand=args.get("expand", "1") not in ("0", "false", "off"),
+        expand=args.get("expand", "1") not in OFF, spell=args.get("spell", "1") not in OFF,
         **filters)
 
 

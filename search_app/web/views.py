@@ -130,7 +130,6 @@ def search():
     req = search_request(args, settings)
     language = ui()
     response = engine().search(req)
-    suggestion = response.suggestion or (engine().suggest(req.q) if response.relaxed else None)
     without = engine().without(req) if response.total == 0 else {}
     pages = -(-response.total // req.per_page)
     timeline = build_timeline({v.value: v.count for v in response.facets.get("month", [])}, req.date_from,
@@ -143,9 +142,9 @@ def search():
         "search.html", response=response, req=req, facets=build_facets(response, args, language),
         chips=chosen, clear_url=search_url(args, **{name: None for name in (*URL_FILTERS, "from", "to")})
         if len(chosen) > 1 else None,
-        pages=pages, timeline=timeline, tile_map=tile_map, suggestion=suggestion,
+        pages=pages, timeline=timeline, tile_map=tile_map, suggestion=response.suggestion,
         relaxations=_relaxations(req, args, without, language), profile_links=_profile_links(req, language),
-        search_fields=current_search(args, drop=("q",)), date_fields=current_search(args, drop=("from", "to", "year")),
+        search_fields=current_search(args, drop=("q", "spell")), date_fields=current_search(args, drop=("from", "to", "year")),
         prev_url=search_url(args, page=str(req.page - 1)) if req.page > 1 else None,
         next_url=search_url(args, page=str(req.page + 1)) if req.page < pages else None,
         feed_url=search_url(args, endpoint="feeds.atom"),

@@ -1,0 +1,257 @@
+"""Spelling correction of query words, decided word by word before searching.
+
+A typed word is a *candidate* for correction only when nothing would find it as it is:
+
+* it is a plain word (not a phrase, a fielded term, an operator, a prefix ``word*`` or an excluded
+  ``-word``), of at least ``MIN_LETTERS`` letters and without digits;
+* no document has it: neither its normalised form in the exact field nor its stem in the
+  English or Arabic fields (``conscripted`` is found through ``conscript``);
+* it is not a place or actor name of the gazetteer (any spelling, either script), a glossary
+  term, or a name or term the query matcher recognises (``Aleppo's``, ``والتجنيد``);
+* it is not a proper word of its language: pyspellchecker's English and Arabic frequency lists
+  (Arabic compared normalised, also after stripping a clitic and the article). English words at
+  the list's floor frequency are mostly rare words and foreign names (``Palmira``): they may only
+  become a gazetteer or actor name one edit away.
+
+Its correction is the nearest word, by optimal-string-alignment distance (a transposition is one
+edit: ``chemcial`` -> ``chemical``), among the gazetteer and actor names, the glossary terms and
+the words of the index (in at least ``MIN_CANDIDATE_DOCS`` documents, so the archive's own typos
+are not offered): at most one edit up to six letters, two beyond (and then the same first letter);
+ties go to the word in more documents. Whether the corrected query is searched instead of the
+typed one is the engine's choice.
+
+A word the index does know, but only in a document or two, is the archive's own typo more often
+than not (``Damscus``): its correction is only *suggested*, when the nearest name or word is in
+``DOMINANCE`` times as many documents.
+
+The vocabulary (a generation's exact-field lexicon, bucketed by script and length) is read once
+per index generation; the dictionaries once per process.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+from spellchecker import SpellChecker
+
+from ..enrich.matcher import ARABIC_CLITICS, actor_entities, find_mentions, place_entities
+from ..text.arabic import TOKEN_PATTERN, arabic_letter_count, has_arabic, normalize_arabic
+from ..text.glossary import all_concepts, find_concepts
+from ..text.normalize import normalized_tokens
+from .query import ITEM_PATTERN, MAX_CONCEPTS, MAX_QUERY_CHARS
+
+MIN_LETTERS = 4  # shorter words have too many neighbours one edit away (Hama, Homs, Idlb...)
+MIN_CANDIDATE_DOCS = 3  # an index word offered as a correction is in at least this many documents
+RARE_DOCS = 2  # a known word in at most this many documents may be the archive's typo
+DOMINANCE = 20  # ... and is only worth a suggestion when its correction is this much more frequent
+LONG_WORD = 7  # from this length two edits are allowed
+DICTIONARY_FLOOR = 50  # pyspellchecker's frequency for words it lists without counting them
+OPERATORS = frozenset({"OR", "AND", "NOT"})
+_RAW_TOKEN = re.compile(TOKEN_PATTERN)
+_DIGIT = re.compile(r"\d")
+
+
+@dataclass(frozen=True)
+class Spelling:
+    """Corrections of one query. ``corrected``: the text with every word no document has replaced
+    (None when there is none); ``suggested``: also with the archive's rare typos replaced."""
+    corrected: str | None
+    suggested: str | None
+    words: tuple[tuple[str, str], ...] = ()  # (typed, replacement), for display and tests
+
+
+NO_SPELLING = Spelling(None, None)
+
+
+@dataclass(frozen=True)
+class _Fix:
+    replacement: str
+    automatic: bool  # no document has the typed word: search the replacement instead
+
+
+class Speller:
+    """Corrects query words against one index generation's vocabulary and the reference names.
+
+    One per generation; ``correct`` takes the calling thread's reader, since Whoosh readers are
+    not shared between threads."""
+
+    def __init__(self, schema):
+        self.schema = schema
+        self.reference = reference_words()
+        self._buckets: dict[tuple[bool, int], list[str]] | None = None
+        self._lock = threading.Lock()
+
+    def buckets(self, reader) -> dict[tuple[bool, int], list[str]]:
+        """Every candidate word by (is Arabic, length): read on the first word that needs one
+        (the lexicon of a large index takes a second), then kept for the generation."""
+        if self._buckets is None:
+            with self._lock:
+                if self._buckets is None:
+                    words = set(self.reference)
+                    words.update(text for text in (raw.decode("utf-8") for raw in reader.lexicon("exact"))
+                                 if len(text) >= 3 and not _DIGIT.search(text))
+                    buckets: dict[tuple[bool, int], list[str]] = {}
+                    for word in words:
+                        buckets.setdefault((has_arabic(word), len(word)), []).append(word)
+                    self._buckets = buckets
+        return self._buckets
+
+    # -- a query ----------------------------------------------------------------------------
+
+    def correct(self, text: str, reader) -> Spelling:
+        """The corrected and suggested forms of ``text`` (only its plain words change)."""
+        pieces, fixes, last = [], [], 0
+        for start, end, word in _plain_words(text):
+            fix = self.fix_word(word, reader)
+            if fix is None:
+                continue
+            pieces.append((start, end, fix))
+            fixes.append((word, fix.replacement))
+        if not pieces:
+            return NO_SPELLING
+        corrected, suggested = [], []
+        for start, end, fix in pieces:
+            corrected += [text[last:start], fix.replacement if fix.automatic else text[start:end]]
+            suggested += [text[last:start], fix.replacement]
+            last = end
+        corrected_text = "".join(corrected) + text[last:]
+        suggested_text = "".join(suggested) + text[last:]
+        return Spelling(corrected_text if corrected_text != text else None, suggested_text, tuple(fixes))
+
+    # -- a word -----------------------------------------------------------------------------
+
+    def fix_word(self, word: str, reader) -> _Fix | None:
+        """The correction of one typed word, or None when it stands as typed."""
+        tokens = normalized_tokens(word)
+        if len(tokens) != 1 or not self._correctable(tokens[0]):
+            return None
+        token = tokens[0]
+        docs = reader.doc_frequency("exact", token)
+        if docs > RARE_DOCS or token in self.reference or _recognised(word, token):
+            return None
+        proper = dictionary_frequency(token)
+        if proper and proper > DICTIONARY_FLOOR:
+            return None
+        if not docs and self._stem_known(token, reader):
+            return None
+        best = self._nearest(token, reader, names_only=bool(proper) or bool(docs))
+        if best is None:
+            return None
+        replacement, replacement_docs = best
+        if docs and replacement_docs < DOMINANCE * docs:
+            return None
+        return _Fix(_display(replacement, word, self.reference), automatic=not docs)
+
+    @staticmethod
+    def _correctable(token: str) -> bool:
+        letters = arabic_letter_count(token) if has_arabic(token) else len(token)
+        return letters >= MIN_LETTERS and not _DIGIT.search(token) and token.isalpha()
+
+    def _stem_known(self, token: str, reader) -> bool:
+        fields = ("title_ar", "body_ar") if has_arabic(token) else ("title_en", "body_en")
+        for fieldname in fields:
+            for stem in (t.text for t in self.schema[fieldname].analyzer(token, mode="query")):
+                if reader.doc_frequency(fieldname, stem):
+                    return True
+        return False
+
+    def _nearest(self, token: str, reader, names_only: bool) -> tuple[str, int] | None:
+        """(word, documents) nearest to ``token`` among names, terms and index words, or None.
+        ``names_only``: a single edit towards a gazetteer, actor or glossary word only."""
+        most = 1 if names_only or len(token) < LONG_WORD else 2
+        arabic = has_arabic(token)
+        buckets = self.buckets(reader)
+        found: list[tuple[int, int, str]] = []
+        for length in range(len(token) - most, len(token) + most + 1):
+            choices = buckets.get((arabic, length))
+            if not choices:
+                continue
+            for choice, distance, _ in process.extract(token, choices, scorer=OSA.distance,
+                                                       score_cutoff=most, limit=None):
+                if distance == 0 or (distance > 1 and choice[0] != token[0]):
+                    continue
+                if names_only and choice not in self.reference:
+                    continue
+                docs = reader.doc_frequency("exact", choice)
+                if docs >= (1 if choice in self.reference else MIN_CANDIDATE_DOCS):
+                    found.append((distance, -docs, choice))
+        if not found:
+            return None
+        distance, minus_docs, choice = min(found)
+        return choice, -minus_docs
+
+
+def _plain_words(text: str):
+    """(start, end, word) of each plain word of the query, as the query parser reads it: not in
+    a phrase, not fielded, not excluded, not an operator or a prefix search."""
+    negate_next = False
+    count = 0
+    for match in ITEM_PATTERN.finditer(text[:MAX_QUERY_CHARS]):
+        word = match["word"]
+        negated, negate_next = bool(match["neg"]) or negate_next, False
+        if word is None or match["field"] or count >= MAX_CONCEPTS:
+            continue
+        count += 1
+        if word == "NOT":
+            negate_next = True
+        if negated or word in OPERATORS or "*" in word:
+            continue
+        raw = list(_RAW_TOKEN.finditer(word))
+        if len(raw) == 1:  # "Alepo," -> just the word; "ez-Zor" and "Dar'a" are left alone
+            yield match.start("word") + raw[0].start(), match.start("word") + raw[0].end(), raw[0].group()
+
+
+def _recognised(word: str, token: str) -> bool:
+    """A name or glossary term the query parser would recognise as typed (clitics, plurals...)."""
+    return bool(find_concepts([token])) or bool(find_mentions(word, for_query=True))
+
+
+def _display(replacement: str, typed: str, reference: dict[str, str]) -> str:
+    """The replacement as it reads: the reference spelling for Arabic (حماة, not the normalised
+    حماه), the typed word's capital for Latin (Alepo -> Aleppo)."""
+    if has_arabic(replacement):
+        return reference.get(replacement, replacement)
+    if typed.isupper() and len(typed) > 1:
+        return replacement.upper()
+    return replacement[:1].upper() + replacement[1:] if typed[:1].isupper() else replacement
+
+
+@lru_cache(maxsize=1)
+def reference_words() -> dict[str, str]:
+    """Normalised token -> how it is written, for every word of every gazetteer and actor name
+    (all spellings, both scripts) and every glossary term."""
+    names = [name for entities in (place_entities(), actor_entities()) for entity in entities.values()
+             for name in entity.names_en + entity.names_ar]
+    names += [term for concept in all_concepts() for term in concept.en + concept.ar]
+    words: dict[str, str] = {}
+    for name in names:
+        tokens = normalized_tokens(name)
+        raw = _RAW_TOKEN.findall(name)
+        for position, token in enumerate(tokens):
+            written = raw[position] if len(raw) == len(tokens) else token
+            words.setdefault(token, written)
+    return words
+
+
+@lru_cache(maxsize=None)
+def _dictionaries() -> tuple[dict[str, int], frozenset[str]]:
+    english = SpellChecker(language="en", distance=1).word_frequency.dictionary
+    arabic = frozenset(normalize_arabic(word) for word in
+                       SpellChecker(language="ar", distance=1).word_frequency.dictionary)
+    return dict(english), arabic
+
+
+def dictionary_frequency(token: str) -> int:
+    """How common ``token`` is as a word of its language: pyspellchecker's count for English
+    (``DICTIONARY_FLOOR`` for listed rare words), ``DICTIONARY_FLOOR + 1`` for an Arabic word
+    (alone, or after a clitic and the article: وبالتجنيد), 0 for no word."""
+    english, arabic = _dictionaries()
+    if not has_arabic(token):
+        return english.get(token, 0)
+    forms = [token] + [token[len(clitic):] for clitic in ARABIC_CLITICS if token.startswith(clitic)]
+    forms += ["ال" + form for form in forms if not form.startswith("ال")]
+    return DICTIONARY_FLOOR + 1 if any(form in arabic for form in forms if len(form) >= 2) else 0
