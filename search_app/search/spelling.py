@@ -39,7 +39,7 @@ from rapidfuzz.distance import OSA
 from spellchecker import SpellChecker
 
 from ..enrich.matcher import ARABIC_CLITICS, actor_entities, find_mentions, place_entities
-from ..text.arabic import TOKEN_PATTERN, arabic_letter_count, has_arabic, normalize_arabic
+from ..text.arabic import TOKEN_PATTERN, arabic_letter_count, has_arabic, light10, normalize_arabic
 from ..text.glossary import all_concepts, find_concepts
 from ..text.normalize import normalized_tokens
 from .query import ITEM_PATTERN, MAX_CONCEPTS, MAX_QUERY_CHARS
@@ -238,20 +238,23 @@ def reference_words() -> dict[str, str]:
 
 
 @lru_cache(maxsize=None)
-def _dictionaries() -> tuple[dict[str, int], frozenset[str]]:
+def _dictionaries() -> tuple[dict[str, int], frozenset[str], frozenset[str]]:
+    """English counts; Arabic words (normalised) and their Light10 stems: the Arabic list has few
+    inflected forms (حقولهم, الممسوحة), so a word whose stem is a listed word's is a word too."""
     english = SpellChecker(language="en", distance=1).word_frequency.dictionary
     arabic = frozenset(normalize_arabic(word) for word in
                        SpellChecker(language="ar", distance=1).word_frequency.dictionary)
-    return dict(english), arabic
+    return dict(english), arabic, frozenset(light10(word) for word in arabic)
 
 
 def dictionary_frequency(token: str) -> int:
     """How common ``token`` is as a word of its language: pyspellchecker's count for English
     (``DICTIONARY_FLOOR`` for listed rare words), ``DICTIONARY_FLOOR + 1`` for an Arabic word
-    (alone, or after a clitic and the article: وبالتجنيد), 0 for no word."""
-    english, arabic = _dictionaries()
+    (alone, after a clitic and the article, وبالتجنيد, or by its stem), 0 for no word."""
+    english, arabic, arabic_stems = _dictionaries()
     if not has_arabic(token):
         return english.get(token, 0)
     forms = [token] + [token[len(clitic):] for clitic in ARABIC_CLITICS if token.startswith(clitic)]
     forms += ["ال" + form for form in forms if not form.startswith("ال")]
-    return DICTIONARY_FLOOR + 1 if any(form in arabic for form in forms if len(form) >= 2) else 0
+    known = any(form in arabic or light10(form) in arabic_stems for form in forms if len(form) >= 2)
+    return DICTIONARY_FLOOR + 1 if known else 0
