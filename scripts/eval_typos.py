@@ -72,18 +72,22 @@ def misspell(word: str) -> list[str]:
     return sorted(variants)
 
 
-def typo_cases(reader, per_word: int = 2, seed: int = 14) -> list[tuple[str, str, set[str]]]:
+def typo_cases(reader, per_word: int = 2, seed: int = 14, limit: int | None = None) -> list[tuple[str, str, set[str]]]:
     """(misspelling, name word, acceptable corrections) for two misspellings of each name word,
-    only misspellings no document has and that are no word of either language or other name."""
+    only misspellings no document has and that are no word of either language or other name;
+    ``limit``: a sample of that many."""
     rng = random.Random(seed)
     reference = reference_words()
     cases = []
-    for word, same in sorted(name_words(reader).items()):
+    words = sorted(name_words(reader).items())
+    if limit is not None and limit < len(words):  # sample the words first: a variant costs a look-up
+        words = sorted(rng.sample(words, limit))
+    for word, same in words:
         candidates = [typo for typo in misspell(word) if typo not in reference
                       and not reader.doc_frequency("exact", typo) and not dictionary_frequency(typo)]
         for typo in rng.sample(candidates, min(per_word, len(candidates))):
             cases.append((typo, word, same))
-    return cases
+    return rng.sample(cases, limit) if limit is not None and limit < len(cases) else cases
 
 
 def real_words(shared: Path) -> dict[str, list[str]]:
