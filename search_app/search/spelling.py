@@ -4,8 +4,10 @@ A typed word is a *candidate* for correction only when nothing would find it as 
 
 * it is a plain word (not a phrase, a fielded term, an operator, a prefix ``word*`` or an excluded
   ``-word``), of at least ``MIN_LETTERS`` letters and without digits;
-* no document has it: neither its normalised form in the exact field nor its stem in the
-  English or Arabic fields (``conscripted`` is found through ``conscript``);
+* no document has its normalised form (the exact field). When its stem is in the English or
+  Arabic fields, the typed word does find something: it stands when its correction has the same
+  stem (``conscripted`` -> conscript, ``unitted`` -> unit as united), else the correction is only
+  suggested (``operaation`` -> opera, not operation's stem);
 * it is not a place or actor name of the gazetteer (any spelling, either script), a glossary
   term, or a name or term the query matcher recognises (``Aleppo's``, ``والتجنيد``);
 * it is not a proper word of its language: pyspellchecker's English and Arabic frequency lists
@@ -136,14 +138,20 @@ class Speller:
         proper = dictionary_frequency(token)
         if proper and proper > DICTIONARY_FLOOR:
             return None
-        if not docs and self._stem_known(token, reader):
-            return None
         best = self._nearest(token, reader, names_only=bool(proper) or bool(docs))
         if best is None:
             return None
         replacement, replacement_docs = best
         if docs and replacement_docs < DOMINANCE * docs:
             return None
+        stems = self._stems(token)
+        if not docs and self._stem_known(stems, reader):
+            # Found through its stem: "conscripted" (conscript) stands; "unitted" (unit, as
+            # "united") finds what its correction would; "operaation" (opera) is only offered
+            # "operation", since what was typed does find something.
+            if stems & self._stems(replacement):
+                return None
+            return _Fix(_display(replacement, word, self.reference), automatic=False)
         return _Fix(_display(replacement, word, self.reference), automatic=not docs)
 
     @staticmethod
@@ -151,13 +159,15 @@ class Speller:
         letters = arabic_letter_count(token) if has_arabic(token) else len(token)
         return letters >= MIN_LETTERS and not _DIGIT.search(token) and token.isalpha()
 
-    def _stem_known(self, token: str, reader) -> bool:
+    def _stems(self, token: str) -> set[tuple[str, str]]:
+        """(field, term) of ``token`` in its script's stemmed fields."""
         fields = ("title_ar", "body_ar") if has_arabic(token) else ("title_en", "body_en")
-        for fieldname in fields:
-            for stem in (t.text for t in self.schema[fieldname].analyzer(token, mode="query")):
-                if reader.doc_frequency(fieldname, stem):
-                    return True
-        return False
+        return {(fieldname, t.text) for fieldname in fields
+                for t in self.schema[fieldname].analyzer(token, mode="query")}
+
+    @staticmethod
+    def _stem_known(stems: set[tuple[str, str]], reader) -> bool:
+        return any(reader.doc_frequency(fieldname, stem) for fieldname, stem in stems)
 
     def _nearest(self, token: str, reader, names_only: bool) -> tuple[str, int] | None:
         """(word, documents) nearest to ``token`` among names, terms and index words, or None.
