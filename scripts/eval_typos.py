@@ -126,20 +126,25 @@ def searched_as(engine: SearchEngine, typed: str) -> tuple[str | None, str | Non
 
 
 def evaluate_typos(engine: SearchEngine, cases) -> dict:
-    hits, missed, wrong = 0, [], []
+    hits, suggested, missed, wrong = [], 0, [], []
     for typed, word, same in cases:
-        corrected, _ = searched_as(engine, typed)
+        corrected, suggestion = searched_as(engine, typed)
         fixed = normalized_tokens(corrected)[0] if corrected else None
         if fixed in same:
-            hits += 1
+            hits.append(typed)
         elif fixed is None:
             missed.append(typed)
+            suggested += bool(suggestion and normalized_tokens(suggestion)[0] in same)
         else:
             wrong.append(f"{typed}->{corrected} ({word})")
-    scripts = {"arabic": sum(has_arabic(c[0]) for c in cases), "latin": sum(not has_arabic(c[0]) for c in cases)}
-    return {"cases": len(cases), **scripts, "corrected": hits, "hit_rate": round(hits / max(1, len(cases)), 4),
-            "not_corrected": len(missed), "wrongly_corrected": len(wrong),
-            "examples_missed": missed[:15], "examples_wrong": wrong[:15]}
+    by_script = {}
+    for script, is_arabic in (("arabic", True), ("latin", False)):
+        total = sum(has_arabic(c[0]) == is_arabic for c in cases)
+        found = sum(has_arabic(typed) == is_arabic for typed in hits)
+        by_script[script] = {"cases": total, "corrected": found, "hit_rate": round(found / max(1, total), 4)}
+    return {"cases": len(cases), "corrected": len(hits), "hit_rate": round(len(hits) / max(1, len(cases)), 4),
+            "not_corrected": len(missed), "of_which_suggested": suggested, "wrongly_corrected": len(wrong),
+            "by_script": by_script, "examples_missed": missed[:15], "examples_wrong": wrong[:15]}
 
 
 def evaluate_real_words(engine: SearchEngine, words: list[str]) -> dict:
@@ -185,10 +190,13 @@ def main() -> int:
               "real_words": {name: evaluate_real_words(engine, words) for name, words in real_words(args.shared).items()},
               "latency": latency(engine, [typed for typed, _, _ in cases] + [typed for typed, _ in HAND_TYPOS])}
     print(f"index {report['index']} ({report['documents']} documents), first use {warm_up_ms} ms")
-    print(f"{'set':<28}{'cases':>8}{'corrected':>11}{'rate':>8}{'wrong':>7}")
+    print(f"{'misspellings':<28}{'cases':>8}{'corrected':>11}{'rate':>8}{'wrong':>7}{'suggested':>11}")
     for name in ("hand_typos", "name_typos"):
         part = report[name]
-        print(f"{name:<28}{part['cases']:>8}{part['corrected']:>11}{part['hit_rate']:>8.1%}{part['wrongly_corrected']:>7}")
+        print(f"{name:<28}{part['cases']:>8}{part['corrected']:>11}{part['hit_rate']:>8.1%}"
+              f"{part['wrongly_corrected']:>7}{part['of_which_suggested']:>11}")
+        for script, figures in part["by_script"].items():
+            print(f"  {script:<26}{figures['cases']:>8}{figures['corrected']:>11}{figures['hit_rate']:>8.1%}")
     print(f"{'real words':<28}{'words':>8}{'changed':>11}{'rate':>8}")
     for name, part in report["real_words"].items():
         print(f"{name:<28}{part['words']:>8}{part['false_corrections']:>11}{part['false_rate']:>8.2%}")
