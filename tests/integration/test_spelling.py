@@ -5,6 +5,9 @@ from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from click.testing import CliRunner
+
+from search_app.cli import main
 
 
 def api(client, **params):
@@ -99,3 +102,11 @@ def test_a_correction_keeps_the_filters_and_the_exports_follow_it(client):
 def test_the_correction_reads_in_arabic(client):
     html = page(client, q="Alepo", ui="ar")
     assert "نعرض نتائج" in html and "ابحث بدلًا من ذلك عن" in html
+
+
+def test_the_command_line_says_what_it_searched_instead(demo_settings):
+    env = {"SEARCH_APP_DATA_DIR": str(demo_settings.data_dir), "SEARCH_APP_INDEX_DIR": str(demo_settings.index_dir)}
+    corrected = CliRunner().invoke(main, ["search", "Alepo", "--per-page", "1"], env=env)
+    assert corrected.exit_code == 0 and corrected.output.startswith("showing results for Aleppo (search instead")
+    as_typed = CliRunner().invoke(main, ["search", "Alepo", "--no-spell"], env=env)
+    assert "0 results" in as_typed.output and "did you mean: Aleppo" in as_typed.output
