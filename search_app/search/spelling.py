@@ -84,6 +84,7 @@ class Speller:
     def __init__(self, schema):
         self.schema = schema
         self.reference = reference_words()
+        self.names = frozenset(name_words())
         self._buckets: dict[tuple[bool, int], list[str]] | None = None
         self._lock = threading.Lock()
 
@@ -138,7 +139,10 @@ class Speller:
         proper = dictionary_frequency(token)
         if proper and proper > DICTIONARY_FLOOR:
             return None
-        best = self._nearest(token, reader, names_only=bool(proper) or bool(docs))
+        # A capitalised word not in the dictionary is more often a person's or a foreign name
+        # (Beattie, Calum) than a misspelt common word: it may only become a place or actor.
+        capitalised = word[:1].isupper() and not has_arabic(token)
+        best = self._nearest(token, reader, names_only=bool(proper) or bool(docs) or capitalised)
         if best is None:
             return None
         replacement, replacement_docs = best
@@ -171,7 +175,7 @@ class Speller:
 
     def _nearest(self, token: str, reader, names_only: bool) -> tuple[str, int] | None:
         """(word, documents) nearest to ``token`` among names, terms and index words, or None.
-        ``names_only``: a single edit towards a gazetteer, actor or glossary word only."""
+        ``names_only``: a single edit towards a place or actor name only."""
         most = 1 if names_only or len(token) < LONG_WORD else 2
         arabic = has_arabic(token)
         buckets = self.buckets(reader)
@@ -184,7 +188,7 @@ class Speller:
                                                        score_cutoff=most, limit=None):
                 if distance == 0 or (distance > 1 and choice[0] != token[0]):
                     continue
-                if names_only and choice not in self.reference:
+                if names_only and choice not in self.names:
                     continue
                 docs = reader.doc_frequency("exact", choice)
                 if docs >= (1 if choice in self.reference else MIN_CANDIDATE_DOCS):
@@ -231,12 +235,21 @@ def _display(replacement: str, typed: str, reference: dict[str, str]) -> str:
 
 
 @lru_cache(maxsize=1)
+def name_words() -> dict[str, str]:
+    """Normalised token -> how it is written, for every word of every place and actor name."""
+    return _words([name for entities in (place_entities(), actor_entities()) for entity in entities.values()
+                   for name in entity.names_en + entity.names_ar])
+
+
+@lru_cache(maxsize=1)
 def reference_words() -> dict[str, str]:
     """Normalised token -> how it is written, for every word of every gazetteer and actor name
     (all spellings, both scripts) and every glossary term."""
-    names = [name for entities in (place_entities(), actor_entities()) for entity in entities.values()
-             for name in entity.names_en + entity.names_ar]
-    names += [term for concept in all_concepts() for term in concept.en + concept.ar]
+    terms = [term for concept in all_concepts() for term in concept.en + concept.ar]
+    return {**_words(terms), **name_words()}
+
+
+def _words(names: list[str]) -> dict[str, str]:
     words: dict[str, str] = {}
     for name in names:
         tokens = normalized_tokens(name)
@@ -257,14 +270,28 @@ def _dictionaries() -> tuple[dict[str, int], frozenset[str], frozenset[str]]:
     return dict(english), arabic, frozenset(light10(word) for word in arabic)
 
 
+# Attached pronouns Light10 leaves on (حقولهم "their fields", اعتمادهم).
+_PRONOUN_SUFFIXES = ("هما", "هم", "هن", "كم", "كن", "نا", "ها", "ه", "ك", "ي")
+_BRITISH = ((re.compile(r"our(s|ed|ing)?$"), r"or\1"), (re.compile(r"is(e|es|ed|ing|ation|ations)$"), r"iz\1"),
+            (re.compile(r"yse(s|d)?$"), r"yze\1"), (re.compile(r"tre(s)?$"), r"ter\1"))
+
+
+def _american_forms(token: str) -> list[str]:
+    """``token`` and its American spellings: neighbour -> neighbor, recognises -> recognizes."""
+    return [token] + [pattern.sub(replacement, token) for pattern, replacement in _BRITISH if pattern.search(token)]
+
+
 def dictionary_frequency(token: str) -> int:
     """How common ``token`` is as a word of its language: pyspellchecker's count for English
     (``DICTIONARY_FLOOR`` for listed rare words), ``DICTIONARY_FLOOR + 1`` for an Arabic word
-    (alone, after a clitic and the article, وبالتجنيد, or by its stem), 0 for no word."""
+    (alone, after a clitic and the article, وبالتجنيد, without a pronoun suffix, حقولهم, or by
+    its stem), 0 for no word. British spellings count as their American form (the list's)."""
     english, arabic, arabic_stems = _dictionaries()
     if not has_arabic(token):
-        return english.get(token, 0)
+        return max(english.get(form, 0) for form in _american_forms(token))
     forms = [token] + [token[len(clitic):] for clitic in ARABIC_CLITICS if token.startswith(clitic)]
+    forms += [form[:-len(suffix)] for form in forms for suffix in _PRONOUN_SUFFIXES
+              if form.endswith(suffix) and len(form) - len(suffix) >= 3]
     forms += ["ال" + form for form in forms if not form.startswith("ال")]
     known = any(form in arabic or light10(form) in arabic_stems for form in forms if len(form) >= 2)
     return DICTIONARY_FLOOR + 1 if known else 0
