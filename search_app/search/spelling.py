@@ -18,16 +18,18 @@ A typed word is a *candidate* for correction only when nothing would find it as 
 Its correction is the nearest word, by optimal-string-alignment distance (a transposition is one
 edit: ``chemcial`` -> ``chemical``), among the gazetteer and actor names, the glossary terms and
 the words of the index (in at least ``MIN_CANDIDATE_DOCS`` documents, so the archive's own typos
-are not offered): at most one edit up to six letters, two beyond (and then the same first letter);
-ties go to the word in more documents. Whether the corrected query is searched instead of the
-typed one is the engine's choice.
+are not offered): one edit keeping the first letter, else one edit anywhere, else (from seven
+letters) two edits keeping the first letter; among equals, the word in more documents. A
+capitalised word outside the dictionary may only become a place or actor name, one edit away.
+Whether the corrected query is searched instead of the typed one is the engine's choice.
 
 A word the index does know, but only in a document or two, is the archive's own typo more often
 than not (``Damscus``): its correction is only *suggested*, when the nearest name or word is in
 ``DOMINANCE`` times as many documents.
 
-The vocabulary (a generation's exact-field lexicon, bucketed by script and length) is read once
-per index generation; the dictionaries once per process.
+The vocabulary (a generation's exact-field lexicon, bucketed by script, length and first letter)
+is read once per index generation, on the first word that needs it; the dictionaries once per
+process.
 """
 from __future__ import annotations
 
@@ -85,21 +87,23 @@ class Speller:
         self.schema = schema
         self.reference = reference_words()
         self.names = frozenset(name_words())
-        self._buckets: dict[tuple[bool, int], list[str]] | None = None
+        self._buckets: dict[tuple, list[str]] | None = None
         self._lock = threading.Lock()
 
-    def buckets(self, reader) -> dict[tuple[bool, int], list[str]]:
-        """Every candidate word by (is Arabic, length): read on the first word that needs one
-        (the lexicon of a large index takes a second), then kept for the generation."""
+    def buckets(self, reader) -> dict[tuple, list[str]]:
+        """Every candidate word by (is Arabic, length), and by (is Arabic, length, first letter)
+        for two-edit corrections: read on the first word that needs one (the lexicon of a large
+        index takes a second), then kept for the generation."""
         if self._buckets is None:
             with self._lock:
                 if self._buckets is None:
                     words = set(self.reference)
                     words.update(text for text in (raw.decode("utf-8") for raw in reader.lexicon("exact"))
                                  if len(text) >= 3 and not _DIGIT.search(text))
-                    buckets: dict[tuple[bool, int], list[str]] = {}
+                    buckets: dict[tuple, list[str]] = {}
                     for word in words:
                         buckets.setdefault((has_arabic(word), len(word)), []).append(word)
+                        buckets.setdefault((has_arabic(word), len(word), word[0]), []).append(word)
                     self._buckets = buckets
         return self._buckets
 
@@ -179,24 +183,24 @@ class Speller:
         most = 1 if names_only or len(token) < LONG_WORD else 2
         arabic = has_arabic(token)
         buckets = self.buckets(reader)
-        found: list[tuple[int, int, str]] = []
-        for length in range(len(token) - most, len(token) + most + 1):
-            choices = buckets.get((arabic, length))
-            if not choices:
-                continue
-            for choice, distance, _ in process.extract(token, choices, scorer=OSA.distance,
-                                                       score_cutoff=most, limit=None):
-                if distance == 0 or (distance > 1 and choice[0] != token[0]):
-                    continue
-                if names_only and choice not in self.names:
-                    continue
-                docs = reader.doc_frequency("exact", choice)
-                if docs >= (1 if choice in self.reference else MIN_CANDIDATE_DOCS):
-                    found.append((distance, -docs, choice))
-        if not found:
-            return None
-        distance, minus_docs, choice = min(found)
-        return choice, -minus_docs
+        # One edit keeping the first letter (people seldom mistype it, and these buckets are a
+        # twentieth of the words), then one edit anywhere, then two keeping the first letter.
+        passes = [(1, True), (1, False)] + ([(2, True)] if most == 2 else [])
+        for edits, same_initial in passes:
+            found: list[tuple[int, str]] = []
+            for length in range(len(token) - edits, len(token) + edits + 1):
+                key = (arabic, length, token[0]) if same_initial else (arabic, length)
+                for choice, distance, _ in process.extract(token, buckets.get(key, ()), scorer=OSA.distance,
+                                                           score_cutoff=edits, limit=None):
+                    if distance != edits or (names_only and choice not in self.names):
+                        continue
+                    docs = reader.doc_frequency("exact", choice)
+                    if docs >= (1 if choice in self.reference else MIN_CANDIDATE_DOCS):
+                        found.append((-docs, choice))
+            if found:
+                minus_docs, choice = min(found)
+                return choice, -minus_docs
+        return None
 
 
 def _plain_words(text: str):
