@@ -63,9 +63,9 @@ def test_a_typo_the_archive_itself_has_is_found_and_its_correction_suggested(rea
     assert response.total >= 1 and response.corrected_query is None and response.suggestion == "Manbij"
 
 
-@pytest.mark.parametrize("typo, corrected", [("operaation", "operation"), ("isaeli", "israeli")])
+@pytest.mark.parametrize("typo, corrected", [("operaation", "operation")])
 def test_a_typo_whose_stem_finds_other_stories_is_offered_its_correction(real_engine, typo, corrected):
-    # Snowball stems these to opera and isa, which some stories have: they are shown, as typed.
+    # Snowball stems it to "opera", which some stories have: they are shown, as typed.
     response = real_engine.search(SearchRequest(q=typo))
     assert response.total >= 1 and response.corrected_query is None and response.suggestion == corrected
 
