@@ -3,7 +3,7 @@
 A typed word is a *candidate* for correction only when nothing would find it as it is:
 
 * it is a plain word (not a phrase, a fielded term, an operator, a prefix ``word*`` or an excluded
-  ``-word``), of at least ``MIN_LETTERS`` letters and without digits;
+  ``-word``), of at least ``MIN_LETTERS`` letters, without digits, and not in capitals (acronyms);
 * no document has its normalised form (the exact field). When its stem is in the English or
   Arabic fields, the typed word does find something: it stands when its correction has the same
   stem (``conscripted`` -> conscript, ``unitted`` -> unit as united), else the correction is only
@@ -140,6 +140,8 @@ class Speller:
         docs = reader.doc_frequency("exact", token)
         if docs > RARE_DOCS or token in self.reference or _recognised(word, token):
             return None
+        if word.isupper() and not has_arabic(word):  # an acronym (DARPA, MAGA), not a misspelling
+            return None
         proper = dictionary_frequency(token)
         if proper and proper > DICTIONARY_FLOOR:
             return None
@@ -233,8 +235,6 @@ def _display(replacement: str, typed: str, reference: dict[str, str]) -> str:
     حماه), the typed word's capital for Latin (Alepo -> Aleppo)."""
     if has_arabic(replacement):
         return reference.get(replacement, replacement)
-    if typed.isupper() and len(typed) > 1:
-        return replacement.upper()
     return replacement[:1].upper() + replacement[1:] if typed[:1].isupper() else replacement
 
 
@@ -274,8 +274,9 @@ def _dictionaries() -> tuple[dict[str, int], frozenset[str], frozenset[str]]:
     return dict(english), arabic, frozenset(light10(word) for word in arabic)
 
 
-# Attached pronouns Light10 leaves on (حقولهم "their fields", اعتمادهم).
-_PRONOUN_SUFFIXES = ("هما", "هم", "هن", "كم", "كن", "نا", "ها", "ه", "ك", "ي")
+# Attached pronouns Light10 leaves on (حقولهم "their fields", اعتمادهم), the accusative alef of
+# tanween (صمودا) and the construct plural's waw (مزارعو).
+_PRONOUN_SUFFIXES = ("هما", "هم", "هن", "كم", "كن", "نا", "ها", "ه", "ك", "ي", "ا", "و")
 _BRITISH = ((re.compile(r"our(s|ed|ing)?$"), r"or\1"), (re.compile(r"is(e|es|ed|ing|ation|ations)$"), r"iz\1"),
             (re.compile(r"yse(s|d)?$"), r"yze\1"), (re.compile(r"tre(s)?$"), r"ter\1"))
 

@@ -78,7 +78,8 @@ def test_a_new_search_from_the_box_corrects_again(client):
 
 @pytest.mark.parametrize("typed", [
     "bicycle", "weather", "Hamah", "conscripted", "airstrikes", "Beirut",  # real words and names
-    "الطقس", "دراجة", "والتجنيد",  # Arabic words, one with clitics
+    "Beattie", "DARPA",  # a person's name, an acronym (one edit from Daraa)
+    "الطقس", "دراجة", "والتجنيد", "صمودا", "حقولهم",  # Arabic words, with clitics, tanween, a pronoun
     '"Alepo"', "source:Alepo", "Alepo*", "Idlb2", "Hms", "Alep",  # phrase, field, prefix, digits, short
 ])
 def test_real_words_phrases_and_fielded_terms_are_never_corrected(client, typed):
