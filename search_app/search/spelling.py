@@ -265,13 +265,17 @@ def _words(names: list[str]) -> dict[str, str]:
 
 
 @lru_cache(maxsize=None)
-def _dictionaries() -> tuple[dict[str, int], frozenset[str], frozenset[str]]:
-    """English counts; Arabic words (normalised) and their Light10 stems: the Arabic list has few
-    inflected forms (حقولهم, الممسوحة), so a word whose stem is a listed word's is a word too."""
-    english = SpellChecker(language="en", distance=1).word_frequency.dictionary
-    arabic = frozenset(normalize_arabic(word) for word in
-                       SpellChecker(language="ar", distance=1).word_frequency.dictionary)
-    return dict(english), arabic, frozenset(light10(word) for word in arabic)
+def _english() -> dict[str, int]:
+    return dict(SpellChecker(language="en", distance=1).word_frequency.dictionary)
+
+
+@lru_cache(maxsize=None)
+def _arabic() -> tuple[frozenset[str], frozenset[str]]:
+    """Arabic words (normalised) and their Light10 stems: the Arabic list has few inflected forms
+    (حقولهم, الممسوحة), so a word whose stem is a listed word's is a word too."""
+    words = frozenset(normalize_arabic(word) for word in
+                      SpellChecker(language="ar", distance=1).word_frequency.dictionary)
+    return words, frozenset(light10(word) for word in words)
 
 
 # Attached pronouns Light10 leaves on (حقولهم "their fields", اعتمادهم), the accusative alef of
@@ -291,9 +295,10 @@ def dictionary_frequency(token: str) -> int:
     (``DICTIONARY_FLOOR`` for listed rare words), ``DICTIONARY_FLOOR + 1`` for an Arabic word
     (alone, after a clitic and the article, وبالتجنيد, without a pronoun suffix, حقولهم, or by
     its stem), 0 for no word. British spellings count as their American form (the list's)."""
-    english, arabic, arabic_stems = _dictionaries()
     if not has_arabic(token):
+        english = _english()
         return max(english.get(form, 0) for form in _american_forms(token))
+    arabic, arabic_stems = _arabic()
     forms = [token] + [token[len(clitic):] for clitic in ARABIC_CLITICS if token.startswith(clitic)]
     forms += [form[:-len(suffix)] for form in forms for suffix in _PRONOUN_SUFFIXES
               if form.endswith(suffix) and len(form) - len(suffix) >= 3]
