@@ -20,7 +20,8 @@ edit: ``chemcial`` -> ``chemical``), among the gazetteer and actor names, the gl
 the words of the index (in at least ``MIN_CANDIDATE_DOCS`` documents, so the archive's own typos
 are not offered): one edit keeping the first letter, else one edit anywhere, else (from seven
 letters) two edits keeping the first letter; among equals, the word in more documents. A
-capitalised word outside the dictionary may only become a place or actor name, one edit away.
+capitalised word outside the dictionary, and a four-letter word, may only become a place or actor
+name (not a common word such as camp or western), one edit away.
 Whether the corrected query is searched instead of the typed one is the engine's choice.
 
 A word the index does know, but only in a document or two, is the archive's own typo more often
@@ -86,7 +87,7 @@ class Speller:
     def __init__(self, schema):
         self.schema = schema
         self.reference = reference_words()
-        self.names = frozenset(name_words())
+        self._proper_names: frozenset[str] | None = None
         self._buckets: dict[tuple, list[str]] | None = None
         self._lock = threading.Lock()
 
@@ -145,10 +146,16 @@ class Speller:
         proper = dictionary_frequency(token)
         if proper and proper > DICTIONARY_FLOOR:
             return None
-        # A capitalised word not in the dictionary is more often a person's or a foreign name
-        # (Beattie, Calum) than a misspelt common word: it may only become a place or actor.
+        # A four-letter word has too many neighbours one edit away: it may only become a place
+        # or actor name (Idlb is Idlib). A capitalised word not in the dictionary is more often a
+        # person's or a foreign name (Beattie, Calum) than a misspelt common word: it becomes a
+        # place or actor, or else is only offered the common word (Chemcial, typed first).
         capitalised = word[:1].isupper() and not has_arabic(token)
-        best = self._nearest(token, reader, names_only=bool(proper) or bool(docs) or capitalised)
+        names_only = bool(proper) or bool(docs) or len(token) <= MIN_LETTERS
+        best = self._nearest(token, reader, names_only=names_only or capitalised)
+        suggest_only = False
+        if best is None and capitalised and not names_only:
+            best, suggest_only = self._nearest(token, reader, names_only=False), True
         if best is None:
             return None
         replacement, replacement_docs = best
@@ -162,7 +169,15 @@ class Speller:
             if stems & self._stems(replacement):
                 return None
             return _Fix(_display(replacement, word, self.reference), automatic=False)
-        return _Fix(_display(replacement, word, self.reference), automatic=not docs)
+        return _Fix(_display(replacement, word, self.reference), automatic=not docs and not suggest_only)
+
+    def proper_names(self) -> frozenset[str]:
+        """Words of place and actor names that are not common English words: Idlib, Raqqa, حلب;
+        not Camp (Yarmouk Camp), Plain or Western, which a foreign name is more often near."""
+        if self._proper_names is None:
+            self._proper_names = frozenset(word for word in name_words() if has_arabic(word)
+                                           or dictionary_frequency(word) <= DICTIONARY_FLOOR)
+        return self._proper_names
 
     @staticmethod
     def _correctable(token: str) -> bool:
@@ -194,7 +209,7 @@ class Speller:
                 key = (arabic, length, token[0]) if same_initial else (arabic, length)
                 for choice, distance, _ in process.extract(token, buckets.get(key, ()), scorer=OSA.distance,
                                                            score_cutoff=edits, limit=None):
-                    if distance != edits or (names_only and choice not in self.names):
+                    if distance != edits or (names_only and choice not in self.proper_names()):
                         continue
                     docs = reader.doc_frequency("exact", choice)
                     if docs >= (1 if choice in self.reference else MIN_CANDIDATE_DOCS):
@@ -282,7 +297,7 @@ def _arabic() -> tuple[frozenset[str], frozenset[str]]:
 # tanween (صمودا) and the construct plural's waw (مزارعو).
 _PRONOUN_SUFFIXES = ("هما", "هم", "هن", "كم", "كن", "نا", "ها", "ه", "ك", "ي", "ا", "و")
 _BRITISH = ((re.compile(r"our(s|ed|ing)?$"), r"or\1"), (re.compile(r"is(e|es|ed|ing|ation|ations)$"), r"iz\1"),
-            (re.compile(r"yse(s|d)?$"), r"yze\1"), (re.compile(r"tre(s)?$"), r"ter\1"))
+            (re.compile(r"yse(s|d)?$"), r"yze\1"), (re.compile(r"(?<=[bt])re(s)?$"), r"er\1"))
 
 
 def _american_forms(token: str) -> list[str]:

@@ -111,3 +111,11 @@ def test_the_command_line_says_what_it_searched_instead(demo_settings):
     assert corrected.exit_code == 0 and corrected.output.startswith("showing results for Aleppo (search instead")
     as_typed = CliRunner().invoke(main, ["search", "Alepo", "--no-spell"], env=env)
     assert "0 results" in as_typed.output and "did you mean: Aleppo" in as_typed.output
+
+
+def test_a_capitalised_misspelling_of_a_common_word_is_offered_not_searched(client):
+    # Typed first, as a phone capitalises it: "Chemcial" might be a name, so it is not replaced,
+    # but the page and the API both offer "Chemical attack" instead of silently showing "attack".
+    data = api(client, q="Chemcial attack")
+    assert data["corrected_query"] is None and data["suggestion"] == "Chemical attack"
+    assert link(page(client, q="Chemcial attack"), "suggestion") == ({"q": ["Chemical attack"]}, "Chemical attack")
