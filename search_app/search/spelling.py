@@ -55,6 +55,7 @@ RARE_DOCS = 2  # a known word in at most this many documents may be the archive'
 DOMINANCE = 20  # ... and is only worth a suggestion when its correction is this much more frequent
 LONG_WORD = 7  # from this length two edits are allowed
 DICTIONARY_FLOOR = 50  # pyspellchecker's frequency for words it lists without counting them
+COMMON_WORD = 1000  # a name word English uses more than this is a common word (camp, army, sham)
 OPERATORS = frozenset({"OR", "AND", "NOT"})
 _RAW_TOKEN = re.compile(TOKEN_PATTERN)
 _DIGIT = re.compile(r"\d")
@@ -172,11 +173,11 @@ class Speller:
         return _Fix(_display(replacement, word, self.reference), automatic=not docs and not suggest_only)
 
     def proper_names(self) -> frozenset[str]:
-        """Words of place and actor names that are not common English words: Idlib, Raqqa, حلب;
-        not Camp (Yarmouk Camp), Plain or Western, which a foreign name is more often near."""
+        """Words of place and actor names that are not common English words: Idlib, Damascus,
+        حلب; not Camp (Yarmouk Camp), Plain or Western, which a foreign name is more often near."""
         if self._proper_names is None:
             self._proper_names = frozenset(word for word in name_words() if has_arabic(word)
-                                           or dictionary_frequency(word) <= DICTIONARY_FLOOR)
+                                           or dictionary_frequency(word) <= COMMON_WORD)
         return self._proper_names
 
     @staticmethod
