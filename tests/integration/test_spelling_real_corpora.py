@@ -2,7 +2,6 @@
 gazetteer and actor names are corrected, real words of English and Arabic news are not."""
 import importlib.util
 import random
-from pathlib import Path
 
 import pytest
 
