@@ -11,18 +11,19 @@ A typed word is a *candidate* for correction only when nothing would find it as 
 * it is not a place or actor name of the gazetteer (any spelling, either script), a glossary
   term, or a name or term the query matcher recognises (``Aleppo's``, ``والتجنيد``);
 * it is not a proper word of its language: pyspellchecker's English and Arabic frequency lists
-  (Arabic compared normalised, also after stripping a clitic and the article). English words at
-  the list's floor frequency are mostly rare words and foreign names (``Palmira``): they may only
-  become a gazetteer or actor name one edit away.
+  (British spellings as American; Arabic compared normalised, also without a clitic and the
+  article, an attached pronoun or tanween, or by its Light10 stem). English words at the list's
+  floor frequency are mostly rare words and foreign names (``Palmira``): they may only become a
+  gazetteer or actor name one edit away.
 
 Its correction is the nearest word, by optimal-string-alignment distance (a transposition is one
 edit: ``chemcial`` -> ``chemical``), among the gazetteer and actor names, the glossary terms and
 the words of the index (in at least ``MIN_CANDIDATE_DOCS`` documents, so the archive's own typos
 are not offered): one edit keeping the first letter, else one edit anywhere, else (from seven
 letters) two edits keeping the first letter; among equals, the word in more documents. A
-capitalised word outside the dictionary, and a four-letter word, may only become a place or actor
-name (not a common word such as camp or western), one edit away.
-Whether the corrected query is searched instead of the typed one is the engine's choice.
+four-letter word may only become a place or actor name (not a common word such as camp or
+western), one edit away; so may a capitalised word outside the dictionary (Beattie, Calum: names
+more often than typos), which is otherwise only offered its correction (``Chemcial``). Whether the corrected query is searched instead of the typed one is the engine's choice.
 
 A word the index does know, but only in a document or two, is the archive's own typo more often
 than not (``Damscus``): its correction is only *suggested*, when the nearest name or word is in
@@ -49,7 +50,7 @@ from ..text.glossary import all_concepts, find_concepts
 from ..text.normalize import normalized_tokens
 from .query import ITEM_PATTERN, MAX_CONCEPTS, MAX_QUERY_CHARS
 
-MIN_LETTERS = 4  # shorter words have too many neighbours one edit away (Hama, Homs, Idlb...)
+MIN_LETTERS = 4  # shorter words (Hms, Dam) have too many neighbours one edit away
 MIN_CANDIDATE_DOCS = 3  # an index word offered as a correction is in at least this many documents
 RARE_DOCS = 2  # a known word in at most this many documents may be the archive's typo
 DOMINANCE = 20  # ... and is only worth a suggestion when its correction is this much more frequent
