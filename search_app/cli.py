@@ -193,7 +193,9 @@ def index_status() -> None:
 @click.option("--page", type=click.IntRange(min=1), default=1)
 @click.option("--per-page", type=click.IntRange(1, 100), default=10)
 @click.option("--no-expand", is_flag=True, help="Search only the words typed (no variants, translations).")
-def search(query, governorate, district, actor, lang, source, kind, year, sort, page, per_page, no_expand) -> None:
+@click.option("--no-spell", is_flag=True, help="Search misspelt words as typed (no spelling correction).")
+def search(query, governorate, district, actor, lang, source, kind, year, sort, page, per_page, no_expand,
+           no_spell) -> None:
     """Search the live index and print results in the terminal."""
     import re
 
@@ -203,12 +205,16 @@ def search(query, governorate, district, actor, lang, source, kind, year, sort, 
     settings = _settings()
     request = SearchRequest(q=query, governorate=governorate, district=district, actor=actor, lang=lang,
                             source=source, kind=kind, year=year, sort=sort, page=page, per_page=per_page,
-                            expand=not no_expand)
+                            expand=not no_expand, spell=not no_spell)
     try:
         response = SearchEngine(settings.index_dir).search(request)
     except NoIndexError as error:
         raise click.ClickException(str(error)) from None
+    if response.corrected_query:
+        click.echo(f"showing results for {response.corrected_query} (search instead for {query}: --no-spell)")
     click.echo(f"{response.total} results ({response.took_ms} ms)")
+    if response.suggestion:
+        click.echo(f"did you mean: {response.suggestion}")
     if response.expansions:
         click.echo("also searched: " + ", ".join(response.expansions))
     for number, hit in enumerate(response.hits, start=(page - 1) * per_page + 1):

@@ -20,6 +20,7 @@ from .matching import Matches, QueryEvaluator, top
 from .marks import TextMarker
 from .snippets import Unit, find_matches, make_snippet, merge_matches
 from .query import QueryBuilder
+from .spelling import NO_SPELLING, Speller, Spelling
 
 SORTS = ("relevance", "date")
 FILTER_FACETS = ("governorate", "district", "place", "actor", "lang", "source", "year", "kind")
@@ -53,6 +54,7 @@ class SearchRequest:
     page: int = 1
     per_page: int = 20
     expand: bool = True
+    spell: bool = True  # search the correction of a word no document has (spelling.py)
 
     def __post_init__(self):
         object.__setattr__(self, "source", tuple(dict.fromkeys(outlet_key(value) for value in self.source)))
@@ -125,6 +127,7 @@ class SearchResponse:
     facets: dict[str, list[FacetValue]]
     expansions: list[str] = field(default_factory=list)
     suggestion: str | None = None
+    corrected_query: str | None = None  # searched instead of request.q, whose words no document has
     relaxed: bool = False  # no story matched every concept; these match some of them
     generation: str = ""
 
@@ -148,6 +151,7 @@ class _Generation:
         self.facets = FacetPostings(self.index.reader(), arrays)
         self.evaluator = QueryEvaluator(self.facets.doc_count, self.facets.live, arrays=arrays)
         self.published_days = self._published_days()
+        self.speller = Speller(self.schema)
 
     def searcher(self):
         # Whoosh searchers are not safe to share between threads; each thread gets its own.
@@ -189,10 +193,9 @@ class SearchEngine:
     def search(self, request: SearchRequest) -> SearchResponse:
         started = time.perf_counter()
         generation = self.generation()
-        parsed = QueryBuilder(generation.schema, expand=request.expand).parse(request.q)
+        parsed, base, spelling = self._understood(generation, request)
         facets = generation.facets
         query, relaxed = parsed.query, False
-        base = self._match(generation, query)
         if parsed.relaxed_query is not None and not base.any():
             # No story has every concept: show those with some, best first, and say so.
             query, relaxed = parsed.relaxed_query, True
@@ -210,11 +213,11 @@ class SearchEngine:
         tiers = self._place_tiers(facets, parsed.place_concepts)
         docnums, scores = self._page(generation, query, final, request, total, narrowed, tiers)
         hits = [self._hit(generation, query, docnum, score) for docnum, score in zip(docnums, scores)]
-        suggestion = self._suggestion(generation, request.q) if total == 0 and request.q.strip() else None
+        suggestion = self._suggestion(generation, request, spelling)
         return SearchResponse(request=request, total=total, hits=hits, facets=counts,
                               took_ms=round((time.perf_counter() - started) * 1000, 2),
                               expansions=parsed.expansions, suggestion=suggestion, relaxed=relaxed,
-                              generation=generation.path.name)
+                              corrected_query=spelling.corrected, generation=generation.path.name)
 
     @staticmethod
     def _match(generation: _Generation, query) -> np.ndarray:
@@ -333,28 +336,38 @@ class SearchEngine:
         _, body_field, text, matches = best
         return make_snippet(text, matches, SNIPPET_CHARS), body_field.removeprefix("body_")
 
-    def _suggestion(self, generation, text: str) -> str | None:
-        """Did-you-mean from the index vocabulary (the exact field holds both scripts): each word
-        the index does not know is replaced by its closest, most frequent neighbour; offered only
-        when the corrected query finds something."""
-        reader = generation.searcher().reader()
-        analyzer = generation.schema["exact"].analyzer
-        corrected, changed = [], False
-        for word in text.split()[:10]:
-            tokens = [token.text for token in analyzer(word, mode="query")]
-            if (len(tokens) != 1 or ":" in word or word[0] in '-"' or word in ("OR", "AND", "NOT")
-                    or len(tokens[0]) < 3 or reader.frequency("exact", tokens[0]) > 0):
-                corrected.append(word)
-                continue
-            candidates = reader.corrector("exact").suggest(tokens[0], limit=1, maxdist=2, prefix=1)
-            if candidates and word[:1].isupper():
-                candidates[0] = candidates[0][:1].upper() + candidates[0][1:]  # Alepo -> Aleppo
-            corrected.append(candidates[0] if candidates else word)
-            changed = changed or bool(candidates)
-        suggestion = " ".join(corrected)
-        if not changed or not self._matching(generation, SearchRequest(q=suggestion), relax=False)[1].any():
+    def _understood(self, generation, request: SearchRequest):
+        """(parsed query, match mask before filters, spelling) of what to search: the query as
+        typed, or its spelling correction when some word of it is in no document, the typed
+        query finds nothing and the correction finds something (``spell=False`` turns this off).
+        ``spelling.corrected`` is set only when the correction is what was searched."""
+        parsed = QueryBuilder(generation.schema, expand=request.expand).parse(request.q)
+        base = self._match(generation, parsed.query)
+        if not request.q.strip():
+            return parsed, base, NO_SPELLING
+        spelling = self._spelling(generation, request.q)
+        if base.any():  # found as typed: only the archive's rare typos may earn a did-you-mean
+            return parsed, base, Spelling(None, None if spelling.corrected else spelling.suggested, spelling.words)
+        if request.spell and spelling.corrected:
+            corrected = QueryBuilder(generation.schema, expand=request.expand).parse(spelling.corrected)
+            corrected_base = self._match(generation, corrected.query)
+            relaxed = corrected.relaxed_query
+            if corrected_base.any() or (relaxed is not None and self._match(generation, relaxed).any()):
+                return corrected, corrected_base, spelling
+        return parsed, base, Spelling(None, spelling.suggested, spelling.words)
+
+    @staticmethod
+    def _spelling(generation, text: str) -> Spelling:
+        return generation.speller.correct(text, generation.searcher().reader())
+
+    def _suggestion(self, generation, request: SearchRequest, spelling: Spelling) -> str | None:
+        """Did-you-mean, when no correction was searched instead: the query with its misspelt words
+        (and the archive's rare typos, ``Damscus``) corrected, offered when that finds something."""
+        suggestion = spelling.suggested
+        if spelling.corrected or not suggestion or suggestion == request.q:
             return None
-        return suggestion
+        parsed = QueryBuilder(generation.schema, expand=request.expand).parse(suggestion)
+        return suggestion if self._match(generation, parsed.query).any() else None
 
     def stats(self) -> dict:
         generation = self.generation()
@@ -377,9 +390,10 @@ class SearchEngine:
         return masks
 
     def _base(self, generation, request: SearchRequest, relax: bool = True):
-        """(query, match mask before filters) as search() has them, the relaxed fallback included."""
-        parsed = QueryBuilder(generation.schema, expand=request.expand).parse(request.q)
-        query, base = parsed.query, self._match(generation, parsed.query)
+        """(query, match mask before filters) as search() has them, spelling correction and the
+        relaxed fallback included."""
+        parsed, base, _ = self._understood(generation, request)
+        query = parsed.query
         if relax and parsed.relaxed_query is not None and not base.any():
             query, base = parsed.relaxed_query, self._match(generation, parsed.relaxed_query)
         return query, base
@@ -402,10 +416,6 @@ class SearchEngine:
         parsed = QueryBuilder(generation.schema, expand=expand).parse(q)
         query = parsed.query if parsed.query is not None else parsed.relaxed_query
         return TextMarker(generation.schema, _highlight_units(query))
-
-    def suggest(self, text: str) -> str | None:
-        """A spelling correction of ``text`` that finds something, or None."""
-        return self._suggestion(self.generation(), text) if text.strip() else None
 
     def without(self, request: SearchRequest) -> dict[str, int]:
         """How many results there would be with one filter dropped, by filter group ("place",

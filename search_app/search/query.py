@@ -32,6 +32,7 @@ FIELD_PREFIXES = {"title": EXACT_FIELDS[:1], "source": ("source",), "lang": ("la
                   "place": ("place",), "year": ("year",), "kind": ("kind",)}
 
 _ITEM = re.compile(r'(?P<neg>-)?(?:(?P<field>[A-Za-z_]+):)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))')
+ITEM_PATTERN = _ITEM  # what the lexer reads as one item; spelling correction reads words the same way
 
 
 @dataclass

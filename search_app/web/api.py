@@ -46,7 +46,9 @@ def search():
         query=req.q, total=response.total, took_ms=response.took_ms, page=req.page, per_page=req.per_page,
         results=[{name: asdict(hit)[name] for name in RESULT_FIELDS} for hit in response.hits],
         facets=api_facets(response, state.args, _label_language()),
-        expansions=response.expansions, suggestion=response.suggestion)
+        expansions=response.expansions, suggestion=response.suggestion,
+        corrected_query=response.corrected_query,
+        original_query=req.q if response.corrected_query else None)
 
 
 @blueprint.get("/facets")

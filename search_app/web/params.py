@@ -34,7 +34,8 @@ MAX_SHOWN_CHARS = 20  # of a bad value quoted back in a message
 URL_FILTERS = {"governorate": "governorate", "district": "district", "town": "place", "actor": "actor",
                "lang": "lang", "source": "source", "year": "year", "kind": "kind"}
 # Every parameter that is part of "the current search": carried by forms, links and exports.
-SEARCH_PARAMS = ("q", *URL_FILTERS, "from", "to", "sort", "expand", "per_page")
+SEARCH_PARAMS = ("q", *URL_FILTERS, "from", "to", "sort", "expand", "spell", "per_page")
+OFF = ("0", "false", "off")
 
 
 class BadRequest(ValueError):
@@ -185,13 +186,14 @@ def read_search(args: MultiDict, settings, strict: bool = False, per_page: int |
         lambda: _int(args.get("per_page"), "per_page", settings.page_size, settings.max_page_size),
         settings.page_size, _("“%(value)s” is not a number of results per page; showing %(count)s.",
                               value=_shown(args.get("per_page") or ""), count=settings.page_size))
-    expand = args.get("expand", "1") not in ("0", "false", "off")
+    expand = args.get("expand", "1") not in OFF
+    spell = args.get("spell", "1") not in OFF
     request = SearchRequest(q=q, sort=sort, page=page, per_page=per_page or chosen_per_page,
-                            date_from=date_from, date_to=date_to, expand=expand,
+                            date_from=date_from, date_to=date_to, expand=expand, spell=spell,
                             **{URL_FILTERS[param]: values for param, values in filters.items()})
     normalised = [("q", q.strip()), *((param, value) for param, values in filters.items() for value in values),
                   ("from", date_from_text), ("to", date_to_text), ("sort", "" if sort == "relevance" else sort),
-                  ("expand", "" if expand else "0"),
+                  ("expand", "" if expand else "0"), ("spell", "" if spell else "0"),
                   ("per_page", "" if chosen_per_page == settings.page_size else str(chosen_per_page)),
                   ("page", str(page) if page > 1 else "")]
     return SearchState(request, MultiDict([(name, value) for name, value in normalised if value]),

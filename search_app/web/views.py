@@ -187,7 +187,6 @@ def search():
     req = state.request
     language = ui()
     response = engine().search(req)
-    suggestion = response.suggestion or (engine().suggest(req.q) if response.relaxed else None)
     without = engine().without(req) if response.total == 0 else {}
     no_articles_yet = response.total == 0 and engine().stats().get("documents") == 0
     pages = -(-response.total // req.per_page)
@@ -205,9 +204,9 @@ def search():
         if len(chosen) > 1 else None, problems=state.problems,
         pages=pages, page_links=page_links(req.page, pages, page_url), no_articles_yet=no_articles_yet,
         past_last_page_url=page_url(pages) if response.total and req.page > pages else None,
-        timeline=timeline, tile_map=tile_map, suggestion=suggestion,
+        timeline=timeline, tile_map=tile_map, suggestion=response.suggestion,
         relaxations=_relaxations(req, args, without, language), profile_links=_profile_links(req, language),
-        search_fields=current_search(args, drop=("q",)), date_fields=current_search(args, drop=("from", "to", "year")),
+        search_fields=current_search(args, drop=("q", "spell")), date_fields=current_search(args, drop=("from", "to", "year")),
         prev_url=page_url(req.page - 1) if 1 < req.page <= pages else None,
         next_url=page_url(req.page + 1) if req.page < pages else None,
         feed_url=search_url(args, endpoint="feeds.atom"),
