@@ -10,7 +10,7 @@ from search_app.reference import load_actors
 from .matcher import Entity, actor_entities, find_mentions
 
 
-def extract_actors(text: str) -> tuple[str, ...]:
+def extract_actors(text: str, *, source: str | None = None) -> tuple[str, ...]:
     return tuple(sorted({m.entity.id for m in find_mentions(text) if m.entity.kind == "actor"}))
 
 
