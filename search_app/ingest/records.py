@@ -70,5 +70,5 @@ def build_article(data: dict) -> Article:
         governorates=places.governorates, districts=places.districts,
         places=tuple(sorted(set(places.governorates + places.districts + places.subdistricts
                                 + places.towns + places.regions))),
-        actors=extract_actors(all_text),
+        actors=extract_actors(all_text, source=source),
         content_hash=content_hash(title, body, translations))

@@ -22,3 +22,9 @@ def load_places() -> list[dict]:
 def load_actors() -> list[dict]:
     """Actors with their English and Arabic names, aliases and ``part_of`` links."""
     return _load("actors.json")["actors"]
+
+
+@lru_cache(maxsize=None)
+def load_context_words() -> dict:
+    """Word lists the tagging rules read context with (given names, reporting verbs, ...)."""
+    return _load("context_words.json")
