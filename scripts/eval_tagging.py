@@ -125,6 +125,15 @@ def evaluate(items: list[dict], texts: dict) -> tuple[dict, list[dict]]:
     return scores, misses
 
 
+def judged_scores(shared: Path) -> dict | None:
+    """The scores per part and language, or None when the corpora are absent."""
+    data = shared / "data"
+    if not data.exists():
+        return None
+    items = json.loads(JUDGED.read_text(encoding="utf-8"))["items"]
+    return evaluate(items, load_texts(data, {(item["corpus"], item["id"]) for item in items}))[0]
+
+
 def _fmt(value: float | None) -> str:
     return "  -  " if value is None else f"{value:5.3f}"
 

@@ -11,7 +11,9 @@ Places (``not_a_place``): a name the matcher would tag is not a place when
 * an Arabic town name with the article is followed by an adjective that makes it a common noun:
   الطبقة المتوسطة "the middle class" (not Tabqa); directions and "Syrian" do not count;
 * درعا and other names ending in alif are followed by an accusative adjective: درعاً تذكارياً
-  "a commemorative shield".
+  "a commemorative shield", درعاً حصيناً;
+* a one-word name below governorate level follows a given name anywhere in the text: once محمد علي
+  الشدادي is a man, الشدادي alone is him too.
 
 An explicit place trigger before the name (مدينة, "city of", ...) keeps a common noun or an
 accusative a place (مدينة الطبقة), not a road, a person or a place abroad (قرية دوما بمدينة نابلس).
@@ -67,6 +69,7 @@ class _Words:
     quoting_after: frozenset[str]
     prepositions: frozenset[str]
     particles_ar: frozenset[str]
+    directions_ar: frozenset[str]
 
 
 def _single(words) -> frozenset[str]:
@@ -87,6 +90,7 @@ def _words() -> _Words:
         verbs_ar=_single(raw["country_acting_verbs_ar"]), nouns_ar=_single(raw["country_acting_nouns_ar"]),
         quoting_before=_phrases(raw["quoting_before"]), quoting_after=_single(raw["quoting_after"]),
         prepositions=_single(raw["prepositions"]), particles_ar=_single(raw["particles_ar"]),
+        directions_ar=_single(raw["directions_ar"]),
     )
 
 
@@ -120,18 +124,35 @@ def not_a_place(tokens: list[str], start: int, end: int, level: str, triggered: 
     after = tokens[end] if end < len(tokens) else ""
     if before in words.given_names or (before == "علي" and start >= 2 and tokens[start - 2] in words.given_names):
         return True  # علي after a name is a name (محمد علي الشدادي); alone it is the preposition على
+    name = tokens[start:end]
+    if level != "governorate" and not triggered and len(name) == 1 and name[0] in _people(tokens, words):
+        return True  # named as a person elsewhere: "ويعد الشدادي ..." after "محمد علي الشدادي"
     if _names_a_road(tokens, start, end, words):
         return True
     if level != "governorate" and _foreign_after(tokens[end:end + 3], words):
         return True
-    name = tokens[start:end]
     if triggered:
         return False
     if (level in ("town", "subdistrict") and len(name) == 1 and name[0].startswith("ال") and has_arabic(name[0])
             and after.startswith("ال") and after.endswith("ه") and after not in words.not_adjectives):
         return True  # الطبقه المتوسطه: a noun and its adjective
-    return (len(name) == 1 and has_arabic(name[0]) and name[0].endswith("ا") and after.endswith("يا")
-            and len(after) >= 5 and after not in words.countries_ending_ya)
+    # درعا تذكاريا, درعا حصينا: an accusative noun and its adjective (not درعا جنوبا, درعا سوريا)
+    return (len(name) == 1 and has_arabic(name[0]) and name[0].endswith("ا") and after.endswith("ا")
+            and len(after) >= 4 and after not in words.countries_ending_ya and after not in words.directions_ar)
+
+
+_people_cache: list = [None, frozenset()]
+
+
+def _people(tokens: list[str], words: _Words) -> frozenset[str]:
+    """Words that follow a given name somewhere in this text (الشدادي in محمد علي الشدادي), computed
+    once per token list: the matcher asks for every place name of one text in turn."""
+    if _people_cache[0] is not tokens:
+        found = {tokens[i + 1] for i in range(len(tokens) - 1) if tokens[i] in words.given_names}
+        found |= {tokens[i + 1] for i in range(1, len(tokens) - 1)
+                  if tokens[i] == "علي" and tokens[i - 1] in words.given_names}
+        _people_cache[:] = [tokens, frozenset(found)]
+    return _people_cache[1]
 
 
 def _names_a_road(tokens: list[str], start: int, end: int, words: _Words) -> bool:

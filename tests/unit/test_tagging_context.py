@@ -20,6 +20,11 @@ def test_a_family_name_after_given_names_is_not_the_town():
     assert governorates("قال محمد علي الشدادي نائب رئيس مجلس النواب اليمني إن الحوار مستمر") == set()
 
 
+def test_a_family_name_named_again_alone_is_still_the_man():
+    text = "قال محمد علي الشدادي إن الحوار مستمر. ويعد الشدادي من أبرز الشخصيات الجنوبية"
+    assert governorates(text) == set()
+
+
 def test_a_family_name_after_bin_is_not_the_camp():
     assert "rukban" not in extract_places("رفع الدكتور محمد بن عثمان الركبان رئيس اللجنة الإشرافية تقريره").regions
 
@@ -85,6 +90,8 @@ def test_the_city_of_tabqa_is_tabqa():
 def test_a_commemorative_shield_is_not_daraa():
     # درعاً تذكارياً: SaudiNewsNet articles about ceremonies were filed under Dar'a.
     assert governorates("قدم رئيس مجلس التنمية السياحية درعا تذكاريا للأمير") == set()
+    assert governorates("لتكون هذه المواقع درعا حصينا لهم") == set()
+    assert governorates("من إدلب شمالا وحتى درعا جنوبا") == {"SY07", "SY12"}
     assert governorates("قصفت قوات النظام درعا البلد") == {"SY12"}
 
 
