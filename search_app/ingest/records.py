@@ -1,6 +1,8 @@
 """Validate a raw record and build an enriched Article from it."""
 from __future__ import annotations
 
+import dataclasses
+
 from ..enrich.actors import extract_actors
 from ..enrich.dates import parse_published
 from ..enrich.langid import detect_language
@@ -61,14 +63,23 @@ def build_article(data: dict) -> Article:
     published, precision = _published(data)
     translations = _translations(data)
     lang = _text(data, "lang", required=False) or detect_language(f"{title}\n{body}")
-    all_text = "\n".join([title, body] + [f"{t.title}\n{t.body}" for t in translations])
-    places = extract_places(all_text)
     return Article(
         id=_text(data, "id", required=False) or stable_id(url, source, title, published),
         url=url, source=source, title=title, body=body, lang=lang, published=published,
         published_precision=precision, translations=translations,
-        governorates=places.governorates, districts=places.districts,
-        places=tuple(sorted(set(places.governorates + places.districts + places.subdistricts
-                                + places.towns + places.regions))),
-        actors=extract_actors(all_text, source=source),
-        content_hash=content_hash(title, body, translations))
+        content_hash=content_hash(title, body, translations), **_tags(title, body, translations, source))
+
+
+def _tags(title: str, body: str, translations: tuple[Translation, ...], source: str) -> dict:
+    """Places and actors of the original and its translations (the source decides outlet actors)."""
+    all_text = "\n".join([title, body] + [f"{t.title}\n{t.body}" for t in translations])
+    places = extract_places(all_text)
+    return {"governorates": places.governorates, "districts": places.districts,
+            "places": tuple(sorted(set(places.governorates + places.districts + places.subdistricts
+                                       + places.towns + places.regions))),
+            "actors": extract_actors(all_text, source=source)}
+
+
+def retagged(article: Article) -> Article:
+    """The article with its places and actors extracted again by the current rules."""
+    return dataclasses.replace(article, **_tags(article.title, article.body, article.translations, article.source))
