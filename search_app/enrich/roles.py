@@ -94,12 +94,12 @@ def _words() -> _Words:
     )
 
 
-def _bare(token: str) -> set[str]:
+@lru_cache(maxsize=100_000)
+def _bare(token: str) -> frozenset[str]:
     """The token and its forms without a leading Arabic clitic (وقالت -> قالت, بدعم -> دعم)."""
-    forms = {token}
-    if has_arabic(token):
-        forms.update(token[len(c):] for c in _CLITICS if token.startswith(c) and len(token) - len(c) >= 2)
-    return forms
+    if not has_arabic(token):
+        return frozenset((token,))
+    return frozenset([token] + [token[len(c):] for c in _CLITICS if token.startswith(c) and len(token) - len(c) >= 2])
 
 
 def _has_phrase(window: list[str], phrases: frozenset[tuple[str, ...]]) -> bool:
@@ -188,10 +188,16 @@ def acting_actors(tokens: list[str], spans: list[Span], source_outlets: frozense
     """The actor ids that count, given where each is named (module docstring)."""
     words = _words()
     kept = set()
-    groups = _lists(tokens, spans)
+    groups: dict | None = None  # the lists names stand in, worked out when a bare country needs them
     for span in spans:
+        if span.actor in kept:
+            continue
         if span.actor in words.countries:
-            if not _is_bare(tokens[span.start:span.end], words) or _group_acts(tokens, groups[span], words):
+            if not _is_bare(tuple(tokens[span.start:span.end])):
+                kept.add(span.actor)
+                continue
+            groups = groups if groups is not None else _lists(tokens, spans)
+            if _group_acts(tokens, groups[span], words):
                 kept.add(span.actor)
         elif span.actor in words.outlets:
             if span.actor not in source_outlets and not _quoted(tokens, span, words):
@@ -201,8 +207,10 @@ def acting_actors(tokens: list[str], spans: list[Span], source_outlets: frozense
     return kept
 
 
-def _is_bare(name: list[str], words: _Words) -> bool:
-    return not any(_bare(token) & words.acting_name_words for token in name)
+@lru_cache(maxsize=4096)
+def _is_bare(name: tuple[str, ...]) -> bool:
+    """A country's name or capital, not a name that says it acts (Turkish army, القوات التركية)."""
+    return not any(_bare(token) & _words().acting_name_words for token in name)
 
 
 def _lists(tokens: list[str], spans: list[Span]) -> dict[Span, tuple[Span, Span]]:
