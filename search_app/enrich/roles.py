@@ -13,7 +13,9 @@ Places (``not_a_place``): a name the matcher would tag is not a place when
 * درعا and other names ending in alif are followed by an accusative adjective: درعاً تذكارياً
   "a commemorative shield", درعاً حصيناً;
 * a one-word name below governorate level follows a given name anywhere in the text: once محمد علي
-  الشدادي is a man, الشدادي alone is him too.
+  الشدادي is a man, الشدادي alone is him too;
+* a Latin one-word name that is a generic first word (Tal, Bab, Ras, Deir, ...) goes on into a
+  longer name the gazetteer lacks: "Tal Qarrah", "Tal al-Hawa" are not At Tall.
 
 An explicit place trigger before the name (مدينة, "city of", ...) keeps a common noun or an
 accusative a place (مدينة الطبقة), not a road, a person or a place abroad (قرية دوما بمدينة نابلس).
@@ -70,6 +72,8 @@ class _Words:
     prepositions: frozenset[str]
     particles_ar: frozenset[str]
     directions_ar: frozenset[str]
+    name_prefixes: frozenset[str]
+    after_a_name: frozenset[str]
 
 
 def _single(words) -> frozenset[str]:
@@ -90,7 +94,8 @@ def _words() -> _Words:
         verbs_ar=_single(raw["country_acting_verbs_ar"]), nouns_ar=_single(raw["country_acting_nouns_ar"]),
         quoting_before=_phrases(raw["quoting_before"]), quoting_after=_single(raw["quoting_after"]),
         prepositions=_single(raw["prepositions"]), particles_ar=_single(raw["particles_ar"]),
-        directions_ar=_single(raw["directions_ar"]),
+        directions_ar=_single(raw["directions_ar"]), name_prefixes=_single(raw["name_prefixes"]),
+        after_a_name=_single(raw["after_a_name"]),
     )
 
 
@@ -131,6 +136,9 @@ def not_a_place(tokens: list[str], start: int, end: int, level: str, triggered: 
         return True
     if level != "governorate" and _foreign_after(tokens[end:end + 3], words):
         return True
+    if (len(name) == 1 and name[0] in words.name_prefixes and after
+            and not has_arabic(after) and after not in words.after_a_name):
+        return True  # "Tal Qarrah", "Tal al-Hawa": a longer name the gazetteer lacks, not At Tall
     if triggered:
         return False
     if (level in ("town", "subdistrict") and len(name) == 1 and name[0].startswith("ال") and has_arabic(name[0])

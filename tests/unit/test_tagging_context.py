@@ -45,6 +45,13 @@ def test_a_nisba_is_not_its_city(text):
     assert governorates(text) == set()
 
 
+def test_a_hill_called_tal_something_is_not_at_tall_district():
+    # FA-KES: "the village of Tal Qarrah in the north of Aleppo" was filed under Rural Damascus.
+    tags = extract_places("Barrel bombs hit a hall in the village of Tal Qarrah in the north of Aleppo")
+    assert tags.governorates == ("SY02",) and "SY0304" not in tags.districts
+    assert "SY0304" in extract_places("Government forces entered al-Tall, north of Damascus, on Friday").districts
+
+
 # --- a place name that names a road ---------------------------------------------------------
 
 def test_tariq_halab_in_hama_is_not_aleppo():
