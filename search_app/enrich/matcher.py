@@ -593,7 +593,8 @@ def _choose(senses: list[_Sense], match: _Match, context: _Context) -> Entity | 
 def _reads_otherwise(match: _Match, entity: Entity, context: _Context) -> bool:
     """A personal name, a road, a place abroad or a common noun (roles.not_a_place)."""
     args = (context.tokens, match.start, match.end, entity.level)  # the trigger only asked when it matters
-    return not_a_place(*args) and not_a_place(*args, context.trigger_before(match, _PLACE_TRIGGERS_BEFORE))
+    return (not_a_place(*args, clitic=match.stripped)
+            and not_a_place(*args, context.trigger_before(match, _PLACE_TRIGGERS_BEFORE), match.stripped))
 
 
 def _resolve(matches: list[_Match], tokens: list[str], case: _SourceCase, for_query: bool) -> dict[int, Entity]:

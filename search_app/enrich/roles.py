@@ -38,7 +38,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from search_app.reference import load_context_words
+from search_app.reference import load_context_words, load_places
 from search_app.text.arabic import has_arabic
 from search_app.text.normalize import normalized_tokens
 
@@ -121,13 +121,16 @@ def _has_phrase(window: list[str], phrases: frozenset[tuple[str, ...]]) -> bool:
 # Places
 
 
-def not_a_place(tokens: list[str], start: int, end: int, level: str, triggered: bool = False) -> bool:
+def not_a_place(tokens: list[str], start: int, end: int, level: str, triggered: bool = False,
+                clitic: str = "") -> bool:
     """The name at tokens[start:end] reads as something other than a place (module docstring);
-    ``triggered``: a place trigger (مدينة, "city of") stands before it."""
+    ``triggered``: a place trigger (مدينة, "city of") stands before it; ``clitic``: what the matcher
+    read off its first token (ودير الزور: a list, so عيسى before it is not a man's name)."""
     words = _words()
     before = tokens[start - 1] if start else ""
     after = tokens[end] if end < len(tokens) else ""
-    if before in words.given_names or (before == "علي" and start >= 2 and tokens[start - 2] in words.given_names):
+    if not clitic and (before in words.given_names
+                       or (before == "علي" and start >= 2 and tokens[start - 2] in words.given_names)):
         return True  # علي after a name is a name (محمد علي الشدادي); alone it is the preposition على
     name = tokens[start:end]
     if level != "governorate" and not triggered and len(name) == 1 and name[0] in _people(tokens, words):
@@ -168,7 +171,17 @@ def _names_a_road(tokens: list[str], start: int, end: int, words: _Words) -> boo
     for token in tokens[max(0, start - 2):start]:
         if _bare(token) & words.road_words:
             return True
-    return any(token in words.road_words_after for token in tokens[end:end + 2])
+    following = tokens[end:end + 2]
+    # "Aleppo road"; "Damascus Aleppo highway" (another place name between), not "Aleppo. Location: road"
+    return bool(following) and (following[0] in words.road_words_after or (
+        len(following) == 2 and following[1] in words.road_words_after and following[0] in _place_words()))
+
+
+@lru_cache(maxsize=None)
+def _place_words() -> frozenset[str]:
+    """Every one-word Latin place name of the gazetteer, as the matcher's tokens spell it."""
+    names = (name for record in load_places() for name in record["names_en"])
+    return frozenset(tokens[0] for tokens in map(normalized_tokens, names) if len(tokens) == 1)
 
 
 def _foreign_after(window: list[str], words: _Words) -> bool:
@@ -297,8 +310,10 @@ def _acts_after(tokens: list[str], end: int, words: _Words) -> bool:
     if position >= len(tokens):
         return False
     word = tokens[position]
+    # After an auxiliary or a time ("has raised", "on Sunday acknowledged") any past form is a verb.
     return (word in words.nouns_en or (word,) in words.verbs_en
-            or tuple(tokens[position:position + 2]) in words.verbs_en)
+            or tuple(tokens[position:position + 2]) in words.verbs_en
+            or (position > end and word.endswith("ed") and len(word) > 4))
 
 
 def _skip_auxiliaries(tokens: list[str], position: int, words: _Words) -> int:

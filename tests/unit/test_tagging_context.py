@@ -20,6 +20,11 @@ def test_a_family_name_after_given_names_is_not_the_town():
     assert governorates("قال محمد علي الشدادي نائب رئيس مجلس النواب اليمني إن الحوار مستمر") == set()
 
 
+def test_a_name_in_a_list_after_a_place_ending_in_a_given_name_is_a_place():
+    # عين عيسى ends in a given name; ودير الزور after it is the next item of a list of places.
+    assert "SY09" in governorates("قصفت الطائرات مواقع قرب مدن الحسكة وحلب وعين عيسى ودير الزور")
+
+
 def test_a_family_name_named_again_alone_is_still_the_man():
     text = "قال محمد علي الشدادي إن الحوار مستمر. ويعد الشدادي من أبرز الشخصيات الجنوبية"
     assert governorates(text) == set()
@@ -66,6 +71,8 @@ def test_a_highway_named_after_two_cities_is_where_it_runs():
 
 def test_aleppo_itself_is_still_aleppo():
     assert governorates("قصفت قوات النظام أحياء حلب الشرقية") == {"SY02"}
+    # A road word that starts the next sentence does not make Aleppo a road.
+    assert "SY02" in governorates("A final agreement in Idlib and Aleppo. Location: road between two towns")
 
 
 # --- a place abroad that shares a Syrian name ------------------------------------------------
@@ -129,6 +136,9 @@ def test_a_country_only_named_as_a_place_is_not_an_actor(text):
     ("قال وزير خارجية تركيا إن بلاده لن تسمح بذلك", "turkey"),
     ("انطلقت المعركة بدعم من تركيا", "turkey"),
     ("Turkish forces shelled the town.", "turkey"),
+    ("The United Nations has raised concern about the siege.", "un"),
+    ("The United States and Britain on Sunday acknowledged the strike.", "united-kingdom"),
+    ("A US drone carried out the strike.", "united-states"),
 ])
 def test_a_country_that_acts_is_an_actor(text, country):
     assert country in extract_actors(text)
