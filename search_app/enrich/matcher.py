@@ -591,8 +591,9 @@ def _choose(senses: list[_Sense], match: _Match, context: _Context) -> Entity | 
 
 
 def _reads_otherwise(match: _Match, entity: Entity, context: _Context) -> bool:
-    """A personal name, a road, a place abroad or a common noun (roles.not_a_place)."""
-    args = (context.tokens, match.start, match.end, entity.level)  # the trigger only asked when it matters
+    """A personal name, a road, a place abroad or a common noun (roles.not_a_place); the trigger
+    is asked only when it matters."""
+    args = (context.tokens, match.start, match.end, entity.level)
     return (not_a_place(*args, clitic=match.stripped)
             and not_a_place(*args, context.trigger_before(match, _PLACE_TRIGGERS_BEFORE), match.stripped))
 

@@ -58,6 +58,8 @@ class _Words:
     road_words: frozenset[str]
     road_words_after: frozenset[str]
     foreign_locators: frozenset[tuple[str, ...]]
+    foreign_forms: frozenset[str]
+    road_forms: frozenset[str]
     border_words: frozenset[str]
     not_adjectives: frozenset[str]
     countries_ending_ya: frozenset[str]
@@ -76,6 +78,12 @@ class _Words:
     after_a_name: frozenset[str]
 
 
+def _with_clitics(words) -> frozenset[str]:
+    """The words as written alone or after a clitic (طريق, بطريق, وطريق): set lookups, not loops."""
+    return frozenset(clitic + word for word in words for clitic in ("",) + _CLITICS
+                     if not clitic or has_arabic(word))
+
+
 def _single(words) -> frozenset[str]:
     return frozenset(phrase[0] for phrase in _phrases(words) if len(phrase) == 1)
 
@@ -88,6 +96,8 @@ def _words() -> _Words:
         acting_name_words=_single(raw["acting_name_words"]), given_names=_single(raw["given_names"]),
         road_words=_single(raw["road_words"]), road_words_after=_single(raw["road_words_after"]),
         foreign_locators=_phrases(raw["foreign_locators"]), border_words=_single(raw["border_words"]),
+        foreign_forms=_with_clitics(phrase[0] for phrase in _phrases(raw["foreign_locators"])),
+        road_forms=_with_clitics(_single(raw["road_words"])),
         not_adjectives=_single(raw["not_adjectives"]), countries_ending_ya=_single(raw["countries_ending_ya"]),
         verbs_en=_phrases(raw["country_acting_verbs_en"]), auxiliaries_en=_phrases(raw["auxiliaries_en"]),
         nouns_en=_single(raw["country_acting_nouns_en"]), before_en=_phrases(raw["country_acting_before_en"]),
@@ -159,18 +169,19 @@ def _people(tokens: list[str], words: _Words) -> frozenset[str]:
     """Words that follow a given name somewhere in this text (الشدادي in محمد علي الشدادي), computed
     once per token list: the matcher asks for every place name of one text in turn."""
     if _people_cache[0] is not tokens:
-        found = {tokens[i + 1] for i in range(len(tokens) - 1) if tokens[i] in words.given_names}
-        found |= {tokens[i + 1] for i in range(1, len(tokens) - 1)
-                  if tokens[i] == "علي" and tokens[i - 1] in words.given_names}
+        found = set()
+        if not words.given_names.isdisjoint(tokens):  # most texts name nobody: decided at C speed
+            found = {tokens[i + 1] for i in range(len(tokens) - 1) if tokens[i] in words.given_names}
+            found |= {tokens[i + 1] for i in range(1, len(tokens) - 1)
+                      if tokens[i] == "علي" and tokens[i - 1] in words.given_names}
         _people_cache[:] = [tokens, frozenset(found)]
     return _people_cache[1]
 
 
 def _names_a_road(tokens: list[str], start: int, end: int, words: _Words) -> bool:
     """طريق حلب, طريق دمشق حلب (a road word up to two names back), "Aleppo road"."""
-    for token in tokens[max(0, start - 2):start]:
-        if _bare(token) & words.road_words:
-            return True
+    if not words.road_forms.isdisjoint(tokens[max(0, start - 2):start]):
+        return True
     following = tokens[end:end + 2]
     # "Aleppo road"; "Damascus Aleppo highway" (another place name between), not "Aleppo. Location: road"
     return bool(following) and (following[0] in words.road_words_after or (
@@ -185,6 +196,8 @@ def _place_words() -> frozenset[str]:
 
 
 def _foreign_after(window: list[str], words: _Words) -> bool:
+    if words.foreign_forms.isdisjoint(window):
+        return False  # the usual case, decided at C speed
     for i, token in enumerate(window):
         if _bare(token) & words.border_words:
             return False
