@@ -74,7 +74,7 @@ from search_app.text.arabic import TOKEN_PATTERN, has_arabic, normalize_arabic
 from search_app.text.latin import _APOSTROPHES, _HYPHENS
 from search_app.text.normalize import normalized_tokens
 
-from .roles import not_a_place
+from .roles import not_a_place  # context that makes a place name something else
 
 LATIN_ARTICLES = frozenset("al el ad ar as ash at az an ath ez es ed er et adh".split())
 ARTICLE = "al"
@@ -591,11 +591,10 @@ def _choose(senses: list[_Sense], match: _Match, context: _Context) -> Entity | 
 
 
 def _reads_otherwise(match: _Match, entity: Entity, context: _Context) -> bool:
-    """A personal name, a road, a place abroad or a common noun (roles.not_a_place); the trigger
-    is asked only when it matters."""
-    args = (context.tokens, match.start, match.end, entity.level)
-    return (not_a_place(*args, clitic=match.stripped)
-            and not_a_place(*args, context.trigger_before(match, _PLACE_TRIGGERS_BEFORE), match.stripped))
+    """A person, a road, a place abroad, a common noun (roles.not_a_place); trigger asked if it matters."""
+    where = (context.tokens, match.start, match.end, entity.level)
+    return not_a_place(*where, False, match.stripped) and not_a_place(
+        *where, context.trigger_before(match, _PLACE_TRIGGERS_BEFORE), match.stripped)
 
 
 def _resolve(matches: list[_Match], tokens: list[str], case: _SourceCase, for_query: bool) -> dict[int, Entity]:
