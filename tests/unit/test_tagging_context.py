@@ -139,6 +139,9 @@ def test_a_country_only_named_as_a_place_is_not_an_actor(text):
     ("The United Nations has raised concern about the siege.", "un"),
     ("The United States and Britain on Sunday acknowledged the strike.", "united-kingdom"),
     ("A US drone carried out the strike.", "united-states"),
+    ("The zone was set up under an agreement between Turkey, Russia and Iran.", "iran"),
+    ("Jaysh al-Islam receives backing from Saudi Arabia.", "saudi-arabia"),
+    ("أكدت منظمة الأمم المتحدة للأغذية والزراعة أن المحصول تراجع", "un"),
 ])
 def test_a_country_that_acts_is_an_actor(text, country):
     assert country in extract_actors(text)
