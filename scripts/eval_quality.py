@@ -5,6 +5,8 @@
 
 Prints a table and writes a JSON report with:
 * places: recall of FA-KES's labelled governorate among the extracted ones, and precision;
+* tagging: precision and recall of governorates, districts and actors on the hand-judged sample
+  (scripts/eval_tagging.py), tuning part and held-out third, and the share of place-free articles tagged;
 * arabic_pairs: pass rate of ../shared/reference/arabic-test-pairs.json through the index analyzers;
 * cross_lingual: recall@10 of an Arabic text, indexed without any English, for an English query;
   on NTREX (general news, 123 documents: query = the English document's top 5 TF-IDF terms, ORed)
@@ -32,6 +34,7 @@ sys.path.insert(0, str(REPO_ROOT))
 sys.path.insert(0, str(REPO_ROOT / "scripts"))
 
 from eval_places import evaluate as evaluate_places  # noqa: E402
+from eval_tagging import judged_scores  # noqa: E402
 from search_app.indexer import rebuild  # noqa: E402
 from search_app.ingest import ingest_paths  # noqa: E402
 from search_app.search import SearchEngine, SearchRequest  # noqa: E402
@@ -134,6 +137,7 @@ def main(argv=None) -> int:
         scores = evaluate_places(fakes)
         report["places"] = {name: {k: scores[name][k] for k in ("recall", "precision", "hits", "articles")}
                             for name in ("strict", "lenient")}
+    report["tagging"] = judged_scores(args.shared)
     report["arabic_pairs"] = arabic_pairs(args.shared)
     with tempfile.TemporaryDirectory() as work:
         report["cross_lingual_demo"] = cross_lingual_demo(Path(work))
@@ -147,6 +151,13 @@ def main(argv=None) -> int:
         for name, s in report["places"].items():
             print(f"{'FA-KES governorate recall (' + name + ')':44} {s['recall']:>10.1%}  "
                   f"precision {s['precision']:.1%} over {s['articles']} articles")
+    for part in ("tune/all", "held/all"):
+        row = (report.get("tagging") or {}).get(part)
+        if row:
+            g, a = row["governorates"], row["actors"]
+            print(f"{'judged sample ' + part + ': governorate P / R':44} {g['precision']:>10.1%}  recall "
+                  f"{g['recall']:.1%}; actors P {a['precision']:.1%} R {a['recall']:.1%}; place-free tagged "
+                  f"{row['place_free_tagged']:.1%}")
     if report["arabic_pairs"]:
         p = report["arabic_pairs"]
         print(f"{'Arabic test pairs pass rate':44} {p['rate']:>10.1%}  same {p['same_passed']}, "

@@ -70,12 +70,14 @@ def facet_figures(settings: Settings) -> dict:
             "kinds": kinds, "share_with_kind": round(sum(kinds.values()) / max(response.total, 1), 4)}
 
 
-def typo_figures(settings: Settings) -> dict | None:
-    try:
-        import eval_typos
-    except ImportError:
-        return None
-    return eval_typos.evaluate(settings)
+def typo_figures(settings: Settings) -> dict:
+    """Misspellings made from gazetteer and actor names (and the hand list): corrected or not."""
+    import eval_typos
+
+    engine = SearchEngine(settings.index_dir)
+    cases = eval_typos.typo_cases(engine.generation().searcher().reader())
+    hand = [(typed, word, {word}) for typed, word in eval_typos.HAND_TYPOS]
+    return {"hand_typos": eval_typos.evaluate_typos(engine, hand), "name_typos": eval_typos.evaluate_typos(engine, cases)}
 
 
 def page_figures(settings: Settings) -> dict:
@@ -103,8 +105,9 @@ def main() -> None:
     print(f"source spellings in the records: {facets['source_spellings']}; Source facet values: "
           f"{facets['source_facet_values']} ({facets['known_outlets']} registry outlets, "
           f"{len(facets['unknown_sources'])} unknown: {', '.join(facets['unknown_sources'])})")
-    if results["typos"]:
-        print(f"typo correction: {json.dumps(results['typos'], ensure_ascii=False)[:400]}")
+    for name, part in results["typos"].items():
+        print(f"typo correction, {name}: {part['corrected']} of {part['cases']} corrected ({part['hit_rate']:.1%}), "
+              f"{part['wrongly_corrected']} to another word, {part['of_which_suggested']} offered as did-you-mean")
     print(f"\n{'page':12} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     for kind, row in results["pages"].items():
         print(f"{kind:12} {row['requests']:8} {row['p50_ms']:8} {row['p95_ms']:8} {row['max_ms']:8}")

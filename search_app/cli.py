@@ -128,6 +128,24 @@ def ingest(paths: tuple[str, ...], dry_run: bool, column_map: tuple[str, ...] = 
         sys.exit(INCOMPLETE_EXIT_STATUS)
 
 
+@main.command()
+@click.option("--again", is_flag=True, help="Re-run place and actor extraction over every stored article.")
+def enrich(again: bool) -> None:
+    """Re-tag stored articles with the current place and actor rules (no re-ingest needed)."""
+    from .ingest.records import retagged
+    from .store import open_store
+
+    if not again:
+        raise click.UsageError("enrichment runs at ingest; add --again to re-run it over the stored articles")
+    settings = _settings()
+    changed = 0
+    with open_store(settings) as store, store.transaction():
+        total = store.count()
+        for article in _progress(store.iter_articles(), total, desc="re-tagging"):
+            changed += store.set_tags(retagged(article))
+    click.echo(f"re-tagged {total} articles: {changed} changed; run `search-app index update` to index them")
+
+
 @main.group()
 def index() -> None:
     """Build and inspect index generations."""

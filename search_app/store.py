@@ -240,6 +240,22 @@ class Store:
         self._log_change(article.id, "upsert")
         return "added" if row is None else "updated"
 
+    def set_tags(self, article: Article) -> bool:
+        """Store an article's re-extracted place and actor tags; True when they changed. The change
+        is logged like an upsert (for its group too), so ``index update`` picks it up."""
+        row = self.db.execute(f"SELECT {', '.join(_LIST_COLUMNS)}, dup_group FROM articles WHERE id=?",
+                              (article.id,)).fetchone()
+        values = {name: json.dumps(list(getattr(article, name))) for name in _LIST_COLUMNS}
+        if row is None or all(row[name] == values[name] for name in _LIST_COLUMNS):
+            return False
+        assignments = ", ".join(f"{name}=:{name}" for name in values)
+        self.db.execute(f"UPDATE articles SET {assignments}, updated_at=strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
+                        "WHERE id=:id", {**values, "id": article.id})
+        self._log_change(article.id, "upsert")
+        if row["dup_group"]:
+            self._log_change(row["dup_group"], "upsert")
+        return True
+
     def delete(self, article_id: str) -> bool:
         row = self.db.execute("SELECT dup_group FROM articles WHERE id=?", (article_id,)).fetchone()
         if row is None:

@@ -1,17 +1,39 @@
 """Actor facets of a text: ids from the actor alias table (English, Arabic, abbreviations and
 former names share one id). ``part_of`` parents are not added: a text about the YPG is not
-tagged SDF; ask ``actor_parent`` when a roll-up is wanted."""
+tagged SDF; ask ``actor_parent`` when a roll-up is wanted.
+
+A name counts only in the role that makes its owner an actor (``roles.acting_actors``): a country
+that acts, not one that is a destination; an outlet that is the story's subject, not one that is
+quoted or is the record's ``source``."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
-from search_app.reference import load_actors
+from search_app.reference import load_actors, load_context_words
 
-from .matcher import Entity, actor_entities, find_mentions
+from .matcher import Entity, actor_entities, find_mentions, text_tokens
+from .roles import Span, acting_actors
+
+_SOURCE_SEPARATORS = re.compile(r"[;,|/]")
 
 
-def extract_actors(text: str) -> tuple[str, ...]:
-    return tuple(sorted({m.entity.id for m in find_mentions(text) if m.entity.kind == "actor"}))
+def extract_actors(text: str, *, source: str | None = None) -> tuple[str, ...]:
+    """Actor ids of ``text``; ``source`` is the record's outlet (or outlets, ";"-joined)."""
+    spans = [Span(m.start, m.end, m.entity.id, m.stripped) for m in find_mentions(text) if m.entity.kind == "actor"]
+    if not spans:
+        return ()
+    return tuple(sorted(acting_actors(list(text_tokens(text)), spans, _outlets_named(source))))
+
+
+@lru_cache(maxsize=256)
+def _outlets_named(source: str | None) -> frozenset[str]:
+    """The outlets that are also actors among the record's sources ("SOHR", "sohr;Airwars")."""
+    if not source:
+        return frozenset()
+    outlets = frozenset(load_context_words()["outlets"])
+    return frozenset(m.entity.id for part in _SOURCE_SEPARATORS.split(source) if part.strip()
+                     for m in find_mentions(part, for_query=True) if m.entity.id in outlets)
 
 
 def actor(actor_id: str) -> Entity:

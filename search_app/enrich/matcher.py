@@ -74,6 +74,8 @@ from search_app.text.arabic import TOKEN_PATTERN, has_arabic, normalize_arabic
 from search_app.text.latin import _APOSTROPHES, _HYPHENS
 from search_app.text.normalize import normalized_tokens
 
+from .roles import not_a_place  # context that makes a place name something else
+
 LATIN_ARTICLES = frozenset("al el ad ar as ash at az an ath ez es ed er et adh".split())
 ARTICLE = "al"
 ARABIC_ARTICLE = "ال"
@@ -150,6 +152,7 @@ class Mention:
     start: int  # token offsets into normalized_tokens(text), end exclusive
     end: int
     entity: Entity
+    stripped: str = ""  # a clitic (بـ, وال, ...) or possessive "s" read off the first token
 
 
 @dataclass(frozen=True)
@@ -587,6 +590,13 @@ def _choose(senses: list[_Sense], match: _Match, context: _Context) -> Entity | 
     return known[0] if len(known) == 1 else None
 
 
+def _reads_otherwise(match: _Match, entity: Entity, context: _Context) -> bool:
+    """A person, a road, a place abroad, a common noun (roles.not_a_place); trigger asked if it matters."""
+    where = (context.tokens, match.start, match.end, entity.level)
+    return not_a_place(*where, False, match.stripped) and not_a_place(
+        *where, context.trigger_before(match, _PLACE_TRIGGERS_BEFORE), match.stripped)
+
+
 def _resolve(matches: list[_Match], tokens: list[str], case: _SourceCase, for_query: bool) -> dict[int, Entity]:
     context = _Context(tokens, for_query, set(), set(), set(), {})
     changed = True
@@ -597,7 +607,7 @@ def _resolve(matches: list[_Match], tokens: list[str], case: _SourceCase, for_qu
                 continue
             senses = [s for s in match.senses if _confirmed(s, position, matches, context, case)]
             entity = _choose(senses, match, context) if senses else None
-            if entity is None:
+            if entity is None or (entity.kind == "place" and not for_query and _reads_otherwise(match, entity, context)):
                 continue
             context.resolved[position] = entity
             if entity.kind == "place" and entity.governorate:
@@ -616,9 +626,15 @@ def find_mentions(text: str, *, for_query: bool = False) -> list[Mention]:
 
 
 @lru_cache(maxsize=64)
+def text_tokens(text: str) -> tuple[str, ...]:
+    """The tokens ``Mention`` offsets index: normalised, Latin articles spelled "al"."""
+    return _canonical(normalized_tokens(text))
+
+
+@lru_cache(maxsize=64)
 def _cached_mentions(text: str, for_query: bool) -> tuple[Mention, ...]:
     # Cached because ingest asks for places and actors of the same article one after the other.
-    tokens = list(_canonical(normalized_tokens(text)))
+    tokens = list(text_tokens(text))
     if not tokens:
         return ()
     index = _index()
@@ -630,5 +646,6 @@ def _cached_mentions(text: str, for_query: bool) -> tuple[Mention, ...]:
             matches.append(_Match(match.start, match.end, senses, match.stripped))
     selected = _select_longest(matches)
     resolved = _resolve(selected, tokens, case, for_query)
-    return tuple(Mention(selected[i].start, selected[i].end, entity) for i, entity in sorted(resolved.items()))
+    return tuple(Mention(selected[i].start, selected[i].end, entity, selected[i].stripped)
+                 for i, entity in sorted(resolved.items()))
 

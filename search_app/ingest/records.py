@@ -1,6 +1,7 @@
 """Validate a raw record and build an enriched Article from it."""
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from ..enrich.actors import extract_actors
@@ -114,15 +115,26 @@ def build_article(data: dict) -> Article:
     translations = _translations(data)
     article_id = _article_id(data)
     lang = _language(data) or detect_language(f"{title}\n{body}")
-    all_text = "\n".join([title, body[:MAX_INDEXED_BODY_CHARS]]
-                         + [f"{t.title}\n{t.body[:MAX_INDEXED_BODY_CHARS]}" for t in translations])
-    places = extract_places(all_text)
     return Article(
         id=article_id or stable_id(url, source, title, published),
         url=url, source=source, title=title, body=body, lang=lang, published=published,
         published_precision=precision, translations=translations,
-        governorates=places.governorates, districts=places.districts,
-        places=tuple(sorted(set(places.governorates + places.districts + places.subdistricts
-                                + places.towns + places.regions))),
-        actors=extract_actors(all_text),
-        content_hash=content_hash(title, body, translations), kind=_kind(data))
+        content_hash=content_hash(title, body, translations), kind=_kind(data),
+        **_tags(title, body, translations, source))
+
+
+def _tags(title: str, body: str, translations: tuple[Translation, ...], source: str) -> dict:
+    """Places and actors of the original and its translations (the source decides outlet actors)."""
+    # Only the indexed part of a huge text is searched for names (as it is the only part indexed).
+    all_text = "\n".join([title, body[:MAX_INDEXED_BODY_CHARS]]
+                         + [f"{t.title}\n{t.body[:MAX_INDEXED_BODY_CHARS]}" for t in translations])
+    places = extract_places(all_text)
+    return {"governorates": places.governorates, "districts": places.districts,
+            "places": tuple(sorted(set(places.governorates + places.districts + places.subdistricts
+                                       + places.towns + places.regions))),
+            "actors": extract_actors(all_text, source=source)}
+
+
+def retagged(article: Article) -> Article:
+    """The article with its places and actors extracted again by the current rules."""
+    return dataclasses.replace(article, **_tags(article.title, article.body, article.translations, article.source))

@@ -28,3 +28,9 @@ def load_actors() -> list[dict]:
 def load_outlets() -> list[dict]:
     """News outlets with their English and Arabic names, other spellings and web domains."""
     return _load("sources.json")["outlets"]
+
+
+@lru_cache(maxsize=None)
+def load_context_words() -> dict:
+    """Word lists the tagging rules read context with (given names, reporting verbs, ...)."""
+    return _load("context_words.json")
