@@ -266,13 +266,17 @@ def delete(ids: tuple[str, ...]) -> None:
 @main.command()
 def serve() -> None:
     """Serve the web interface with waitress (production WSGI server)."""
+    import threading
+
     import waitress
 
     from .web import create_app
 
     settings = _settings()
+    app = create_app(settings)
+    threading.Thread(target=app.extensions["search_engine"].warm_up, daemon=True).start()
     click.echo(f"serving on http://{settings.host}:{settings.port}/")
-    waitress.serve(create_app(settings), host=settings.host, port=settings.port, threads=8)
+    waitress.serve(app, host=settings.host, port=settings.port, threads=8)
 
 
 @main.command()

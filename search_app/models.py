@@ -12,6 +12,9 @@ MAX_INDEXED_BODY_CHARS = 1_000_000
 
 # What an item is: a story as published, an event record (UCDP) made of reports, or a long report.
 KINDS = ("article", "event", "report")
+# In an event's text, what follows this line quotes its sources' headlines: places and actors named
+# there are the reports' (a raid "on Idlib and Hama"), not the event's, which UCDP placed itself.
+EVENT_HEADLINES = "Source headlines:"
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from ..models import EVENT_HEADLINES
 from .columns import ColumnMap, Field, FieldError
 
 
@@ -86,13 +87,13 @@ def _ucdp_body(headlines, dyad, where, adm_2, adm_1, best, civilians, start, end
     if hierarchy:
         lines.append(f"Location: {hierarchy}")
     if best is not None:
-        lines.append(f"Deaths: {int(float(best))}" + (f" (civilians: {int(float(civilians))})" if civilians else ""))
+        lines.append(f"Deaths: {int(float(best))}" + (f" ({int(float(civilians))} civilians)" if civilians else ""))
     if start:
         lines.append(f"Date: {start}" + (f" to {end}" if end and end != start else ""))
     # The outlets are the record's sources, not words of its text: SOHR is not an actor of every event.
     titles = _split_sources(headlines)
     if titles:
-        lines.append("Source headlines:")
+        lines.append(EVENT_HEADLINES)
         lines += titles
     return "\n".join(lines)
 

@@ -8,7 +8,7 @@ from ..enrich.actors import extract_actors
 from ..enrich.dates import ACCEPTED_RANGE, is_out_of_range, parse_published
 from ..enrich.langid import detect_language
 from ..enrich.places import extract_places
-from ..models import KINDS, MAX_INDEXED_BODY_CHARS, Article, Translation, content_hash, stable_id
+from ..models import EVENT_HEADLINES, KINDS, MAX_INDEXED_BODY_CHARS, Article, Translation, content_hash, stable_id
 from ..text.arabic import BIDI_CONTROLS
 from .urls import canonical_url
 
@@ -120,11 +120,14 @@ def build_article(data: dict) -> Article:
         url=url, source=source, title=title, body=body, lang=lang, published=published,
         published_precision=precision, translations=translations,
         content_hash=content_hash(title, body, translations), kind=_kind(data),
-        **_tags(title, body, translations, source))
+        **_tags(title, body, translations, source, _kind(data)))
 
 
-def _tags(title: str, body: str, translations: tuple[Translation, ...], source: str) -> dict:
-    """Places and actors of the original and its translations (the source decides outlet actors)."""
+def _tags(title: str, body: str, translations: tuple[Translation, ...], source: str, kind: str) -> dict:
+    """Places and actors of the original and its translations (the source decides outlet actors;
+    an event's own lines, not the headlines it quotes, decide its places and sides)."""
+    if kind == "event":
+        body = body.split(EVENT_HEADLINES)[0]
     # Only the indexed part of a huge text is searched for names (as it is the only part indexed).
     all_text = "\n".join([title, body[:MAX_INDEXED_BODY_CHARS]]
                          + [f"{t.title}\n{t.body[:MAX_INDEXED_BODY_CHARS]}" for t in translations])
@@ -137,4 +140,5 @@ def _tags(title: str, body: str, translations: tuple[Translation, ...], source: 
 
 def retagged(article: Article) -> Article:
     """The article with its places and actors extracted again by the current rules."""
-    return dataclasses.replace(article, **_tags(article.title, article.body, article.translations, article.source))
+    return dataclasses.replace(article, **_tags(article.title, article.body, article.translations, article.source,
+                                                article.kind))

@@ -408,6 +408,14 @@ class SearchEngine:
             final &= date_mask
         return query, final
 
+    def warm_up(self) -> None:
+        """Open the live generation and load what a first misspelt query needs (the index's
+        lexicon, both scripts' word lists: about a second), so no reader waits for it."""
+        try:
+            self.search(SearchRequest(q="Alepo حلبب", per_page=1))
+        except NoIndexError:
+            pass
+
     def text_marker(self, q: str, expand: bool = True) -> TextMarker:
         """What marks the matches of the query ``q`` in a whole text (the article page)."""
         generation = self.generation()

@@ -33,6 +33,7 @@ _SPECIAL = re.compile(f"[{INWORD_MARKS}_]")
 _SENTENCE_END = re.compile(r"[.!?؟…\n]+[\"'»”’)\]]*(?=\s|$)")
 _CLAUSE_END = re.compile(r"[,،;؛:]+[\"'»”’)\]]*(?=\s)")
 _SPACE = re.compile(r"\s+")
+_BARE_LINE_BREAK = re.compile(r"(?<![.!?؟…:;،,\s])[^\S\n]*\n\s*")
 _caches: dict[int, tuple[object, dict]] = {}
 _lock = threading.Lock()
 _local = threading.local()
@@ -232,7 +233,9 @@ def _html(text: str, fragments, matches: list[Match]) -> str:
 
 
 def _plain(text: str) -> str:
-    return htmlescape(_SPACE.sub(" ", text), quote=False)
+    # A line that ends without punctuation (an event's "Sides: …" line, a list of headlines) is
+    # kept apart from the next by a middle dot, or the lines would read as one run-on sentence.
+    return htmlescape(_SPACE.sub(" ", _BARE_LINE_BREAK.sub(" · ", text)), quote=False)
 
 
 def _spans(analyzer, text: str) -> list[tuple[int, str]]:

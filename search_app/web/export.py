@@ -23,7 +23,7 @@ from .views import engine, ui
 
 blueprint = Blueprint("export", __name__)
 EXPORT_LIMIT = 10_000
-CSV_COLUMNS = ("id", "published", "lang", "source", "title", "body", "translation_lang", "translation_title",
+CSV_COLUMNS = ("id", "kind", "published", "lang", "source", "title", "body", "translation_lang", "translation_title",
                "translation_body", "url", "permalink", "governorates", "districts", "places", "actors",
                "governorate_names", "actor_names")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -69,7 +69,8 @@ def csv_export():
         for document in documents:
             translation = document.translations[0] if document.translations else {}
             writer.writerow([spreadsheet_safe(cell) for cell in (
-                document.id, _published(document), document.lang, document.source, document.title, document.body,
+                document.id, document.kind, _published(document), document.lang, document.source, document.title,
+                document.body,
                 translation.get("lang", ""), translation.get("title", ""), translation.get("body", ""),
                 document.url, external_url("views.article", article_id=document.id),
                 " ".join(document.governorates), " ".join(document.districts), " ".join(document.places),

@@ -147,11 +147,11 @@ def kind_tabs(response, args: MultiDict, ui: str) -> list[Chip]:
     if len([kind for kind, count in counts.items() if count]) < 2 and not args.getlist("kind"):
         return []
     chosen = args.getlist("kind")
-    tabs = [Chip(f"{_('All')} ({format_count(sum(counts.values()), ui)})", search_url(args, kind=None))]
+    tabs = [Chip(_("All (%(count)s)", count=format_count(sum(counts.values()), ui)), search_url(args, kind=None))]
     tabs[0].selected = not chosen
     for kind in KINDS:
         if counts.get(kind) or kind in chosen:
-            tab = Chip(f"{kind_plural(kind)} ({format_count(counts.get(kind, 0), ui)})",
+            tab = Chip(_("%(kind)s (%(count)s)", kind=kind_plural(kind), count=format_count(counts.get(kind, 0), ui)),
                        search_url(args, kind=kind))
             tab.selected = chosen == [kind]
             tabs.append(tab)

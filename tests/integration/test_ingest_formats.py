@@ -267,11 +267,25 @@ def test_an_ucdp_event_reads_as_an_event_not_a_pile_of_headlines(tmp_path):
     lines = data["body"].splitlines()
     assert "Sides: Government of Syria - Syrian insurgents" in lines
     assert "Location: Ariha town, Ariha district, Idlib Governorate" in lines
-    assert "Deaths: 12 (civilians: 9)" in lines and "Date: 2018-03-02 to 2018-03-03" in lines
+    assert "Deaths: 12 (9 civilians)" in lines and "Date: 2018-03-02 to 2018-03-03" in lines
     assert lines[-3:] == ["Warplanes strike Ariha", "Death toll rises in Ariha", "Ariha market hit"]
     article = build_article(data)
     assert article.kind == "event" and article.governorates == ("SY07",)
     assert "sohr" not in article.actors  # the outlet reported it; it is not a side
+
+
+def test_an_event_is_placed_where_ucdp_placed_it_not_where_its_headlines_point(tmp_path):
+    event = {"id": 302, "date_start": "2016-01-01", "type_of_violence": 1, "best": 2,
+             "dyad_name": "Government of Syria - Syrian insurgents", "adm_1": "Idlib Governorate",
+             "adm_2": "Ariha district", "where_coordinates": "Ein Laroz town",
+             "source_headline": "Bombardment targets Idlib and Hama; clashes in Daraa", "source_office": "SOHR"}
+    source = tmp_path / "events.jsonl"
+    source.write_text(json.dumps(event) + "\n", encoding="utf-8")
+    options = ReadOptions(preset=PRESETS["ucdp"])
+    (record,) = records_with_constants(_read(source, options), options)
+    article = build_article(record.data)
+    assert article.governorates == ("SY07",)  # not Hama or Daraa, which the report also named
+    assert "Bombardment targets Idlib and Hama" in article.body
 
 
 def test_kind_comes_from_the_record_or_the_command_line(tmp_path):

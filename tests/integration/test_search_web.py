@@ -1,5 +1,6 @@
 """Searching the demo corpus through real HTTP requests to the Flask app."""
 import re
+from html import unescape
 
 import pytest
 
@@ -161,6 +162,11 @@ def test_the_page_lists_what_the_query_was_expanded_to(client):
     assert {"حماة", "حماه", "Hamah", "تجنيد", "military service", "draft", "خدمة العلم"} <= set(data["expansions"])
     assert not {"Hama", "conscription", "conscripts"} & set(data["expansions"])
     assert _result_ids(client, q="conscription Hama", expand=0)["expansions"] == []
+    html = unescape(client.get("/", query_string={"q": "conscription Hama"}).get_data(as_text=True))
+    shown = re.search(r'<div class="expansions" id="expansions">(.*?)</div>', html, re.S).group(1)
+    inline, _, rest = shown.partition('<details class="more-expansions">')
+    assert len(re.findall(r"<bdi>", inline)) == 6 and rest  # a long list waits behind "n more"
+    assert all(f"<bdi>{name}</bdi>" in shown for name in data["expansions"])
 
 
 def test_expansion_off_finds_only_the_words_typed(client, hama_conscription_ids):

@@ -10,6 +10,7 @@ from search_app.enrich.outlets import outlet_key, outlet_keys, outlet_label, out
 
 @pytest.mark.parametrize("names, outlet", [
     (["Reuters News", "reuters", "Reuters", "REUTERS"], "reuters"),
+    (["Enab Baladi", "عنب بلدي", "https://www.enabbaladi.net/archives/1"], "enab-baladi"),
     (["Airwars", "Air Wars"], "airwars"),
     (["aawsat", "asharqalawsat", "Asharq Al-Awsat", "الشرق الأوسط"], "asharq-al-awsat"),
     (["HRW", "Human Rights Watch"], "hrw"),
@@ -29,8 +30,9 @@ def test_an_outlet_is_named_in_the_interface_language():
 
 
 def test_an_unknown_source_keeps_its_name_with_case_and_spacing_tidied():
-    assert outlet_key("  syria   direct ") == "Syria Direct"
-    assert outlet_key("Enab Baladi") == "Enab Baladi" and outlet_label("Enab Baladi", "ar") == "Enab Baladi"
+    assert outlet_key("  aleppo   today ") == "Aleppo Today"
+    assert outlet_key("Raqqa Is Being Slaughtered") == "Raqqa Is Being Slaughtered"
+    assert outlet_label("Raqqa Is Being Slaughtered", "ar") == "Raqqa Is Being Slaughtered"
     assert outlet_key("Smith, Jones & Co") == "Smith Jones & Co"  # a comma would split the facet value
 
 
@@ -43,7 +45,7 @@ def test_a_multi_source_record_names_each_outlet_once():
 def test_a_record_without_a_known_source_is_its_sites_outlet():
     assert outlet_keys("", "https://aawsat.com/node/1") == ("asharq-al-awsat",)
     assert outlet_keys("Latest news feed", "https://www.reuters.com/world/x") == ("reuters",)
-    assert outlet_keys("Syria Direct", "https://syriadirect.org/a") == ("Syria Direct",)
+    assert outlet_keys("Aleppo Today", "https://aleppo.example/a") == ("Aleppo Today",)
 
 
 def test_registry_entries_are_well_formed():
