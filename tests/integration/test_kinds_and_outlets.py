@@ -10,59 +10,17 @@ import re
 from html import unescape
 
 import pytest
-from click.testing import CliRunner
 
-from search_app.cli import main
 from search_app.generations import MANIFEST, current_generation, read_manifest
 from search_app.indexer import DOCUMENT_FORMAT, update
 from search_app.store import open_store
 from search_app.web import create_app
 
-from ..conftest import make_settings
-
-EVENTS = [
-    {"id": 501, "date_start": "2018-03-02", "type_of_violence": 1, "best": 12, "deaths_civilians": 9,
-     "dyad_name": "Government of Syria - Syrian insurgents", "adm_1": "Idlib Governorate", "adm_2": "Ariha district",
-     "where_coordinates": "Ariha town", "source_headline": "Warplanes strike Ariha;Death toll rises in Ariha",
-     "source_office": "SOHR;SOHR;Airwars"},
-    # The same report feeds a second event elsewhere: a separate event, not a copy of the first.
-    {"id": 502, "date_start": "2018-03-02", "type_of_violence": 1, "best": 3,
-     "dyad_name": "Government of Syria - Syrian insurgents", "adm_1": "Hamah Governorate",
-     "where_coordinates": "Kafr Zita town", "source_headline": "Warplanes strike Ariha;Death toll rises in Ariha",
-     "source_office": "Air Wars"},
-]
-ARTICLES = [
-    {"url": "https://example.org/a1", "source": "Reuters News", "title": "Bakeries close in Idlib",
-     "body": "Bread prices rose in Idlib as bakeries closed after the strikes.", "published": "2018-03-03"},
-    {"url": "https://example.org/a2", "source": "reuters", "title": "Fuel shortage in Hama",
-     "body": "Drivers queued for fuel in Hama city on Tuesday.", "published": "2018-03-04"},
-    {"url": "https://example.org/a3", "source": "REUTERS", "title": "Schools reopen in Idlib",
-     "body": "Teachers in Idlib returned to classrooms in Ariha.", "published": "2018-03-05"},
-    {"url": "https://aawsat.com/node/77", "title": "قصف على أريحا في إدلب",
-     "body": "تعرضت مدينة أريحا في محافظة إدلب لقصف جوي.", "published": "2018-03-02"},
-    {"url": "https://example.org/a5", "source": "  aleppo   today ", "title": "Water cuts in Idlib",
-     "body": "Residents of Idlib city went without water for a week.", "published": "2018-03-06"},
-]
-
+from ..shapes import build_shaped_archive
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory):
-    root = tmp_path_factory.mktemp("kinds")
-    settings = make_settings(root)
-    (root / "events.jsonl").write_text("".join(json.dumps(e) + "\n" for e in EVENTS), encoding="utf-8")
-    (root / "articles.jsonl").write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in ARTICLES),
-                                         encoding="utf-8")
-    (root / "report.jsonl").write_text(json.dumps({"url": "https://example.org/r1", "source": "HRW",
-                                                   "title": "Idlib: the year in review",
-                                                   "body": "A long report on Idlib."}) + "\n", encoding="utf-8")
-    environment = {"SEARCH_APP_DATA_DIR": str(settings.data_dir), "SEARCH_APP_INDEX_DIR": str(settings.index_dir)}
-    runner = CliRunner()
-    for arguments in (["ingest", "--preset", "ucdp", str(root / "events.jsonl")],
-                      ["ingest", str(root / "articles.jsonl")],
-                      ["ingest", "--kind", "report", str(root / "report.jsonl")], ["index", "rebuild"]):
-        result = runner.invoke(main, arguments, env=environment)
-        assert result.exit_code == 0, result.output
-    return settings
+    return build_shaped_archive(tmp_path_factory.mktemp("kinds"))
 
 
 @pytest.fixture(scope="module")
@@ -158,4 +116,4 @@ def test_an_index_of_the_previous_format_is_rebuilt_not_updated(archive):  # las
         with store.transaction():
             store.delete("ucdp-502")
         result = update(store, archive.index_dir)
-    assert result.kind == "rebuild" and result.documents == 7
+    assert result.kind == "rebuild" and result.documents == 10  # 11 items, one deleted
