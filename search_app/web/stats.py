@@ -22,6 +22,7 @@ def archive_stats() -> dict:
     facets = response.facets
     return {"documents": response.total, **engine().stats(),
             "languages": {v.value: v.count for v in facets.get("lang", [])},
+            "kinds": {v.value: v.count for v in facets.get("kind", [])},
             "governorates": {v.value: v.count for v in facets.get("governorate", [])},
             "months": dict(sorted((v.value, v.count) for v in facets.get("month", [])))}
 

@@ -17,7 +17,7 @@ from ..store import Store, open_store_read_only
 from .facets import FACET_TITLES, build_facets, chips, kind_tabs, search_url, toggle_url
 from .formatting import format_count, format_published
 from .i18n import UI_LANGUAGES, text_direction
-from .labels import entity_name, facet_label, kind_name, language_name, place_level_name, source_labels
+from .labels import entity_name, facet_label, kind_name, kind_plural, language_name, place_level_name, source_labels
 from .pagination import page_links
 from .params import URL_FILTERS, BadRequest, current_search, read_search
 from .tilemap import build_map
@@ -117,6 +117,7 @@ def back_to_results_url(args: MultiDict) -> str | None:
 def template_helpers():
     language = ui()
     return {"ui": language, "text_dir": text_direction, "language_name": language_name, "kind_name": kind_name,
+            "kind_plural": kind_plural,
             "source_labels": lambda source, url="": source_labels(source, url, language),
             "facet_label": facet_label, "ui_languages": UI_LANGUAGES, "switch_ui_url": switch_ui_url,
             "num": lambda number: format_count(number, language),

@@ -86,6 +86,13 @@ def test_any_spelling_of_an_outlet_filters_by_it(client):
     assert chosen["value"] == "reuters"
 
 
+def test_the_stats_page_counts_items_by_kind(client):
+    html = client.get("/stats", query_string={"ui": "en"}).get_data(as_text=True)
+    summary = re.search(r'<p class="summary" id="summary">(.*?)</p>', html, re.S).group(1)
+    assert "11 items" in summary and re.search(r'href="/\?kind=event">Events 2</a>', summary)
+    assert "Articles 8" in summary and "Reports 1" in summary
+
+
 def test_exports_say_what_kind_each_item_is(client):
     rows = list(csv.DictReader(io.StringIO(client.get("/export.csv", query_string={"q": "Ariha"})
                                            .get_data().decode("utf-8-sig"))))
