@@ -8,8 +8,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class FakeLibreTranslate:
-    """``failures``: request number (1-based) -> "500" (an error answer) or "close" (connection
-    closed without an answer). A text containing ``refused_marker`` is answered 400, as a server
+    """``failures``: request number (1-based) -> "500" (an error answer), "close" (connection
+    closed without an answer) or "hang" (no answer until the test ends). A text containing ``refused_marker`` is answered 400, as a server
     with a character limit does."""
 
     def __init__(self, phrase_book: dict[str, str] | None = None, api_key: str | None = None):
@@ -19,7 +19,9 @@ class FakeLibreTranslate:
         self.refused_marker = "REFUSE-ME"
         self.requests: list[dict] = []
         self._lock = threading.Lock()
+        self._released = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
@@ -34,6 +36,7 @@ class FakeLibreTranslate:
         return self
 
     def __exit__(self, *exc) -> None:
+        self._released.set()
         self._server.shutdown()
         self._server.server_close()
 
@@ -53,6 +56,9 @@ class FakeLibreTranslate:
                 if failure == "close":
                     self.close_connection = True
                     self.connection.shutdown(2)
+                    return
+                if failure == "hang":
+                    fake._released.wait()
                     return
                 if failure == "500":
                     return self._answer(500, {"error": "translation model crashed"})

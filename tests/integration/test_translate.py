@@ -137,6 +137,19 @@ def test_a_translator_that_stops_answering_leaves_the_rest_for_the_next_run(tmp_
     assert len(archive.translations()) == len(records)
 
 
+def test_a_translator_that_does_not_answer_in_time_is_given_up_on_and_tried_next_run(tmp_path, monkeypatch):
+    with FakeLibreTranslate(PHRASE_BOOK) as server:
+        archive = Archive(tmp_path, monkeypatch, server.url)
+        archive.ingest([STATION])
+        monkeypatch.setenv("SEARCH_APP_TRANSLATOR_SECONDS", "1")
+        server.failures[1] = "hang"
+        result = archive.run("translate")
+        assert result.exit_code == 3 and "gave up after 1 s" in result.stderr
+        assert archive.translations() == {}
+        assert archive.run("translate").exit_code == 0
+    assert archive.translations()[STATION["url"]][0] == PHRASE_BOOK[STATION["title"]]
+
+
 def test_a_text_the_translator_refuses_fails_alone(tmp_path, monkeypatch):
     records = _numbered(5)
     records[2]["body"] += " REFUSE-ME"
