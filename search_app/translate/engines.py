@@ -14,7 +14,6 @@ import time
 import urllib.error
 from dataclasses import dataclass
 from typing import Protocol
-from urllib.parse import urlsplit
 
 from ..ingest.fetch import post
 from ..ingest.raw import FetchLimits, SourceError
@@ -57,9 +56,8 @@ class LibreTranslate:
     requests_per_second: float = 2.0
     _last_request: float = 0.0
 
-    @property
-    def name(self) -> str:
-        return f"LibreTranslate ({urlsplit(self.url).netloc})"
+    # The engine, not the server's address: pages show it, and the server may be an internal one.
+    name = "LibreTranslate"
 
     @property
     def endpoint(self) -> str:
