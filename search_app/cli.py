@@ -146,6 +146,37 @@ def enrich(again: bool) -> None:
     click.echo(f"re-tagged {total} articles: {changed} changed; run `search-app index update` to index them")
 
 
+@main.command()
+@click.option("--lang", default="ar", show_default=True, help="Translate stored articles in this language.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many articles this run.")
+@click.option("--dry-run", is_flag=True, help="Say how many would be translated; send and store nothing.")
+def translate(lang: str, limit: int | None, dry_run: bool) -> None:
+    """Machine-translate stored articles that have no English translation (SEARCH_APP_TRANSLATOR_URL,
+    else Argos Translate when installed). Failures are reported and tried again on the next run;
+    run `search-app index update` afterwards to index the translations. Exits 3 when some failed."""
+    from .ingest import INCOMPLETE_EXIT_STATUS
+    from .store import open_store
+    from .translate import configured_translator, translate_articles
+
+    settings = _settings()
+    lang = lang.strip().lower()
+    if lang == "en":
+        raise click.UsageError("--lang names the language translated into English: en has nothing to do")
+    translator = configured_translator(settings, source=lang)
+    if translator is None and not dry_run:
+        raise click.ClickException("no translator: set SEARCH_APP_TRANSLATOR_URL to a LibreTranslate server, "
+                                   "or install the [argos] extra and an Argos ar→en model")
+    with open_store(settings) as store:
+        report = translate_articles(store, translator, lang, "en", limit, dry_run,
+                                    progress=_progress)
+    for article_id, error in report.failed:
+        click.echo(f"article {article_id}: {error}", err=True)
+    click.echo(report.summary(dry_run) + ("" if dry_run or not report.translated
+                                          else "; run `search-app index update` to index them"))
+    if report.failed or report.not_tried:
+        sys.exit(INCOMPLETE_EXIT_STATUS)
+
+
 @main.group()
 def index() -> None:
     """Build and inspect index generations."""
@@ -319,4 +350,7 @@ def show_settings() -> None:
     current = _settings()
     for variable, default, help_text in settings_help():
         name = variable.removeprefix("SEARCH_APP_").lower()
-        click.echo(f"{variable:28} {getattr(current, name)!s:40} {help_text} (default {default})")
+        value = getattr(current, name)
+        if name == "translator_api_key" and value:
+            value = "(set)"  # a secret is not printed where logs and screens keep it
+        click.echo(f"{variable:28} {value!s:40} {help_text} (default {default})")

@@ -23,6 +23,7 @@ class Translation:
     title: str
     body: str
     translator: str = ""
+    machine: bool = False  # made by `search-app translate`; redone when the original is edited
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
-"""The operator's nightly job: ingest what waits in the drop folder and the configured feeds, then
-bring the index up to date (an incremental update, or a full rebuild), one run at a time.
+"""The operator's nightly job: ingest what waits in the drop folder and the configured feeds,
+machine-translate new Arabic when a translator is configured, then bring the index up to date (an incremental update, or a full rebuild), one run at a time.
 
 Each input is ingested by its own ``search-app ingest`` process, so one file that breaks the
 reader cannot stop the others; its exit status (1: nothing in it could be read) decides whether
@@ -103,6 +103,8 @@ def run_nightly(settings: Settings, drop_dir: Path | None, full_rebuild: bool, e
         tally = _Tally()
         _ingest_drop_folder(drop_dir, log, tally)
         _ingest_feeds(settings.nightly_feeds_file, log, tally)
+        if settings.translator_url:
+            _translate(log)
         mode = "rebuild" if full_rebuild else "update"
         log(f"index {mode}")
         built = log.run("index", mode)
@@ -144,6 +146,15 @@ class _Tally:
         if result.returncode == INCOMPLETE_EXIT_STATUS and not (summary and int(summary[2])):
             self.failed = True  # read, but part of it (a feed cut off, a later error) could not be
         return True
+
+
+def _translate(log: NightlyLog) -> None:
+    """Machine-translate what came in without English; what fails waits for tomorrow's run, so it
+    does not fail the night."""
+    log("translate")
+    result = log.run("translate")
+    lines = (result.stdout.strip() or result.stderr.strip() or "no output").splitlines()
+    log(f"translate: {lines[-1]}" + (f" (exit {result.returncode})" if result.returncode else ""))
 
 
 def _ingest_drop_folder(drop_dir: Path, log: NightlyLog, tally: _Tally) -> None:

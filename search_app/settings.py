@@ -36,6 +36,17 @@ def _base_url(value: str) -> str | None:
     return value
 
 
+def _positive_number(value: str) -> float:
+    number = float(value)
+    if not number > 0 or number == float("inf"):
+        raise ValueError("must be a positive number")
+    return number
+
+
+def _optional(value: str) -> str | None:
+    return value.strip() or None
+
+
 def _ui_language(value: str) -> str:
     if value not in ("en", "ar"):
         raise ValueError("must be 'en' or 'ar'")
@@ -78,6 +89,18 @@ class Settings:
         "parse": _yes_no, "shown": "0",
         "help": "1: let feed addresses (and their redirects) reach loopback, private and link-local "
                 "addresses, e.g. an intranet feed"})
+
+    translator_url: str | None = field(default=None, metadata={
+        "parse": _base_url, "shown": "none",
+        "help": "a LibreTranslate-compatible server (http://host:5000) that `search-app translate`, the nightly "
+                "job and the article page's Translate button use; without it, Argos Translate when installed"})
+    translator_api_key: str | None = field(default=None, metadata={
+        "parse": _optional, "shown": "none", "secret": True,
+        "help": "API key sent to the translator, when it asks for one"})
+    translator_requests_per_second: float = field(default=2.0, metadata={
+        "parse": _positive_number, "help": "most requests per second sent to the translator"})
+    translator_seconds: int = field(default=120, metadata={
+        "parse": _positive_int, "help": "time limit in seconds for one translation request"})
 
     @property
     def store_path(self) -> Path:

@@ -9,7 +9,7 @@ from typing import Iterator
 
 from .models import Article, Translation
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # One B-tree: every article adds 16 rows at random places, and each page they dirty is written at
 # commit; a rowid table with an index on the key and one on the article dirtied three times as many.
@@ -47,6 +47,16 @@ CREATE TABLE IF NOT EXISTS translations (
     title TEXT NOT NULL,
     body TEXT NOT NULL,
     translator TEXT NOT NULL DEFAULT '',
+    machine INTEGER NOT NULL DEFAULT 0,  -- 1: made by `search-app translate`, redone when the original changes
+    PRIMARY KEY (article_id, lang)
+);
+-- The last failure to machine-translate an article: reported, and retried on the next run.
+CREATE TABLE IF NOT EXISTS translation_failures (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    lang TEXT NOT NULL,
+    error TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 1,
+    failed_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
     PRIMARY KEY (article_id, lang)
 );
 CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
@@ -144,6 +154,8 @@ class Store:
             self._migrate_bands()
         if version < 4 and self._has_table("articles"):
             self._migrate_kind()
+        if version < 5 and self._has_table("translations"):
+            self._migrate_machine()
         self.set_meta_value("schema_version", str(SCHEMA_VERSION))
 
     def _has_table(self, name: str) -> bool:
@@ -172,6 +184,14 @@ class Store:
             columns = [row["name"] for row in self.db.execute("PRAGMA table_info(articles)")]
             if "kind" not in columns:  # else another process migrated it while this one waited
                 self.db.execute("ALTER TABLE articles ADD COLUMN kind TEXT NOT NULL DEFAULT 'article'")
+
+    def _migrate_machine(self) -> None:
+        """Version 5: a translation says whether a machine made it; what was stored before came with
+        its article, so none did."""
+        with self.transaction():
+            columns = [row["name"] for row in self.db.execute("PRAGMA table_info(translations)")]
+            if "machine" not in columns:  # else another process migrated it while this one waited
+                self.db.execute("ALTER TABLE translations ADD COLUMN machine INTEGER NOT NULL DEFAULT 0")
 
     def keep_pages_in_memory(self, megabytes: int) -> None:
         """Let this connection cache up to ``megabytes`` of pages (SQLite's default is 2 MB)."""
@@ -220,7 +240,8 @@ class Store:
 
     def upsert(self, article: Article) -> str:
         """Insert or replace by id; returns 'added', 'updated' or 'unchanged'."""
-        row = self.db.execute("SELECT content_hash, kind FROM articles WHERE id=?", (article.id,)).fetchone()
+        row = self.db.execute("SELECT content_hash, kind, title, body FROM articles WHERE id=?",
+                              (article.id,)).fetchone()
         if row is not None and (row["content_hash"], row["kind"]) == (article.content_hash, article.kind):
             return "unchanged"
         values = {name: getattr(article, name) for name in
@@ -233,12 +254,63 @@ class Store:
         self.db.execute(
             f"INSERT INTO articles ({columns}) VALUES ({placeholders}) ON CONFLICT(id) DO UPDATE SET "
             f"{updates}, updated_at=strftime('%Y-%m-%dT%H:%M:%fZ', 'now')", values)
-        self.db.execute("DELETE FROM translations WHERE article_id=?", (article.id,))
-        self.db.executemany(
-            "INSERT INTO translations (article_id, lang, title, body, translator) VALUES (?, ?, ?, ?, ?)",
-            [(article.id, t.lang, t.title, t.body, t.translator) for t in article.translations])
+        text_changed = row is None or (row["title"], row["body"]) != (article.title, article.body)
+        self._replace_translations(article, text_changed)
         self._log_change(article.id, "upsert")
         return "added" if row is None else "updated"
+
+    def _replace_translations(self, article: Article, text_changed: bool) -> None:
+        """The record's translations replace the stored ones; a machine translation stays only while
+        the original's title and body are what it was made from (an edited original is translated
+        again) and the record brings none in its language."""
+        keep_machine = "AND machine=0" if not text_changed else ""
+        self.db.execute(f"DELETE FROM translations WHERE article_id=? {keep_machine}", (article.id,))
+        self.db.executemany(
+            "INSERT OR REPLACE INTO translations (article_id, lang, title, body, translator, machine) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(article.id, t.lang, t.title, t.body, t.translator, int(t.machine)) for t in article.translations])
+
+    def untranslated(self, lang: str, target: str, limit: int | None = None) -> list[Article]:
+        """Indexed articles in ``lang`` with no translation into ``target``: never tried first, then
+        the ones that failed before (fewest attempts first), each in the order stored."""
+        rows = self.db.execute(
+            "SELECT a.* FROM articles a LEFT JOIN translation_failures f ON f.article_id = a.id AND f.lang = ? "
+            "WHERE a.lang = ? AND +a.dup_group IS NULL AND NOT EXISTS "
+            "(SELECT 1 FROM translations t WHERE t.article_id = a.id AND t.lang = ?) "
+            "ORDER BY COALESCE(f.attempts, 0), a.rowid LIMIT ?",
+            (target, lang, target, -1 if limit is None else limit)).fetchall()
+        return list(self._with_translations(rows)) if rows else []
+
+    def save_machine_translation(self, article: Article, translation: Translation) -> bool:
+        """Store a machine translation of ``article`` as it was read; False (nothing written) when the
+        original changed meanwhile or a translation in that language arrived. Logged like an upsert,
+        so ``index update`` indexes it."""
+        current = self.db.execute("SELECT content_hash, title, body FROM articles WHERE id=?",
+                                  (article.id,)).fetchone()
+        if current is None or tuple(current) != (article.content_hash, article.title, article.body):
+            return False
+        taken = self.db.execute("SELECT 1 FROM translations WHERE article_id=? AND lang=?",
+                                (article.id, translation.lang)).fetchone()
+        if taken is not None:
+            return False
+        self.db.execute("INSERT INTO translations (article_id, lang, title, body, translator, machine) "
+                        "VALUES (?, ?, ?, ?, ?, 1)",
+                        (article.id, translation.lang, translation.title, translation.body, translation.translator))
+        self.db.execute("DELETE FROM translation_failures WHERE article_id=? AND lang=?", (article.id, translation.lang))
+        self._log_change(article.id, "upsert")
+        return True
+
+    def record_translation_failure(self, article_id: str, lang: str, error: str) -> None:
+        """Remember why an article could not be translated; the next run tries it again."""
+        self.db.execute(
+            "INSERT INTO translation_failures (article_id, lang, error) VALUES (?, ?, ?) "
+            "ON CONFLICT(article_id, lang) DO UPDATE SET error=excluded.error, attempts=attempts + 1, "
+            "failed_at=strftime('%Y-%m-%dT%H:%M:%fZ', 'now')", (article_id, lang, error[:500]))
+
+    def translation_failures(self, lang: str) -> dict[str, str]:
+        """Article id -> the last error, for articles still waiting for a translation into ``lang``."""
+        return {row[0]: row[1] for row in self.db.execute(
+            "SELECT article_id, error FROM translation_failures WHERE lang=? ORDER BY failed_at", (lang,))}
 
     def set_tags(self, article: Article) -> bool:
         """Store an article's re-extracted place and actor tags; True when they changed. The change
@@ -415,7 +487,7 @@ class Store:
         for row in self.db.execute(f"SELECT * FROM translations WHERE article_id IN ({placeholders}) "
                                    "ORDER BY lang", ids):
             found.setdefault(row["article_id"], []).append(
-                Translation(row["lang"], row["title"], row["body"], row["translator"]))
+                Translation(row["lang"], row["title"], row["body"], row["translator"], bool(row["machine"])))
         return {key: tuple(value) for key, value in found.items()}
 
     @staticmethod

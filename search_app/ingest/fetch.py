@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 from .lines import megabytes
 from .raw import MAX_FEED_BYTES, FetchLimits, SourceError
 
-__all__ = ["MAX_FEED_BYTES", "FetchLimits", "fetch"]
+__all__ = ["MAX_FEED_BYTES", "FetchLimits", "fetch", "post"]
 
 READ_TIMEOUT_SECONDS = 30  # one read; the whole fetch has ``FetchLimits.seconds``
 USER_AGENT = "search-app/0.1 (feed reader)"
@@ -140,6 +140,29 @@ def fetch(url: str, limits: FetchLimits = FetchLimits()) -> tuple[bytes, str | N
     if guard.expired:  # the deadline cut the body short
         raise SourceError(f"gave up after {limits.seconds:g} s (the whole fetch may take that long)")
     return content, content_type
+
+
+def post(url: str, body: bytes, headers: dict[str, str], limits: FetchLimits) -> bytes:
+    """POST ``body`` to ``url`` within ``limits`` (one deadline, a size cap on the answer) and return
+    the answer. An HTTP error status raises ``urllib.error.HTTPError`` (its status and body tell the
+    caller what went wrong); anything else that prevents an answer raises SourceError."""
+    guard = _Guard(limits)
+    opener = urllib.request.build_opener(_HTTPHandler(guard), _HTTPSHandler(guard), _WebOnlyRedirects())
+    request = urllib.request.Request(url, data=body, method="POST", headers={"User-Agent": USER_AGENT, **headers})
+    try:
+        with opener.open(request, timeout=min(limits.seconds, READ_TIMEOUT_SECONDS)) as response:
+            content = _read_capped(response, limits.max_bytes)
+    except (SourceError, urllib.error.HTTPError):
+        raise
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as error:
+        if guard.expired:
+            raise SourceError(f"gave up after {limits.seconds:g} s") from None
+        raise SourceError(f"no answer: {getattr(error, 'reason', error)}") from None
+    finally:
+        guard.close()
+    if guard.expired:
+        raise SourceError(f"gave up after {limits.seconds:g} s")
+    return content
 
 
 def _read_capped(response, max_bytes: int) -> bytes:

@@ -21,8 +21,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["search_engine"] = SearchEngine(settings.index_dir)
     Babel(app, locale_selector=lambda: ui_language(settings.ui_language))
 
-    from . import api, entities, errors, export, feeds, stats, views
-    for module in (views, api, entities, stats, export, feeds):
+    from . import api, entities, errors, export, feeds, stats, translation, views
+    for module in (views, api, entities, stats, export, feeds, translation):
         app.register_blueprint(module.blueprint)
     errors.register_error_handlers(app)
     app.teardown_appcontext(views.close_article_store)

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from flask import Blueprint, current_app, jsonify, request
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from ..enrich.actors import actor
 from ..enrich.outlets import outlet_keys, outlet_label
@@ -79,12 +81,15 @@ def article(article_id: str):
                 out.append({"id": code, "label": code})
         return out
 
+    with force_locale(language):  # labels in the API's language (``ui``), as the names above
+        machine_label = _("Machine translation")
     return jsonify(
         id=found.id, kind=found.kind, url=found.url, source=found.source, lang=found.lang, title=found.title,
         body=found.body, sources=[{"id": key, "label": outlet_label(key, language)}
                                   for key in outlet_keys(found.source, found.url)],
         published=(found.published or "")[:10] or None, precision=found.published_precision,
-        translations=[{"lang": t.lang, "title": t.title, "body": t.body, "translator": t.translator}
+        translations=[{"lang": t.lang, "title": t.title, "body": t.body, "translator": t.translator,
+                       "machine": t.machine, "label": machine_label if t.machine else None}
                       for t in found.translations],
         governorates=list(found.governorates), districts=list(found.districts),
         places=named(place, found.places), actors=named(actor, found.actors),

@@ -220,6 +220,14 @@ def article(article_id: str):
     found = article_store().get(article_id[:64])
     if found is None:
         abort(404)
+    return render_article(found)
+
+
+def render_article(found, translate_error: str | None = None, status: int = 200):
+    """The article page: original and translations side by side, its places and actors, more like it;
+    "Translate" when it has no English and a translator is configured."""
+    from ..translate import configured_translator  # the write side, loaded only for this page
+
     view = request.args.get("view", "both")
     if view not in ("both", "original", "translation") or not found.translations:
         view = "both" if found.translations else "original"
@@ -256,11 +264,16 @@ def article(article_id: str):
              for name, label in (("both", _("Side by side")), ("original", _("Original")),
                                  ("translation", _("Translation")))]
     source_url = found.url if found.url.lower().startswith(("http://", "https://")) else None
+    offer_translation = (found.lang != "en" and found.text_in("en") is None
+                         and configured_translator(current_app.config["SETTINGS"], source=found.lang) is not None)
+    translate_url = (_with_args(url_for("translation.translate", article_id=found.id), MultiDict(carried_search(args)))
+                     if offer_translation else None)
     return render_template("article.html", article=found, view=view, views=views, entities=entities,
+                           translate_url=translate_url, translate_error=translate_error,
                            source_url=source_url, req=req, search_fields=current_search(args, drop=("q",)),
                            back_url=back_to_results_url(args),
                            mark=lambda text, lang: Markup(marker.mark(text, lang)),
-                           related=related, permalink=external_url("views.article", article_id=found.id))
+                           related=related, permalink=external_url("views.article", article_id=found.id)), status
 
 
 @blueprint.get("/healthz")

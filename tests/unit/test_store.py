@@ -1,10 +1,11 @@
 """The SQLite store: upsert by id, change log, schema migration."""
+import dataclasses
 import sqlite3
 
 import pytest
 
-from search_app.models import Article
-from search_app.store import SCHEMA_VERSION, Store
+from search_app.models import Article, Translation
+from search_app.store import SCHEMA_VERSION, Store, StoreUnavailableError
 
 
 def _article(article_id="a1", body="text"):
@@ -137,3 +138,38 @@ def test_a_store_migrated_by_another_process_meanwhile_is_left_as_it_is(tmp_path
         _signature(store, "a1", [4, 5])
         store._migrate_bands()  # what the second opener runs after the first one committed
         assert [row[0] for row in store.signature_candidates([5], exclude="x")] == ["a1"]
+
+
+def test_a_version_4_stores_translations_are_migrated_as_not_machine_made(tmp_path):
+    path = tmp_path / "v4.sqlite3"
+    with Store(path) as store, store.transaction():
+        store.upsert(dataclasses.replace(_article("a1"), translations=(Translation("ar", "ع", "نص", "Desk"),)))
+    db = sqlite3.connect(path)
+    db.executescript("""
+        DROP TABLE translation_failures;
+        ALTER TABLE translations DROP COLUMN machine;
+        UPDATE meta SET value='4';
+    """)
+    db.commit()
+    db.close()
+    with pytest.raises(StoreUnavailableError, match="schema version 4"):
+        Store.read_only(path)
+    with Store(path) as store:
+        assert store.get("a1").translations == (Translation("ar", "ع", "نص", "Desk", machine=False),)
+        store._migrate_machine()  # a second opener finds the work done
+    with Store.read_only(path) as store:
+        assert store.translation_failures("en") == {}
+
+
+def test_a_machine_translation_goes_with_an_edited_original_and_stays_with_an_unchanged_one(tmp_path):
+    machine = Translation("ar", "ع", "نص", "LibreTranslate (mt)", machine=True)
+    with Store(tmp_path / "s.sqlite3") as store, store.transaction():
+        store.upsert(_article("a1"))
+        assert store.save_machine_translation(store.get("a1"), machine)
+        assert not store.save_machine_translation(store.get("a1"), machine)  # one per language
+        store.upsert(dataclasses.replace(_article("a1"), kind="report"))  # same text: kept
+        assert store.get("a1").translations == (machine,)
+        stale = store.get("a1")
+        store.upsert(_article("a1", body="edited"))
+        assert store.get("a1").translations == ()
+        assert not store.save_machine_translation(stale, machine)  # made from the old text: refused
