@@ -376,7 +376,12 @@ class SearchEngine:
 
     def stats(self) -> dict:
         generation = self.generation()
-        return {"generation": generation.path.name, **generation.manifest}
+        return {"generation": generation.path.name, **generation.manifest, "dictionary": self.dictionary_status()}
+
+    def dictionary_status(self) -> dict:
+        """Whether query words the glossary lacks are translated, and by which dictionaries."""
+        names = self.dictionary.names if self.dictionary is not None else []
+        return {"in_use": bool(names), "dictionaries": names}
 
     @staticmethod
     def _filter_masks(facets: FacetPostings, request: SearchRequest) -> dict[str, np.ndarray]:
@@ -415,7 +420,8 @@ class SearchEngine:
 
     def warm_up(self) -> None:
         """Open the live generation and load what a first misspelt query needs (the index's
-        lexicon, both scripts' word lists: about a second), so no reader waits for it."""
+        lexicon, both scripts' word lists: about a second) and the bilingual dictionary (a few
+        seconds), so no reader waits for them."""
         try:
             self.search(SearchRequest(q="Alepo حلبب", per_page=1))
         except NoIndexError:
