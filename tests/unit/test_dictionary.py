@@ -105,8 +105,8 @@ def test_multi_word_entries_are_matched_before_single_words(folder):
     assert [(tokens[m.start:m.end], m.translations) for m in matches] == [
         (["olive", "oil"], ("زيت الزيتون",)), (["kettle"], ("الإبريق", "الأباريق", "الغلايات"))]  # "the" is a stop word
     taken = [False, True, False, False, False]  # "oil" already a glossary word: olive alone has no entry
-    assert [(m.start, m.end) for m in BilingualDictionary(folder, find_dictionary_files(folder)).find(tokens, taken)] \
-        == [(4, 5)]
+    found = BilingualDictionary(folder, find_dictionary_files(folder)).find(tokens, taken)
+    assert [(m.start, m.end) for m in found] == [(4, 5)]
 
 
 def test_the_setting_finds_names_or_turns_off_the_dictionary(folder, tmp_path_factory):
