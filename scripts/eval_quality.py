@@ -9,11 +9,13 @@ Prints a table and writes a JSON report with:
   (scripts/eval_tagging.py), tuning part and held-out third, and the share of place-free articles tagged;
 * arabic_pairs: pass rate of ../shared/reference/arabic-test-pairs.json through the index analyzers;
 * cross_lingual: recall@10 of an Arabic text, indexed without any English, for an English query;
-  on NTREX (general news, 123 documents: query = the English document's top 5 TF-IDF terms, ORed)
+  on NTREX (general news, 123 documents: query = the English document's top 5 TF-IDF terms, ORed;
+  and the reverse, ntrex_ar_en: the Arabic document's top 5 terms against the English texts alone)
   and on the demo corpus (Syria reporting: query = the English translation's top 3 TF-IDF terms as a
   user would type them, ANDed, with the engine's fallback to stories matching some of them);
 * expansion_latency: time to parse and expand a query into concepts (p50/p95, ms).
-Skips each part whose data is missing.
+Skips each part whose data is missing. Queries go through the installed bilingual dictionary
+(text/dictionary.py) unless ``--no-dictionary``.
 """
 from __future__ import annotations
 
@@ -41,11 +43,14 @@ from search_app.search import SearchEngine, SearchRequest  # noqa: E402
 from search_app.search.query import QueryBuilder  # noqa: E402
 from search_app.settings import Settings  # noqa: E402
 from search_app.store import open_store  # noqa: E402
+from search_app.text.arabic import normalize_arabic  # noqa: E402
+from search_app.text.dictionary import open_dictionary  # noqa: E402
 from search_app.text.pairs import pair_holds  # noqa: E402
-from search_app.text.stopwords import ENGLISH_STOP_WORDS  # noqa: E402
+from search_app.text.stopwords import ARABIC_STOP_WORDS, ENGLISH_STOP_WORDS  # noqa: E402
 
 EXPANSION_QUERIES = ["conscription Hama", "تجنيد حماة", "SDF Raqqa", "airstrike Idlib hospital", "قسد الرقة",
-                     "Deir ez-Zor displaced", "barrel bombs Aleppo", "الهلال الأحمر درعا", "Hamas", "checkpoint"]
+                     "Deir ez-Zor displaced", "barrel bombs Aleppo", "الهلال الأحمر درعا", "Hamas", "checkpoint",
+                     "kitchen fire department", "heavy rain flooded tents", "المطر الغزير في المخيمات"]
 
 
 def arabic_pairs(shared: Path) -> dict | None:
@@ -60,6 +65,9 @@ def arabic_pairs(shared: Path) -> dict | None:
             **{f"{group}_passed": f"{sum(v)}/{len(v)}" for group, v in results.items()}}
 
 
+DICTIONARY = None  # set by main(): the installed dictionary, or None with --no-dictionary
+
+
 def _build_index(records: list[dict], root: Path) -> SearchEngine:
     settings = Settings.from_env({}, data_dir=root / "data", index_dir=root / "index")
     root.mkdir(parents=True, exist_ok=True)
@@ -68,7 +76,7 @@ def _build_index(records: list[dict], root: Path) -> SearchEngine:
     with open_store(settings) as store:
         ingest_paths(store, [source], settings.quarantine_dir)
         rebuild(store, settings.index_dir)
-    return SearchEngine(settings.index_dir)
+    return SearchEngine(settings.index_dir, dictionary=DICTIONARY)
 
 
 def _recall_at_10(engine: SearchEngine, queries: list[tuple[str, str]]) -> dict:
@@ -79,10 +87,27 @@ def _recall_at_10(engine: SearchEngine, queries: list[tuple[str, str]]) -> dict:
     return {"queries": len(queries), "found": hits, "recall_at_10": hits / len(queries) if queries else 0.0}
 
 
-def _key_terms(text: str, document_frequency: Counter, documents: int, count: int = 5) -> list[str]:
-    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'-]{3,}", text) if w.lower() not in ENGLISH_STOP_WORDS]
-    frequency = Counter(w.lower() for w in words)
-    original = {w.lower(): w for w in words}
+ENGLISH_WORD = r"[A-Za-z][A-Za-z'-]{3,}"
+ARABIC_WORD = r"[\u0621-\u064A]{3,}"
+
+
+def _english_key(word: str) -> str | None:
+    return None if word.lower() in ENGLISH_STOP_WORDS else word.lower()
+
+
+def _arabic_key(word: str) -> str | None:
+    normal = normalize_arabic(word)
+    return None if normal in ARABIC_STOP_WORDS else normal
+
+
+def _key_terms(text: str, document_frequency: Counter, documents: int, count: int = 5,
+               word: str = ENGLISH_WORD, key=_english_key) -> list[str]:
+    words = [(w, key(w)) for w in re.findall(word, text)]
+    words = [(w, k) for w, k in words if k]
+    frequency = Counter(k for _, k in words)
+    original = {}
+    for w, k in words:
+        original.setdefault(k, w)
     scored = sorted(frequency, key=lambda w: -frequency[w] * math.log(documents / max(1, document_frequency[w])))
     return [original[w] for w in scored[:count]]
 
@@ -100,6 +125,21 @@ def cross_lingual_ntrex(shared: Path, work: Path) -> dict | None:
     return _recall_at_10(engine, queries)
 
 
+def cross_lingual_ntrex_ar_en(shared: Path, work: Path) -> dict | None:
+    """The reverse: an Arabic query (top 5 terms, ORed) against the English texts indexed alone."""
+    path = shared / "data" / "parallel-ar-en" / "docs.jsonl"
+    if not path.exists():
+        return None
+    docs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    records = [{"id": d["doc_id"], "title": d["title_en"], "body": d["en"], "lang": "en", "source": d["source_site"]}
+               for d in docs]
+    engine = _build_index(records, work / "ntrex-en")
+    frequency = Counter(k for d in docs for k in {_arabic_key(w) for w in re.findall(ARABIC_WORD, d["ar"])} if k)
+    queries = [(" OR ".join(_key_terms(d["ar"], frequency, len(docs), word=ARABIC_WORD, key=_arabic_key)),
+                d["doc_id"]) for d in docs]
+    return _recall_at_10(engine, queries)
+
+
 def cross_lingual_demo(work: Path) -> dict:
     corpus = Path(str(resources.files("search_app") / "demo" / "articles.jsonl"))
     records = [json.loads(line) for line in corpus.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -114,12 +154,15 @@ def cross_lingual_demo(work: Path) -> dict:
 
 
 def expansion_latency(engine: SearchEngine, rounds: int = 30) -> dict:
-    schema = engine.generation().index.schema
+    generation = engine.generation()
+    reader = generation.searcher().reader()
+    if DICTIONARY is not None:
+        DICTIONARY.translations("warm")  # loading the dictionary is not expansion
     timings = []
     for _ in range(rounds):
         for query in EXPANSION_QUERIES:
             started = time.perf_counter()
-            QueryBuilder(schema).parse(query)
+            QueryBuilder(generation.schema, dictionary=DICTIONARY, reader=reader).parse(query)
             timings.append((time.perf_counter() - started) * 1000)
     timings.sort()
     return {"queries": len(timings), "p50_ms": round(statistics.median(timings), 3),
@@ -130,8 +173,11 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=REPO_ROOT.parent / "shared")
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "benchmarks" / "results" / "quality.json")
+    parser.add_argument("--no-dictionary", action="store_true", help="Queries without the bilingual dictionary.")
     args = parser.parse_args(argv)
-    report: dict = {}
+    global DICTIONARY
+    DICTIONARY = None if args.no_dictionary else open_dictionary()
+    report: dict = {"dictionary": DICTIONARY.names if DICTIONARY else None}
     fakes = args.shared / "data" / "fakes" / "articles.jsonl"
     if fakes.exists():
         scores = evaluate_places(fakes)
@@ -142,6 +188,7 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as work:
         report["cross_lingual_demo"] = cross_lingual_demo(Path(work))
         report["cross_lingual_ntrex"] = cross_lingual_ntrex(args.shared, Path(work))
+        report["cross_lingual_ntrex_ar_en"] = cross_lingual_ntrex_ar_en(args.shared, Path(work))
         report["expansion_latency"] = expansion_latency(
             SearchEngine(Path(work) / "demo" / "index"))
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -162,11 +209,15 @@ def main(argv=None) -> int:
         p = report["arabic_pairs"]
         print(f"{'Arabic test pairs pass rate':44} {p['rate']:>10.1%}  same {p['same_passed']}, "
               f"not_same {p['not_same_passed']}")
-    for name in ("cross_lingual_demo", "cross_lingual_ntrex"):
+    print(f"{'bilingual dictionary':44} {'in use' if DICTIONARY else 'none':>10}  "
+          f"{', '.join(DICTIONARY.names) if DICTIONARY else ''}")
+    for name, found in (("cross_lingual_demo", "Arabic texts found by an English query"),
+                        ("cross_lingual_ntrex", "Arabic texts found by an English query"),
+                        ("cross_lingual_ntrex_ar_en", "English texts found by an Arabic query")):
         if report.get(name):
             r = report[name]
             print(f"{name.replace('_', ' ') + ' recall@10':44} {r['recall_at_10']:>10.1%}  "
-                  f"{r['found']}/{r['queries']} Arabic texts found by an English query")
+                  f"{r['found']}/{r['queries']} {found}")
     e = report["expansion_latency"]
     print(f"{'query expansion latency p50 / p95':44} {e['p50_ms']:>7.2f} ms  p95 {e['p95_ms']:.2f} ms")
     print(f"report written to {args.out}")

@@ -250,13 +250,14 @@ def search(query, governorate, district, actor, lang, source, kind, year, sort, 
 
     from .search import SearchEngine, SearchRequest
     from .search.engine import NoIndexError
+    from .text.dictionary import open_dictionary
 
     settings = _settings()
     request = SearchRequest(q=query, governorate=governorate, district=district, actor=actor, lang=lang,
                             source=source, kind=kind, year=year, sort=sort, page=page, per_page=per_page,
                             expand=not no_expand, spell=not no_spell)
     try:
-        response = SearchEngine(settings.index_dir).search(request)
+        response = SearchEngine(settings.index_dir, dictionary=open_dictionary(settings.dictionary_dir)).search(request)
     except NoIndexError as error:
         raise click.ClickException(str(error)) from None
     if response.corrected_query:
@@ -354,3 +355,15 @@ def show_settings() -> None:
         if name == "translator_api_key" and value:
             value = "(set)"  # a secret is not printed where logs and screens keep it
         click.echo(f"{variable:28} {value!s:40} {help_text} (default {default})")
+    click.echo(_dictionary_status(current))
+
+
+def _dictionary_status(settings: Settings) -> str:
+    from .text.dictionary import open_dictionary
+
+    dictionary = open_dictionary(settings.dictionary_dir)
+    if dictionary is None:
+        reason = "off" if settings.dictionary_dir == "off" else \
+            "none found (Debian: apt-get install dict-freedict-eng-ara dict-freedict-ara-eng)"
+        return f"bilingual dictionary: not in use, {reason}"
+    return f"bilingual dictionary: in use, {', '.join(dictionary.names)} from {dictionary.folder}"

@@ -47,6 +47,19 @@ def _optional(value: str) -> str | None:
     return value.strip() or None
 
 
+def _dictionary_dir(value: str) -> Path | str:
+    value = value.strip()
+    if value in ("auto", "off"):
+        return value
+    from .text.dictionary import DICTIONARY_NAMES, find_dictionary_files
+
+    folder = _path(value)
+    if not find_dictionary_files(folder):
+        raise ValueError(f"{folder} holds no {' or '.join(DICTIONARY_NAMES.values())} dictionary "
+                         "(.index and .dict.dz); 'auto' finds an installed one, 'off' searches without")
+    return folder
+
+
 def _ui_language(value: str) -> str:
     if value not in ("en", "ar"):
         raise ValueError("must be 'en' or 'ar'")
@@ -89,6 +102,10 @@ class Settings:
         "parse": _yes_no, "shown": "0",
         "help": "1: let feed addresses (and their redirects) reach loopback, private and link-local "
                 "addresses, e.g. an intranet feed"})
+    dictionary_dir: Path | str = field(default="auto", metadata={
+        "parse": _dictionary_dir,
+        "help": "folder of FreeDict's freedict-eng-ara / freedict-ara-eng dictd files, used to translate "
+                "query words the glossary lacks; auto: where the dictd packages install them; off: none"})
 
     translator_url: str | None = field(default=None, metadata={
         "parse": _base_url, "shown": "none",

@@ -172,8 +172,9 @@ class _Generation:
 class SearchEngine:
     """Follows ``index/current``: a new generation is picked up on the next request."""
 
-    def __init__(self, index_dir: Path):
+    def __init__(self, index_dir: Path, dictionary=None):
         self.index_dir = index_dir
+        self.dictionary = dictionary  # text.dictionary.BilingualDictionary: words the glossary lacks
         self._generation: _Generation | None = None
         self._lock = threading.Lock()
 
@@ -341,7 +342,7 @@ class SearchEngine:
         typed, or its spelling correction when some word of it is in no document, the typed
         query finds nothing and the correction finds something (``spell=False`` turns this off).
         ``spelling.corrected`` is set only when the correction is what was searched."""
-        parsed = QueryBuilder(generation.schema, expand=request.expand).parse(request.q)
+        parsed = self._query_builder(generation, request.expand).parse(request.q)
         base = self._match(generation, parsed.query)
         if not request.q.strip():
             return parsed, base, NO_SPELLING
@@ -349,12 +350,16 @@ class SearchEngine:
         if base.any():  # found as typed: only the archive's rare typos may earn a did-you-mean
             return parsed, base, Spelling(None, None if spelling.corrected else spelling.suggested, spelling.words)
         if request.spell and spelling.corrected:
-            corrected = QueryBuilder(generation.schema, expand=request.expand).parse(spelling.corrected)
+            corrected = self._query_builder(generation, request.expand).parse(spelling.corrected)
             corrected_base = self._match(generation, corrected.query)
             relaxed = corrected.relaxed_query
             if corrected_base.any() or (relaxed is not None and self._match(generation, relaxed).any()):
                 return corrected, corrected_base, spelling
         return parsed, base, Spelling(None, spelling.suggested, spelling.words)
+
+    def _query_builder(self, generation, expand: bool) -> QueryBuilder:
+        return QueryBuilder(generation.schema, expand=expand, dictionary=self.dictionary,
+                            reader=generation.searcher().reader())
 
     @staticmethod
     def _spelling(generation, text: str) -> Spelling:
@@ -366,12 +371,17 @@ class SearchEngine:
         suggestion = spelling.suggested
         if spelling.corrected or not suggestion or suggestion == request.q:
             return None
-        parsed = QueryBuilder(generation.schema, expand=request.expand).parse(suggestion)
+        parsed = self._query_builder(generation, request.expand).parse(suggestion)
         return suggestion if self._match(generation, parsed.query).any() else None
 
     def stats(self) -> dict:
         generation = self.generation()
-        return {"generation": generation.path.name, **generation.manifest}
+        return {"generation": generation.path.name, **generation.manifest, "dictionary": self.dictionary_status()}
+
+    def dictionary_status(self) -> dict:
+        """Whether query words the glossary lacks are translated, and by which dictionaries."""
+        names = self.dictionary.names if self.dictionary is not None else []
+        return {"in_use": bool(names), "dictionaries": names}
 
     @staticmethod
     def _filter_masks(facets: FacetPostings, request: SearchRequest) -> dict[str, np.ndarray]:
@@ -410,7 +420,8 @@ class SearchEngine:
 
     def warm_up(self) -> None:
         """Open the live generation and load what a first misspelt query needs (the index's
-        lexicon, both scripts' word lists: about a second), so no reader waits for it."""
+        lexicon, both scripts' word lists: about a second) and the bilingual dictionary (a few
+        seconds), so no reader waits for them."""
         try:
             self.search(SearchRequest(q="Alepo حلبب", per_page=1))
         except NoIndexError:
@@ -421,7 +432,7 @@ class SearchEngine:
         generation = self.generation()
         if not q.strip():
             return TextMarker()
-        parsed = QueryBuilder(generation.schema, expand=expand).parse(q)
+        parsed = self._query_builder(generation, expand).parse(q)
         query = parsed.query if parsed.query is not None else parsed.relaxed_query
         return TextMarker(generation.schema, _highlight_units(query))
 
@@ -456,7 +467,7 @@ class SearchEngine:
         query, final = self._matching(generation, request)
         total = int(np.count_nonzero(final))
         ordered = replace(request, page=1, per_page=max(1, limit))
-        place_concepts = QueryBuilder(generation.schema, expand=request.expand).parse(request.q).place_concepts
+        place_concepts = self._query_builder(generation, request.expand).parse(request.q).place_concepts
         tiers = self._place_tiers(generation.facets, place_concepts)
         docnums, _ = self._page(generation, query, final, ordered, total, True, tiers)
         for docnum in docnums:

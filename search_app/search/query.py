@@ -27,6 +27,12 @@ EXACT_FIELDS = ("exact_title", "exact")
 FIELD_BOOSTS = {"exact_title": 4.0, "exact": 2.0, "title_en": 2.0, "title_ar": 2.0,
                 "body_en": 1.0, "body_ar": 1.0}
 EXPANSION_BOOST = 0.5  # translations and variants rank below what was typed
+DICTIONARY_BOOST = 0.3  # a general dictionary's translations rank below the glossary's
+MAX_TRANSLATIONS = 4  # per word: the first senses of its entry, then those of words sharing its stem
+# A translation found in more than this share of the stories is too common to stand for a word
+# ("run" -> المرة "once"): it would match nearly every Arabic story.
+FREQUENT_TRANSLATION_SHARE = 0.1
+FREQUENT_TRANSLATION_MIN_STORIES = 20  # below this a share says little (one story of three is a third)
 FIELD_PREFIXES = {"title": EXACT_FIELDS[:1], "source": ("source",), "lang": ("lang",),
                   "governorate": ("governorate",), "district": ("district",), "actor": ("actor",),
                   "place": ("place",), "year": ("year",), "kind": ("kind",)}
@@ -81,9 +87,11 @@ def _lex(text: str) -> list[_Item]:
 class QueryBuilder:
     """Builds queries against one index schema (its analyzers decide the terms)."""
 
-    def __init__(self, schema, expand: bool = True):
+    def __init__(self, schema, expand: bool = True, dictionary=None, reader=None):
         self.schema = schema
         self.expand = expand
+        self.dictionary = dictionary  # text.dictionary.BilingualDictionary, for words the glossary lacks
+        self.reader = reader  # the index's reader, to leave out translations that nearly every story has
 
     def terms(self, fieldname: str, text: str) -> list[str]:
         analyzer = self.schema[fieldname].analyzer
@@ -155,11 +163,50 @@ class QueryBuilder:
                 spans.append((match.start, self._glossary_query(match.concept, typed), ()))
                 parsed.expansions += self._added_terms(match.concept.en + match.concept.ar, typed)
                 taken[match.start:match.end] = [True] * (match.end - match.start)
+            for match in self.dictionary.find(tokens, taken) if self.dictionary else ():
+                built = self._dictionary_query(tokens[match.start:match.end], match.translations, parsed)
+                if built is not None:
+                    spans.append((match.start, built, ()))
+                    taken[match.start:match.end] = [True] * (match.end - match.start)
         for position, token in enumerate(tokens):
             if not taken[position]:
                 spans.append((position, self._word_query(token), ()))
         return [(query, places) for _, query, places in sorted(spans, key=lambda span: span[0])
                 if query is not None]
+
+    def _dictionary_query(self, words: list[str], translations, parsed: ParsedQuery) -> wq.Query | None:
+        """The words as typed, or one of their dictionary translations in the stemmed fields."""
+        chosen = self._useful_translations(" ".join(words), translations)
+        if not chosen:
+            return None
+        parsed.expansions += chosen
+        typed = [self._word_query(word) for word in words]
+        alternatives = []
+        for term in chosen:
+            alternatives += self._alternatives(term, DICTIONARY_BOOST, self._fields_for(term, exact=False))
+        return _any([typed[0] if len(typed) == 1 else wq.And([q for q in typed if q is not None])]
+                    + _build(alternatives))
+
+    def _useful_translations(self, typed: str, translations) -> list[str]:
+        """Up to MAX_TRANSLATIONS translations that search for something new: not all stop words,
+        not a one-letter stem, in some story but not in too many (when the index is known)."""
+        seen = {self._search_form(typed)}
+        chosen = []
+        for term in translations:
+            form = self._search_form(term)
+            if not form or form in seen or all(len(stem) < 2 for stem in form):
+                continue
+            seen.add(form)
+            if self.reader is not None:
+                stories = min(self.reader.doc_frequency(ARABIC_FIELDS[1] if has_arabic(term) else ENGLISH_FIELDS[1],
+                                                        stem) for stem in form)
+                too_many = max(FREQUENT_TRANSLATION_MIN_STORIES, FREQUENT_TRANSLATION_SHARE * self.reader.doc_count())
+                if not stories or stories > too_many:
+                    continue
+            chosen.append(term)
+            if len(chosen) == MAX_TRANSLATIONS:
+                break
+        return chosen
 
     def _added_terms(self, terms, typed: str) -> list[str]:
         """Glossary terms that search for something besides what was typed: one surface form

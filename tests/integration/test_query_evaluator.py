@@ -23,6 +23,7 @@ from search_app.search.query import QueryBuilder
 from search_app import segment_arrays
 from search_app.segment_arrays import GenerationArrays, leaf_readers
 from search_app.store import open_store
+from search_app.text.dictionary import open_dictionary
 
 from ..conftest import make_settings
 
@@ -89,7 +90,26 @@ def test_the_index_has_segments_and_deletions_and_postings_arrays(index):
 def test_evaluator_matches_and_scores_like_whoosh(index, text, saved):
     ix, searcher = index
     evaluator = _evaluator(searcher, _arrays(ix) if saved else None)
-    parsed = QueryBuilder(ix.schema).parse(text)
+    _assert_like_whoosh(evaluator, searcher, QueryBuilder(ix.schema).parse(text))
+
+
+# Everyday words the glossary lacks, through the installed FreeDict dictionaries (a multi-word entry,
+# ORed translations inside each word, ANDed across words).
+DICTIONARY_QUERIES = ["kitchen rain", "fire department", "heavy rain OR snow", "المطر الغزير", "children school -rain"]
+
+
+@pytest.mark.skipif(open_dictionary("auto") is None, reason="FreeDict's dictd dictionaries are not installed")
+@pytest.mark.parametrize("saved", [False, True], ids=["whoosh-blocks", "saved-arrays"])
+@pytest.mark.parametrize("text", DICTIONARY_QUERIES)
+def test_evaluator_matches_dictionary_translations_like_whoosh(index, text, saved):
+    ix, searcher = index
+    evaluator = _evaluator(searcher, _arrays(ix) if saved else None)
+    parsed = QueryBuilder(ix.schema, dictionary=open_dictionary("auto"), reader=searcher.reader()).parse(text)
+    assert parsed.expansions  # the dictionary added something
+    _assert_like_whoosh(evaluator, searcher, parsed)
+
+
+def _assert_like_whoosh(evaluator, searcher, parsed):
     for query in filter(None, [parsed.query, parsed.relaxed_query]):
         expected = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
         found = evaluator.evaluate(searcher, query)
