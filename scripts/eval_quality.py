@@ -45,7 +45,8 @@ from search_app.text.pairs import pair_holds  # noqa: E402
 from search_app.text.stopwords import ENGLISH_STOP_WORDS  # noqa: E402
 
 EXPANSION_QUERIES = ["conscription Hama", "تجنيد حماة", "SDF Raqqa", "airstrike Idlib hospital", "قسد الرقة",
-                     "Deir ez-Zor displaced", "barrel bombs Aleppo", "الهلال الأحمر درعا", "Hamas", "checkpoint"]
+                     "Deir ez-Zor displaced", "barrel bombs Aleppo", "الهلال الأحمر درعا", "Hamas", "checkpoint",
+                     "Jordanian refugees", "اللاجئين في الأردن", "Egypt students"]
 
 
 def arabic_pairs(shared: Path) -> dict | None:

@@ -128,9 +128,9 @@ class QueryBuilder:
         return _any(_build(alternatives))
 
     def _country_query(self, country, typed: str, actor_id: str | None, names=()) -> wq.Query:
-        """What was typed, anywhere; the country's names and adjectives in both languages (and an
-        actor's own ``names``) in the exact and stemmed fields: the stemmed Arabic field is where
-        والأردن and الأردنية meet الأردن."""
+        """What was typed, anywhere; the country's names and English adjectives in the exact and
+        stemmed fields (the stemmed Arabic field is where والأردن and الأردنية meet الأردن); its
+        Arabic adjectives and an actor's own ``names`` in the exact fields."""
         alternatives = self._alternatives(typed, 1.0, self._fields_for(typed))
         for name in country.names_en + country.names_ar + country.adjectives_en:
             alternatives += self._alternatives(name, EXPANSION_BOOST, self._fields_for(name))

@@ -83,3 +83,17 @@ def test_actors_that_are_countries_know_their_country():
     assert actor_country("jordan") == "JO" and country_actor("JO") == "jordan"
     assert actor_country("turkey") == "TR" and actor_country("united-states") == "US"
     assert actor_country("syrian-government") is None and country_actor("EG") is None
+
+
+def test_actors_that_are_countries_carry_every_cldr_name_of_their_country():
+    """Tagging reads the actor table: a country actor missing a CLDR name would miss stories."""
+    from search_app.enrich.matcher import actor_entities
+
+    for entity in actor_entities().values():
+        code = actor_country(entity.id)
+        if code is None:
+            continue
+        have = {tuple(normalized_tokens(name)) for name in entity.names_en + entity.names_ar}
+        country = countries()[code]
+        missing = [name for name in country.names_en + country.names_ar if tuple(normalized_tokens(name)) not in have]
+        assert not missing, (entity.id, missing)
