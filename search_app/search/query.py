@@ -16,7 +16,7 @@ from ..enrich.actors import actor_country, country_actor
 from ..enrich.matcher import find_mentions
 from ..enrich.outlets import outlet_key
 from ..text.arabic import has_arabic
-from ..text.countries import countries, find_countries
+from ..text.countries import arabic_clitic_forms, countries, find_countries
 from ..text.glossary import find_concepts
 from ..text.normalize import normalized_tokens
 
@@ -134,8 +134,10 @@ class QueryBuilder:
         alternatives = self._alternatives(typed, 1.0, self._fields_for(typed))
         for name in country.names_en + country.names_ar + country.adjectives_en:
             alternatives += self._alternatives(name, EXPANSION_BOOST, self._fields_for(name))
-        # Arabic adjectives unstemmed only: Light10 makes التركية "ترك", the verb "left".
-        for name in country.adjectives_ar + tuple(names):
+        # Arabic adjectives unstemmed only: Light10 makes التركية "ترك", the verb "left". Names
+        # with a clitic too (والعراق, للبنان): the stemmed field has them as عراق and لبن "milk".
+        written = (form for name in country.names_ar for form in arabic_clitic_forms(name))
+        for name in (*country.adjectives_ar, *written, *names):
             alternatives += self._alternatives(name, EXPANSION_BOOST, EXACT_FIELDS)
         facet = [wq.Term("actor", actor_id, boost=2.0)] if actor_id else []
         return _any(facet + _build(alternatives))

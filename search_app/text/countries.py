@@ -192,6 +192,23 @@ def _unique(items) -> tuple[str, ...]:
     return tuple(dict.fromkeys(item for item in items if item))
 
 
+# The clitics news writes most often on a country's name: "and", "in/by", "to/for", "so", and
+# their pairs (وبالعراق, ولسوريا). ل before the article merges with it: لل.
+_WRITTEN_CLITICS = ("و", "ب", "ل", "ف", "وب", "ول")
+
+
+def arabic_clitic_forms(name: str) -> tuple[str, ...]:
+    """An Arabic name as written with a clitic on its first word (والأردن, بالأردن, للأردن,
+    ولبنان): the index keeps these as words of their own in its unstemmed fields."""
+    forms = []
+    for clitic in _WRITTEN_CLITICS:
+        if clitic.endswith("ل") and name.startswith(ARABIC_ARTICLE):
+            forms.append(clitic + name[1:])  # ل + الأردن -> للأردن
+        else:
+            forms.append(clitic + name)
+    return tuple(forms)
+
+
 @dataclass(frozen=True)
 class CountryMention:
     start: int  # token offsets into normalized_tokens(text), end exclusive

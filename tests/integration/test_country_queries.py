@@ -20,6 +20,9 @@ FIXTURE = [
     # Egypt is no actor in the actor table: only CLDR knows مصر.
     {"id": "egypt-ar", "lang": "ar", "title": "طلاب يعودون إلى الجامعات",
      "body": "سافر مئات الطلاب إلى مصر لإكمال دراستهم الجامعية بعد انقطاع دام سنوات."},
+    # Iraq only with a clitic on it (للعراق): the unstemmed field keeps it as one word.
+    {"id": "iraq-ar", "lang": "ar", "title": "استئناف الرحلات",
+     "body": "أعلنت شركات الشحن استئناف رحلاتها للعراق بعد توقف دام شهرين."},
     {"id": "germany-en", "lang": "en", "title": "Students return to universities",
      "body": "Hundreds of students travelled to Germany to finish their degrees after years away."},
     # ترك "left" is the stem Light10 gives التركية: a Turkish query must not find it.
@@ -57,6 +60,11 @@ def test_jordan_in_either_language_finds_the_arabic_story_naming_only_the_jordan
 @pytest.mark.parametrize("q", ["Egypt", "Egyptian", "egypt students"])
 def test_an_english_country_query_finds_an_arabic_only_story_naming_only_that_country(engine, q):
     assert "egypt-ar" in _found(engine, q)
+
+
+@pytest.mark.parametrize("q", ["Iraq", "Iraqi"])
+def test_a_country_written_with_a_clitic_is_found(engine, q):
+    assert "iraq-ar" in _found(engine, q)
 
 
 @pytest.mark.parametrize("q", ["ألمانيا", "المانيا", "الألمانية", "بألمانيا"])

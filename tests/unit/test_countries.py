@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from search_app.enrich.actors import actor_country, country_actor
-from search_app.text.countries import arabic_adjectives, countries, english_adjectives, find_countries
+from search_app.text.countries import arabic_adjectives, arabic_clitic_forms, countries, english_adjectives, find_countries
 from search_app.text.normalize import normalized_tokens
 
 
@@ -68,6 +68,11 @@ def test_no_nisba_where_the_rule_cannot_read_the_name(name):
 def test_arabic_names_keep_the_article_cldr_gives_them():
     assert "الأردن" in countries()["JO"].names_ar and "أردن" not in countries()["JO"].names_ar
     assert not any(name.startswith("ال") for name in countries()["LB"].names_ar)  # never السوريا, اللبنان
+
+
+def test_arabic_clitic_forms_merge_lam_with_the_article():
+    assert arabic_clitic_forms("العراق") == ("والعراق", "بالعراق", "للعراق", "فالعراق", "وبالعراق", "وللعراق")
+    assert arabic_clitic_forms("لبنان")[:3] == ("ولبنان", "بلبنان", "للبنان")
 
 
 @pytest.mark.parametrize("text, expected", [
