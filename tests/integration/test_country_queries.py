@@ -10,6 +10,7 @@ from search_app.indexer import rebuild
 from search_app.ingest import ingest_paths
 from search_app.search.engine import SearchEngine, SearchRequest
 from search_app.store import open_store
+from search_app.web import create_app
 
 from ..conftest import make_settings
 
@@ -34,7 +35,7 @@ FIXTURE = [
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory):
+def settings(tmp_path_factory):
     root = tmp_path_factory.mktemp("countries")
     path = root / "fixture.jsonl"
     path.write_text("".join(json.dumps({**record, "source": "Fixture", "published": "2020-01-01",
@@ -45,6 +46,11 @@ def engine(tmp_path_factory):
         report = ingest_paths(store, [path], settings.quarantine_dir)
         assert not report.rejections
         rebuild(store, settings.index_dir)
+    return settings
+
+
+@pytest.fixture(scope="module")
+def engine(settings):
     return SearchEngine(settings.index_dir)
 
 
@@ -85,3 +91,14 @@ def test_the_page_lists_the_names_it_added(engine):
 def test_expansion_off_searches_only_what_was_typed(engine):
     assert _found(engine, "Egypt") and not engine.search(
         SearchRequest(q="Egypt", per_page=10, spell=False, expand=False)).hits
+
+
+def test_the_page_shows_the_arabic_story_with_the_adjective_marked_and_lists_what_was_added(settings):
+    client = create_app(settings).test_client()
+    data = client.get("/api/search", query_string={"q": "Jordanian"}).get_json()
+    assert [result["id"] for result in data["results"]] == ["jordan-ar"]
+    assert "<mark" in data["results"][0]["snippet"] and "الأردنية</mark>" in data["results"][0]["snippet"]
+    page = client.get("/", query_string={"q": "Jordanian"}).get_data(as_text=True)
+    assert "عودة عائلات من المخيمات" in page
+    also_searched = page.split('id="expansions"', 1)[1].split("</div>", 1)[0]
+    assert "<bdi>Jordan</bdi>" in also_searched and "<bdi>الأردن</bdi>" in also_searched
