@@ -30,6 +30,8 @@ def test_a_name_two_countries_share_or_an_everyday_word_names_neither():
     assert _found("Congo") == []
     assert _found("الدعم مالي") == []  # مالي "financial", not Mali
     assert _found("Mali") == ["ML"]
+    assert "تركي" not in countries()["TR"].adjectives_ar  # the given name Turki
+    assert {"التركي", "تركية", "التركية"} <= set(countries()["TR"].adjectives_ar)
 
 
 @pytest.mark.parametrize("code, name, expected", [
