@@ -50,7 +50,8 @@ from search_app.text.stopwords import ARABIC_STOP_WORDS, ENGLISH_STOP_WORDS  # n
 
 EXPANSION_QUERIES = ["conscription Hama", "تجنيد حماة", "SDF Raqqa", "airstrike Idlib hospital", "قسد الرقة",
                      "Deir ez-Zor displaced", "barrel bombs Aleppo", "الهلال الأحمر درعا", "Hamas", "checkpoint",
-                     "kitchen fire department", "heavy rain flooded tents", "المطر الغزير في المخيمات"]
+                     "kitchen fire department", "heavy rain flooded tents", "المطر الغزير في المخيمات",
+                     "Jordanian refugees", "اللاجئين في الأردن", "Egypt students"]
 
 
 def arabic_pairs(shared: Path) -> dict | None:

@@ -11,6 +11,8 @@ import re
 from functools import lru_cache
 
 from search_app.reference import load_actors, load_context_words
+from search_app.text.countries import country_names
+from search_app.text.normalize import normalized_tokens
 
 from .matcher import Entity, actor_entities, find_mentions, text_tokens
 from .roles import Span, acting_actors
@@ -56,3 +58,27 @@ def actor_parent(actor_id: str) -> str | None:
     """The id of the actor this one is part of (ypg -> sdf), or None."""
     actor(actor_id)
     return _parents().get(actor_id)
+
+
+@lru_cache(maxsize=None)
+def _actor_countries() -> dict[str, str]:
+    """Actor id -> CLDR region code, for the actors that are countries: those whose English or
+    Arabic label is a country's name (Jordan, الأردن; not عمان, which also names Oman)."""
+    names = country_names()
+    found = {}
+    for entity in actor_entities().values():
+        codes = {names.get(tuple(normalized_tokens(label))) for label in (entity.en, entity.ar)} - {None}
+        if len(codes) == 1:
+            found[entity.id] = codes.pop()
+    return found
+
+
+def actor_country(actor_id: str) -> str | None:
+    """The region code of an actor that is a country (jordan -> JO), else None."""
+    return _actor_countries().get(actor_id)
+
+
+@lru_cache(maxsize=None)
+def country_actor(code: str) -> str | None:
+    """The actor id of a country that the actor table carries (JO -> jordan), else None."""
+    return next((actor_id for actor_id, country in _actor_countries().items() if country == code), None)

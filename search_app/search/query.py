@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
+from ..enrich.actors import actor_country, country_actor
 from ..enrich.matcher import find_mentions
 from ..enrich.outlets import outlet_key
 from ..text.arabic import has_arabic
+from ..text.countries import arabic_clitic_forms, countries, find_countries
 from ..text.glossary import find_concepts
 from ..text.normalize import normalized_tokens
 
@@ -133,6 +135,33 @@ class QueryBuilder:
             alternatives += self._alternatives(term, EXPANSION_BOOST, self._fields_for(term, exact=False))
         return _any(_build(alternatives))
 
+    def _country_query(self, country, typed: str, actor_id: str | None, names=()) -> wq.Query:
+        """What was typed, anywhere; the country's names and English adjectives in the exact and
+        stemmed fields (the stemmed Arabic field is where والأردن and الأردنية meet الأردن); its
+        Arabic adjectives and an actor's own ``names`` in the exact fields."""
+        alternatives = self._alternatives(typed, 1.0, self._fields_for(typed))
+        for name in country.names_en + country.names_ar + country.adjectives_en:
+            alternatives += self._alternatives(name, EXPANSION_BOOST, self._fields_for(name))
+        # Arabic adjectives unstemmed only: Light10 makes التركية "ترك", the verb "left". Names
+        # with a clitic too (والعراق, للبنان): the stemmed field has them as عراق and لبن "milk".
+        written = (form for name in country.names_ar for form in arabic_clitic_forms(name))
+        for name in (*country.adjectives_ar, *written, *names):
+            alternatives += self._alternatives(name, EXPANSION_BOOST, EXACT_FIELDS)
+        facet = [wq.Term("actor", actor_id, boost=2.0)] if actor_id else []
+        return _any(facet + _build(alternatives))
+
+    def _country_concepts(self, tokens: list[str], taken: list[bool], spans: list, parsed: ParsedQuery):
+        """Country names and nationality adjectives (CLDR, ``text.countries``) among the words no
+        place, actor or glossary concept took: one concept each, both languages."""
+        for mention in find_countries(tokens):
+            if any(taken[mention.start:mention.end]):
+                continue
+            typed = " ".join(tokens[mention.start:mention.end])
+            country = mention.country
+            spans.append((mention.start, self._country_query(country, typed, country_actor(country.code)), ()))
+            parsed.expansions += self._added_terms(country.all_names, typed)
+            taken[mention.start:mention.end] = [True] * (mention.end - mention.start)
+
     def _field_query(self, item: _Item) -> wq.Query | None:
         fieldname = FIELD_PREFIXES[item.field][0]
         if fieldname in EXACT_FIELDS:
@@ -152,7 +181,13 @@ class QueryBuilder:
                 entity = mention.entity
                 names = _distinct_names(entity.names_en + entity.names_ar)
                 places = (entity.id,) if entity.kind != "actor" else ()
-                spans.append((mention.start, self._entity_query(entity, typed, names), places))
+                code = actor_country(entity.id) if entity.kind == "actor" else None
+                if code:  # an actor that is a country: its CLDR names and adjectives too
+                    query = self._country_query(countries()[code], typed, entity.id, names)
+                    parsed.expansions += self._added_terms(countries()[code].all_names, typed)
+                else:
+                    query = self._entity_query(entity, typed, names)
+                spans.append((mention.start, query, places))
                 parsed.entities.append(entity)
                 parsed.expansions += _spellings(entity, names, text)
                 taken[mention.start:mention.end] = [True] * (mention.end - mention.start)
@@ -163,6 +198,7 @@ class QueryBuilder:
                 spans.append((match.start, self._glossary_query(match.concept, typed), ()))
                 parsed.expansions += self._added_terms(match.concept.en + match.concept.ar, typed)
                 taken[match.start:match.end] = [True] * (match.end - match.start)
+            self._country_concepts(tokens, taken, spans, parsed)
             for match in self.dictionary.find(tokens, taken) if self.dictionary else ():
                 built = self._dictionary_query(tokens[match.start:match.end], match.translations, parsed)
                 if built is not None:
