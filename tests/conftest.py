@@ -35,6 +35,18 @@ def make_settings(root: Path, **overrides) -> Settings:
     return Settings.from_env({}, **{"data_dir": root / "data", "index_dir": root / "index", **overrides})
 
 
+def index_of_records(root: Path, records: list[dict]) -> Settings:
+    """A store and an index built through real ingest from ``records``, written as a JSONL file."""
+    path = root / "fixture.jsonl"
+    path.write_text("".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records), encoding="utf-8")
+    settings = make_settings(root)
+    with open_store(settings) as store:
+        report = ingest_paths(store, [path], settings.quarantine_dir)
+        assert not report.rejections, report.rejections[:3]
+        rebuild(store, settings.index_dir)
+    return settings
+
+
 @pytest.fixture(scope="session")
 def demo_settings(tmp_path_factory) -> Settings:
     settings = make_settings(tmp_path_factory.mktemp("demo"))

@@ -2,17 +2,12 @@
 names and nationality adjectives come from CLDR, through Babel."""
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from search_app.indexer import rebuild
-from search_app.ingest import ingest_paths
 from search_app.search.engine import SearchEngine, SearchRequest
-from search_app.store import open_store
 from search_app.web import create_app
 
-from ..conftest import make_settings
+from ..conftest import index_of_records
 
 FIXTURE = [
     # Jordan only as the adjective الأردنية, and as a destination: the story is not tagged with the actor.
@@ -39,17 +34,9 @@ FIXTURE = [
 
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory):
-    root = tmp_path_factory.mktemp("countries")
-    path = root / "fixture.jsonl"
-    path.write_text("".join(json.dumps({**record, "source": "Fixture", "published": "2020-01-01",
-                                        "url": f"https://fixture.example/{record['id']}"},
-                                       ensure_ascii=False) + "\n" for record in FIXTURE), encoding="utf-8")
-    settings = make_settings(root)
-    with open_store(settings) as store:
-        report = ingest_paths(store, [path], settings.quarantine_dir)
-        assert not report.rejections
-        rebuild(store, settings.index_dir)
-    return settings
+    return index_of_records(tmp_path_factory.mktemp("countries"), [
+        {**record, "source": "Fixture", "published": "2020-01-01", "url": f"https://fixture.example/{record['id']}"}
+        for record in FIXTURE])
 
 
 @pytest.fixture(scope="module")

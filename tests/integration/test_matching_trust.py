@@ -16,7 +16,7 @@ from search_app.search.engine import SearchEngine, SearchRequest
 from search_app.store import open_store
 from search_app.web import create_app
 
-from ..conftest import demo_records, make_settings
+from ..conftest import demo_records, index_of_records, make_settings
 
 FILLER_AR = " ".join(["وناقش الاجتماع أوضاع المدارس والمستشفيات وأسعار الخبز والوقود في المنطقة."] * 6)
 FILLER_EN = " ".join(["The council also discussed schools, clinics, bread prices and fuel supplies."] * 6)
@@ -46,16 +46,8 @@ FIXTURE = [
 
 @pytest.fixture(scope="module")
 def fixture_settings(tmp_path_factory):
-    root = tmp_path_factory.mktemp("trust")
-    path = root / "fixture.jsonl"
-    path.write_text("".join(json.dumps({**record, "url": f"https://fixture.example/{record['id']}"},
-                                       ensure_ascii=False) + "\n" for record in FIXTURE), encoding="utf-8")
-    settings = make_settings(root)
-    with open_store(settings) as store:
-        report = ingest_paths(store, [path], settings.quarantine_dir)
-        assert not report.rejections
-        rebuild(store, settings.index_dir)
-    return settings
+    return index_of_records(tmp_path_factory.mktemp("trust"),
+                            [{**record, "url": f"https://fixture.example/{record['id']}"} for record in FIXTURE])
 
 
 @pytest.fixture(scope="module")
