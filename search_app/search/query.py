@@ -16,7 +16,7 @@ from ..enrich.actors import actor_country, country_actor
 from ..enrich.matcher import find_mentions
 from ..enrich.outlets import outlet_key
 from ..text.arabic import has_arabic
-from ..text.countries import arabic_clitic_forms, countries, find_countries
+from ..text.countries import arabic_clitic_forms, countries, country_names, find_countries
 from ..text.glossary import find_concepts
 from ..text.normalize import normalized_tokens
 
@@ -183,6 +183,7 @@ class QueryBuilder:
                 places = (entity.id,) if entity.kind != "actor" else ()
                 code = actor_country(entity.id) if entity.kind == "actor" else None
                 if code:  # an actor that is a country: its CLDR names and adjectives too
+                    names = _not_another_country(names, code)
                     query = self._country_query(countries()[code], typed, entity.id, names)
                     parsed.expansions += self._added_terms(countries()[code].all_names, typed)
                 else:
@@ -338,6 +339,13 @@ def _distinct_names(names) -> list[str]:
         if not any(_contains(tokens, shorter) for shorter in map(tuple, map(normalized_tokens, kept))):
             kept.append(forms[tokens])
     return kept
+
+
+def _not_another_country(names, code: str) -> list[str]:
+    """A country actor's own names without those that name another country: Jordan's عمان
+    (Amman) is written as Oman (عُمان) is, and must not bring Oman's stories to a Jordan search."""
+    owners = country_names()
+    return [name for name in names if owners.get(tuple(normalized_tokens(name)), code) == code]
 
 
 def _contains(tokens: tuple, part: tuple) -> bool:

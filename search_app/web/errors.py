@@ -20,6 +20,7 @@ def _wants_json() -> bool:
 
 def _page_message(code: int | str) -> str:
     messages = {400: _("That request could not be understood."), 404: _("There is no page at this address."),
+                403: _("That request can only come from this site's own pages."),
                 405: _("That method is not allowed here."), 503: _("The search index is not available yet."),
                 "no store": _("The article store is not available yet.")}
     return messages.get(code, _("Something went wrong on our side."))
