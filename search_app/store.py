@@ -136,6 +136,9 @@ class Store:
         if version < SCHEMA_VERSION:
             raise StoreUnavailableError(f"{self.path} has schema version {version}, this program reads "
                                         f"{SCHEMA_VERSION}: run `search-app index update` to upgrade it")
+        self._refuse_newer(version)
+
+    def _refuse_newer(self, version: int) -> None:
         if version > SCHEMA_VERSION:
             raise StoreUnavailableError(f"{self.path} has schema version {version}; this program knows up to "
                                         f"{SCHEMA_VERSION}: upgrade search_app")
@@ -145,17 +148,18 @@ class Store:
         self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         stored = self.meta_value("schema_version")
         version = int(stored) if stored else SCHEMA_VERSION
-        if version > SCHEMA_VERSION:
-            raise RuntimeError(f"{self.path} has schema version {version}; this program knows up to "
-                               f"{SCHEMA_VERSION}: upgrade search_app")
+        self._refuse_newer(version)
         if version < 2:
             self.db.execute("ALTER TABLE articles ADD COLUMN dup_group TEXT")
         if version < 3 and self._has_table("signature_bands"):
             self._migrate_bands()
         if version < 4 and self._has_table("articles"):
-            self._migrate_kind()
+            # Version 4: every item has a kind; what was stored before is an article.
+            self._add_column("articles", "kind", "TEXT NOT NULL DEFAULT 'article'")
         if version < 5 and self._has_table("translations"):
-            self._migrate_machine()
+            # Version 5: a translation says whether a machine made it; those stored before came
+            # with their articles, so none did.
+            self._add_column("translations", "machine", "INTEGER NOT NULL DEFAULT 0")
         self.set_meta_value("schema_version", str(SCHEMA_VERSION))
 
     def _has_table(self, name: str) -> bool:
@@ -178,20 +182,11 @@ class Store:
                                 [(_pack_keys(keys), article_id) for article_id, keys in keys_of.items()])
             self.db.execute("DROP TABLE signature_bands_v2")  # and its two indexes
 
-    def _migrate_kind(self) -> None:
-        """Version 4: every item has a kind; what was stored before is an article."""
+    def _add_column(self, table: str, column: str, definition: str) -> None:
         with self.transaction():
-            columns = [row["name"] for row in self.db.execute("PRAGMA table_info(articles)")]
-            if "kind" not in columns:  # else another process migrated it while this one waited
-                self.db.execute("ALTER TABLE articles ADD COLUMN kind TEXT NOT NULL DEFAULT 'article'")
-
-    def _migrate_machine(self) -> None:
-        """Version 5: a translation says whether a machine made it; what was stored before came with
-        its article, so none did."""
-        with self.transaction():
-            columns = [row["name"] for row in self.db.execute("PRAGMA table_info(translations)")]
-            if "machine" not in columns:  # else another process migrated it while this one waited
-                self.db.execute("ALTER TABLE translations ADD COLUMN machine INTEGER NOT NULL DEFAULT 0")
+            columns = [row["name"] for row in self.db.execute(f"PRAGMA table_info({table})")]
+            if column not in columns:  # else another process migrated it while this one waited
+                self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
 
     def keep_pages_in_memory(self, megabytes: int) -> None:
         """Let this connection cache up to ``megabytes`` of pages (SQLite's default is 2 MB)."""

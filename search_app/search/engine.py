@@ -400,23 +400,23 @@ class SearchEngine:
         return masks
 
     def _base(self, generation, request: SearchRequest, relax: bool = True):
-        """(query, match mask before filters) as search() has them, spelling correction and the
-        relaxed fallback included."""
+        """(query, match mask before filters, the parsed query it came from) as search() has them,
+        spelling correction and the relaxed fallback included."""
         parsed, base, _ = self._understood(generation, request)
         query = parsed.query
         if relax and parsed.relaxed_query is not None and not base.any():
             query, base = parsed.relaxed_query, self._match(generation, parsed.relaxed_query)
-        return query, base
+        return query, base, parsed
 
     def _matching(self, generation, request: SearchRequest, relax: bool = True):
-        """(query, mask of the documents matching the query and every filter)."""
-        query, final = self._base(generation, request, relax)
+        """(query, mask of the documents matching the query and every filter, the parsed query)."""
+        query, final, parsed = self._base(generation, request, relax)
         for mask in self._filter_masks(generation.facets, request).values():
             final &= mask
         date_mask = self._date_mask(generation, request)
         if date_mask is not None:
             final &= date_mask
-        return query, final
+        return query, final, parsed
 
     def warm_up(self) -> None:
         """Open the live generation and load what a first misspelt query needs (the index's
@@ -441,7 +441,7 @@ class SearchEngine:
         "actor", ..., "date"), and with the query dropped ("q"): what a zero-result page offers."""
         generation = self.generation()
         facets = generation.facets
-        query, base = self._base(generation, request)
+        query, base, _ = self._base(generation, request)
         filter_masks = self._filter_masks(facets, request)
         date_mask = self._date_mask(generation, request)
 
@@ -464,11 +464,10 @@ class SearchEngine:
     def iter_documents(self, request: SearchRequest, limit: int):
         """The first ``limit`` matches in the request's order, in full (exports and feeds)."""
         generation = self.generation()
-        query, final = self._matching(generation, request)
+        query, final, parsed = self._matching(generation, request)
         total = int(np.count_nonzero(final))
         ordered = replace(request, page=1, per_page=max(1, limit))
-        place_concepts = self._query_builder(generation, request.expand).parse(request.q).place_concepts
-        tiers = self._place_tiers(generation.facets, place_concepts)
+        tiers = self._place_tiers(generation.facets, parsed.place_concepts)  # of what was searched: a correction's
         docnums, _ = self._page(generation, query, final, ordered, total, True, tiers)
         for docnum in docnums:
             yield self._document(generation.searcher().stored_fields(docnum))
@@ -560,6 +559,8 @@ def _own_outlets(stored: dict) -> list[str]:
 
 def _source_names(stored: dict) -> str:
     return "; ".join(outlet_label(key, "en") for key in _own_outlets(stored))
+
+
 def _units(query, group: int):
     if isinstance(query, wq.AndNot):
         yield from _units(query.a, group)

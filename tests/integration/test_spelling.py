@@ -9,17 +9,7 @@ from click.testing import CliRunner
 
 from search_app.cli import main
 
-
-def api(client, **params):
-    response = client.get("/api/search", query_string={"per_page": 100, **params})
-    assert response.status_code == 200, response.get_data(as_text=True)
-    return response.get_json()
-
-
-def page(client, **params) -> str:
-    response = client.get("/", query_string=params)
-    assert response.status_code == 200
-    return response.get_data(as_text=True)
+from .test_web_facets import api, page
 
 
 def link(html: str, element_id: str) -> tuple[dict, str] | None:
