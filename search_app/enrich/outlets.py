@@ -96,10 +96,10 @@ def outlet_key(name: str) -> str:
 
 def outlet_keys(source: str, url: str = "") -> tuple[str, ...]:
     """Every outlet of a record, once each; a record naming none is its URL's site when known."""
-    keys = []
-    for name in source_names(source):
+    keys, names = [], source_names(source)
+    for name in names:
         key = outlet_key(name)
-        if key not in outlets() and url and len(source_names(source)) == 1:
+        if key not in outlets() and url and len(names) == 1:
             key = outlet_of_address(url) or key  # a feed's own title for a site the registry knows
         if key not in keys:
             keys.append(key)

@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from ..enrich.actors import actor
 from ..enrich.places import place
-from ..search.engine import NoIndexError
+from ..search.engine import NoIndexError, SearchRequest
 from ..search.marks import TextMarker
 from ..store import Store, open_store_read_only
 from .facets import FACET_TITLES, build_facets, chips, kind_tabs, search_url, toggle_url
@@ -19,7 +19,7 @@ from .formatting import format_count, format_published
 from .i18n import UI_LANGUAGES, text_direction
 from .labels import entity_name, facet_label, kind_name, kind_plural, language_name, place_level_name, source_labels
 from .pagination import page_links
-from .params import URL_FILTERS, BadRequest, current_search, read_search
+from .params import URL_FILTERS, BadRequest, SearchState, current_search, read_search
 from .tilemap import build_map
 from .timeline import build_timeline
 from .urls import external_url, this_path
@@ -49,15 +49,21 @@ def ui() -> str:
     return str(get_locale())
 
 
+def search_state() -> SearchState | None:
+    """The current search as read once per request (None when its parameters cannot be used)."""
+    if "search_state" not in g:
+        try:
+            g.search_state = read_search(request.args, current_app.config["SETTINGS"])
+        except BadRequest:
+            g.search_state = None
+    return g.search_state
+
+
 def search_args() -> MultiDict:
     """The current search's normalised arguments: links are built from these, never from the raw
     query string (its size and its unknown parameters are the client's choice)."""
-    if "search_args" not in g:
-        try:
-            g.search_args = read_search(request.args, current_app.config["SETTINGS"]).args
-        except BadRequest:
-            g.search_args = MultiDict()
-    return g.search_args
+    state = search_state()
+    return state.args if state is not None else MultiDict()
 
 
 # Arguments of pages other than the search that their language switch keeps.
@@ -183,8 +189,8 @@ def _profile_links(req, language: str) -> list[dict]:
 
 @blueprint.get("/")
 def search():
-    state = read_search(request.args, current_app.config["SETTINGS"])
-    g.search_args = args = state.args
+    g.search_state = state = read_search(request.args, current_app.config["SETTINGS"])
+    args = state.args
     req = state.request
     language = ui()
     response = engine().search(req)
@@ -254,7 +260,8 @@ def render_article(found, translate_error: str | None = None, status: int = 200)
                          "url": url_for("views.search", actor=actor_id),
                          "profile": url_for("entities.actor_page", actor_id=actor_id)})
     args = search_args()  # normalised: what the page carries on is never the raw query string
-    req = read_search(args, current_app.config["SETTINGS"]).request
+    state = search_state()
+    req = state.request if state is not None else SearchRequest()
     try:
         related = engine().more_like_this(found.id)
         marker = engine().text_marker(req.q, req.expand)
