@@ -1,7 +1,7 @@
 """Our engine, driven through the code paths the product uses.
 
 Build: the corpus file through ``ingest_paths`` (enrichment: language, date, places, actors, and
-near-duplicate signatures; batches of 2,000), then ``indexer.rebuild`` (a new verified generation).
+near-duplicate signatures; batches of 2,000), then ``index.build.rebuild`` (a new verified generation).
 Search: one ``SearchEngine`` per process, every query through ``SearchEngine.search``.
 """
 from __future__ import annotations
@@ -10,8 +10,8 @@ import itertools
 import time
 from pathlib import Path
 
-from search_app.generations import current_generation
-from search_app.indexer import rebuild
+from search_app.index.generations import current_generation
+from search_app.index.build import rebuild
 from search_app.ingest import ingest_paths
 from search_app.ingest.records import RecordError, build_article
 from search_app.search.engine import SearchEngine, SearchRequest
@@ -43,7 +43,7 @@ def ingest(corpus: str, store_path: str, enrichment_sample: int = 2000) -> dict:
 
 
 def build(store_path: str, index_dir: str) -> dict:
-    """``indexer.rebuild`` from the store: the build without enrichment."""
+    """``index.build.rebuild`` from the store: the build without enrichment."""
     with Store(Path(store_path)) as store:
         started = time.perf_counter()
         result = rebuild(store, Path(index_dir))

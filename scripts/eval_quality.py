@@ -37,7 +37,7 @@ sys.path.insert(0, str(REPO_ROOT / "scripts"))
 
 from eval_places import evaluate as evaluate_places  # noqa: E402
 from eval_tagging import judged_scores  # noqa: E402
-from search_app.indexer import rebuild  # noqa: E402
+from search_app.index.build import rebuild  # noqa: E402
 from search_app.ingest import ingest_paths  # noqa: E402
 from search_app.search import SearchEngine, SearchRequest  # noqa: E402
 from search_app.search.query import QueryBuilder  # noqa: E402

@@ -24,7 +24,7 @@ sys.path.insert(0, str(REPO_ROOT))
 sys.path.insert(0, str(REPO_ROOT / "scripts"))
 
 from search_app.enrich.outlets import outlets  # noqa: E402
-from search_app.indexer import rebuild  # noqa: E402
+from search_app.index.build import rebuild  # noqa: E402
 from search_app.ingest import ingest_paths  # noqa: E402
 from search_app.ingest.columns import parse_column_map  # noqa: E402
 from search_app.ingest.presets import PRESETS  # noqa: E402

@@ -30,7 +30,7 @@ import waitress
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from search_app.indexer import rebuild  # noqa: E402
+from search_app.index.build import rebuild  # noqa: E402
 from search_app.ingest import ingest_paths  # noqa: E402
 from search_app.search import SearchEngine, SearchRequest  # noqa: E402
 from search_app.settings import Settings  # noqa: E402

@@ -185,7 +185,7 @@ def index() -> None:
 @index.command("rebuild")
 def index_rebuild() -> None:
     """Build a new generation from the store, verify it, switch to it, prune old ones."""
-    from .indexer import rebuild
+    from .index.build import rebuild
 
     _build(rebuild)
 
@@ -193,13 +193,13 @@ def index_rebuild() -> None:
 @index.command("update")
 def index_update() -> None:
     """Apply what changed in the store since the live generation (a full rebuild if there is none)."""
-    from .indexer import update
+    from .index.build import update
 
     _build(update)
 
 
 def _build(build) -> None:
-    from .indexer import IndexLockedError, VerificationError
+    from .index.build import IndexLockedError, VerificationError
     from .store import open_store
 
     settings = _settings()
@@ -218,7 +218,7 @@ def _build(build) -> None:
 @index.command("status")
 def index_status() -> None:
     """Show the live generation."""
-    from .generations import current_generation, read_manifest
+    from .index.generations import current_generation, read_manifest
 
     settings = _settings()
     live = current_generation(settings.index_dir)

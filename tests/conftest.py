@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from search_app.indexer import rebuild
+from search_app.index.build import rebuild
 from search_app.ingest import ingest_paths
 from search_app.models import stable_id
 from search_app.settings import Settings

@@ -67,7 +67,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from search_app.memo import MappedCache
+from search_app.utils import MappedCache
 from search_app.reference import load_actors, load_places
 from search_app.text.arabic import TOKEN_PATTERN, has_arabic, normalize_arabic
 # The same folding rules as fold_latin, used here without its casefold to recover source case.

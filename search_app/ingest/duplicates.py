@@ -13,7 +13,7 @@ import logging
 
 import numpy as np
 
-from ..memo import MappedCache
+from ..utils import MappedCache
 from ..models import MAX_INDEXED_BODY_CHARS, Article
 from ..store import Store
 from ..text.normalize import normalized_tokens

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from ..models import Article, separate_story_id, stable_id
-from ..processes import die_with_parent
+from ..utils import die_with_parent
 from ..store import Store
 from .duplicates import THRESHOLD, assign_group, resign_outdated, signature, similarity
 from .raw import RawRecord, ReadOptions, records_with_constants

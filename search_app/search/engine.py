@@ -13,8 +13,8 @@ from whoosh import query as wq
 
 from ..enrich.outlets import outlet_key, outlet_label
 from ..enrich.places import place as place_entity
-from ..generations import current_generation, read_manifest
-from ..segment_arrays import GenerationArrays
+from ..index.generations import current_generation, read_manifest
+from ..index.postings import GenerationArrays
 from .facets import FacetPostings, published_days
 from .matching import Matches, QueryEvaluator, top
 from .marks import TextMarker

@@ -6,7 +6,7 @@ import threading
 
 import numpy as np
 
-from ..segment_arrays import GenerationArrays, leaf_readers, read_postings
+from ..index.postings import GenerationArrays, leaf_readers, read_postings
 
 _EPOCH = dt.datetime(1970, 1, 1)
 _DAY_MICROSECONDS = 86_400_000_000

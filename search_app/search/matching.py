@@ -37,7 +37,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
-from ..segment_arrays import GenerationArrays, decode_positions, decode_postings, leaf_readers, read_postings
+from ..index.postings import GenerationArrays, decode_positions, decode_postings, leaf_readers, read_postings
 
 _LENGTH_TABLE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
 _EMPTY_IDS = np.zeros(0, dtype=np.int32)

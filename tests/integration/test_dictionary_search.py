@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from search_app.cli import main as cli
-from search_app.indexer import rebuild
+from search_app.index.build import rebuild
 from search_app.ingest import ingest_paths
 from search_app.store import open_store
 from search_app.text.dictionary import open_dictionary

@@ -1,7 +1,7 @@
 """Syndicated copies and lightly edited near-duplicates are one story in the index."""
 import json
 
-from search_app.indexer import rebuild, update
+from search_app.index.build import rebuild, update
 from search_app.ingest import ingest_paths
 from search_app.search import SearchEngine, SearchRequest
 from search_app.store import open_store

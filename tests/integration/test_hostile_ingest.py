@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from search_app.cli import main
-from search_app.indexer import rebuild
+from search_app.index.build import rebuild
 from search_app.ingest import ingest_paths
 from search_app.store import open_store
 from search_app.web import create_app
@@ -120,7 +120,7 @@ def test_the_record_size_cap_counts_bytes_not_characters(tmp_path):
 
 
 def test_only_the_first_megabyte_of_a_body_is_indexed_and_the_whole_text_is_stored(tmp_path):
-    from search_app.indexer import MAX_INDEXED_BODY_CHARS, article_document
+    from search_app.index.build import MAX_INDEXED_BODY_CHARS, article_document
 
     filler = "word " * (MAX_INDEXED_BODY_CHARS // 5)
     body = "Shelling near Hama. " + filler + "zanzibarlate tail"

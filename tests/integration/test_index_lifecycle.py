@@ -12,10 +12,10 @@ import time
 import pytest
 from whoosh import index as whoosh_index
 
-from search_app.generations import current_generation, read_manifest
-from search_app.indexer import IndexLockedError, VerificationError, rebuild, update, verify_generation, writer_lock
+from search_app.index.generations import current_generation, read_manifest
+from search_app.index.build import IndexLockedError, VerificationError, rebuild, update, verify_generation, writer_lock
 from search_app.ingest import ingest_paths
-from search_app.schema import build_schema
+from search_app.index.schema import build_schema
 from search_app.search import SearchEngine, SearchRequest
 from search_app.store import open_store
 

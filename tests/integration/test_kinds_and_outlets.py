@@ -11,8 +11,8 @@ from html import unescape
 
 import pytest
 
-from search_app.generations import MANIFEST, current_generation, read_manifest
-from search_app.indexer import DOCUMENT_FORMAT, update
+from search_app.index.generations import MANIFEST, current_generation, read_manifest
+from search_app.index.build import DOCUMENT_FORMAT, update
 from search_app.store import open_store
 from search_app.web import create_app
 

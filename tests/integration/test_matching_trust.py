@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from search_app.indexer import rebuild
+from search_app.index.build import rebuild
 from search_app.ingest import ingest_paths
 from search_app.search.engine import SearchEngine, SearchRequest
 from search_app.store import open_store

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from search_app.generations import current_generation, read_manifest
+from search_app.index.generations import current_generation, read_manifest
 
 from .test_index_lifecycle import write_articles  # the soak script's generator
 

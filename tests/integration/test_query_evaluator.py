@@ -13,15 +13,15 @@ from whoosh import index as whoosh_index
 from whoosh.util.times import long_to_datetime
 
 from benchmarks.corpus import generate
-from search_app.generations import current_generation
-from search_app.indexer import rebuild, update
+from search_app.index.generations import current_generation
+from search_app.index.build import rebuild, update
 from search_app.ingest.records import build_article
 from search_app.search.engine import _EPOCH, related_query
 from search_app.search.facets import FacetPostings, published_days
 from search_app.search.matching import Matches, QueryEvaluator, top
 from search_app.search.query import QueryBuilder
-from search_app import segment_arrays
-from search_app.segment_arrays import GenerationArrays, leaf_readers
+from search_app.index import postings as segment_arrays
+from search_app.index.postings import GenerationArrays, leaf_readers
 from search_app.store import open_store
 from search_app.text.dictionary import open_dictionary
 

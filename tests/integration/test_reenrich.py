@@ -4,7 +4,7 @@ import dataclasses
 from click.testing import CliRunner
 
 from search_app.cli import main
-from search_app.indexer import rebuild, update
+from search_app.index.build import rebuild, update
 from search_app.ingest.records import build_article
 from search_app.search import SearchEngine, SearchRequest
 from search_app.store import open_store

@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 from whoosh import index as whoosh_index
 
-from search_app import segment_writer
-from search_app.indexer import _documents, protected_name_tokens
-from search_app.schema import FACET_FIELDS, build_schema
-from search_app.segment_arrays import (GenerationArrays, _decoded_terms, array_policy, leaf_readers,
+from search_app.index import writer as segment_writer
+from search_app.index.build import _documents, protected_name_tokens
+from search_app.index.schema import FACET_FIELDS, build_schema
+from search_app.index.postings import (GenerationArrays, _decoded_terms, array_policy, leaf_readers,
                                        save_segment_arrays, segment_id)
-from search_app.segment_writer import write_segments
+from search_app.index.writer import write_segments
 from search_app.store import open_store
 
 

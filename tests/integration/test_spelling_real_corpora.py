@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from search_app.indexer import rebuild
+from search_app.index.build import rebuild
 from search_app.ingest import ingest_paths
 from search_app.ingest.columns import parse_column_map
 from search_app.ingest.presets import PRESETS

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from search_app.cli import main
-from search_app.indexer import rebuild
+from search_app.index.build import rebuild
 from search_app.search import SearchEngine, SearchRequest
 from search_app.store import open_store
 from search_app.translate import BATCH_ARTICLES

@@ -18,18 +18,18 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.query import Or, Term
 
-from .enrich.actors import all_actors
-from .enrich.outlets import outlet_keys
-from .enrich.places import all_places
+from ..enrich.actors import all_actors
+from ..enrich.outlets import outlet_keys
+from ..enrich.places import all_places
+from ..models import MAX_INDEXED_BODY_CHARS, Article
+from ..store import Store
+from ..text.arabic import has_arabic
+from ..text.normalize import normalized_tokens
+from ..utils import die_with_parent
 from .generations import MANIFEST, current_generation, current_link, generations_dir, read_manifest
-from .models import MAX_INDEXED_BODY_CHARS, Article
-from .processes import die_with_parent
+from .postings import write_segment_arrays
 from .schema import FACET_FIELDS, build_schema
-from .segment_arrays import write_segment_arrays
-from .segment_writer import write_segments
-from .store import Store
-from .text.arabic import has_arabic
-from .text.normalize import normalized_tokens
+from .writer import write_segments
 
 log = logging.getLogger(__name__)
 
@@ -240,7 +240,7 @@ def _publish(index_dir: Path, generation: Path, written: int, store_seq: int, st
 
 
 def _save_segment_arrays(generation: Path) -> None:
-    """Numpy copies of the common terms' postings of new segments, for search (segment_arrays)."""
+    """Numpy copies of the common terms' postings of new segments, for search (index.postings)."""
     with FileStorage(str(generation), supports_mmap=False).open_index().reader() as reader:
         write_segment_arrays(generation, reader, FACET_FIELDS)
 

@@ -41,9 +41,9 @@ from whoosh.system import pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
+from ..text.index_terms import term_positions_function
+from .postings import POSITIONS_MIN_DOCS, array_policy, save_segment_arrays
 from .schema import FACET_FIELDS
-from .segment_arrays import POSITIONS_MIN_DOCS, array_policy, save_segment_arrays
-from .text.index_terms import term_positions_function
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +162,7 @@ def _comma_separated_terms(value: str) -> list[tuple]:
 
 class FastSegmentWriter(SegmentWriter):
     """A ``SegmentWriter`` for our schema: fast analysis, in-memory postings, block writes,
-    and the segment's numpy arrays (``segment_arrays``) saved from memory too."""
+    and the segment's numpy arrays (``postings``) saved from memory too."""
 
     def __init__(self, ix, **kwargs):
         super().__init__(ix, _lk=False, **kwargs)

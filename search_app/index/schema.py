@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
-from .text.analyzers import arabic_analyzer, english_analyzer, exact_analyzer
+from ..text.analyzers import arabic_analyzer, english_analyzer, exact_analyzer
 
 # Facet fields hold ids (p-codes, actor slugs, years); labels are looked up per UI language.
 FACET_FIELDS = ("governorate", "district", "place", "actor", "year", "month", "lang", "source", "kind")
