@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
+from itertools import accumulate, repeat
 
 from whoosh.highlight import htmlescape
 
@@ -29,12 +30,14 @@ CHAR_LIMIT = 1 << 15  # as Whoosh's highlighter: matches past this many characte
 _CACHE_SIZE = 100_000
 # WORD_PATTERN where no in-word mark occurs: letters and digits, joined by a hyphen or apostrophe.
 _PLAIN_WORD = re.compile(rf"[^\W_]+(?:[{HYPHENS}{APOSTROPHES}][^\W_]+)*")
+_JOINERS = frozenset(HYPHENS + APOSTROPHES)
 _SPECIAL = re.compile(f"[{INWORD_MARKS}_]")
 _SENTENCE_END = re.compile(r"[.!?؟…\n]+[\"'»”’)\]]*(?=\s|$)")
 _CLAUSE_END = re.compile(r"[,،;؛:]+[\"'»”’)\]]*(?=\s)")
 _SPACE = re.compile(r"\s+")
 _BARE_LINE_BREAK = re.compile(r"(?<![.!?؟…:;،,\s])[^\S\n]*\n\s*")
 _caches: dict[int, tuple[object, dict]] = {}
+_vocabularies: dict[int, "_Vocabulary"] = {}
 _lock = threading.Lock()
 _local = threading.local()
 
@@ -58,14 +61,107 @@ class Match:
 def find_matches(text: str, analyzer, units) -> list[Match]:
     """Where ``units`` (terms made by ``analyzer``) occur in ``text``: character spans, sorted,
     not overlapping (at one start the longest wins)."""
-    units = tuple(units)
+    given, units = units, tuple(units)
     if not units or not text:
         return []
     text = text[:CHAR_LIMIT]
+    expression = _expression(analyzer, text)
+    if expression is not _PLAIN_WORD:
+        return _matches_at(_walk(text, analyzer, units, expression), units)
+    at_position = _lookup(text, analyzer, units, given)
+    if at_position is None:  # the vocabulary was emptied under us by another thread
+        return _matches_at(_walk(text, analyzer, units, expression), units)
+    return _matches_at(at_position, units)
+
+
+def _lookup(text: str, analyzer, units: tuple, given=None) -> dict | None:
+    """``_walk``'s result without visiting each word in Python: the query's wanted words (those
+    of the analyzer's vocabulary that make a wanted token, usually a handful) are looked for in
+    the text with ``str.find`` and kept where they stand as a whole word of the word pattern.
+    The text's words are listed only to learn a text not seen before, and to count positions
+    when a phrase may be in it; otherwise each token is keyed by (character offset of its word,
+    position within the word), as good as a position for matching single terms."""
+    vocabulary = _vocabulary(analyzer)
+    key = hash(text)
+    if key not in vocabulary.texts:
+        vocabulary.learn(key, _words(text)[1])
+    query = _wanted(analyzer, units, given)
+    wanted = query.current(vocabulary)
+    found = {}
+    for word in wanted:
+        if word in text:
+            offsets = _offsets(text, word)
+            if offsets:
+                found[word] = offsets
+    if not found:
+        return {}
+    starts = words = None
+    if query.phrases:
+        tokens = {token[2] for word in found for token in wanted[word]}
+        if any(phrase <= tokens for phrase in query.phrases):
+            words = _words(text)[0]
+            starts = [0, *accumulate(map(vocabulary.irregular.get, words, repeat(1)))]
+            if vocabulary.epoch != query.epoch:  # emptied by another thread meanwhile
+                return None
+    at_position: dict = {}
+    for word, offsets in found.items():
+        hits = wanted[word]
+        if starts is None:
+            keys = [(offset, relative) for offset in offsets for *_, relative in hits]
+        else:
+            indices = _occurrences(words, word)
+            if len(indices) != len(offsets):
+                return None
+            keys = [starts[index] + relative for index in indices for *_, relative in hits]
+        spans = [(base + start, base + end, token) for base in offsets for start, end, token, _ in hits]
+        for position, (start, end, token) in zip(keys, spans):
+            at_position.setdefault(position, {})[token] = (start, end)
+    return at_position
+
+
+def _words(text: str) -> tuple[list[str], set[str]]:
+    """The text's words in order and as a set; kept for the next call, the same text in the
+    other analyzer."""
+    last = getattr(_local, "words", None)
+    if last is not None and last[0] is text:
+        return last[1], last[2]
+    words = _PLAIN_WORD.findall(text)
+    distinct = set(words)
+    _local.words = (text, words, distinct)
+    return words, distinct
+
+
+def _occurrences(words: list[str], word: str) -> list[int]:
+    found, index = [], -1
+    try:
+        while True:
+            index = words.index(word, index + 1)
+            found.append(index)
+    except ValueError:
+        return found
+
+
+def _offsets(text: str, word: str) -> list[int]:
+    """Where ``word`` stands in ``text`` as a whole match of ``_PLAIN_WORD``: not preceded or
+    followed by a letter or digit, nor by a joiner (hyphen, apostrophe) next to one."""
+    found, start, size, length = [], text.find(word), len(word), len(text)
+    while start >= 0:
+        end = start + size
+        if not ((start and (text[start - 1].isalnum()
+                            or (start > 1 and text[start - 1] in _JOINERS and text[start - 2].isalnum())))
+                or (end < length and (text[end].isalnum()
+                                      or (end + 1 < length and text[end] in _JOINERS and text[end + 1].isalnum())))):
+            found.append(start)
+        start = text.find(word, start + 1)
+    return found
+
+
+def _walk(text: str, analyzer, units: tuple, expression) -> dict[int, dict[str, tuple[int, int]]]:
+    """``_lookup``'s result word by word, for texts the plain word pattern cannot read."""
     words, wanted, prefixes = _word_info(analyzer, units)
-    at_position: dict[int, dict[str, tuple[int, int]]] = {}  # index position -> term -> char span
+    at_position: dict[int, dict[str, tuple[int, int]]] = {}
     position = 0
-    for base, word in _spans(analyzer, text):
+    for base, word in _spans(text, expression):
         info = words.get(word)
         if info is None:
             info = words[word] = _interest(analyzer, wanted, prefixes, word)
@@ -73,6 +169,10 @@ def find_matches(text: str, analyzer, units) -> list[Match]:
         for start, end, token, relative in hits:
             at_position.setdefault(position + relative, {})[token] = (base + start, base + end)
         position += width
+    return at_position
+
+
+def _matches_at(at_position: dict[int, dict[str, tuple[int, int]]], units: tuple) -> list[Match]:
     if not at_position:
         return []
     found = []
@@ -85,6 +185,8 @@ def find_matches(text: str, analyzer, units) -> list[Match]:
             first = tokens.get(unit.terms[0])
             if first is None:
                 continue
+            if len(unit.terms) > 1 and type(position) is tuple:
+                break  # positions were not counted: _lookup saw the phrase cannot be in this text
             last = first
             for step, term in enumerate(unit.terms[1:], 1):
                 last = at_position.get(position + step, {}).get(term)
@@ -238,16 +340,125 @@ def _plain(text: str) -> str:
     return htmlescape(_SPACE.sub(" ", _BARE_LINE_BREAK.sub(" · ", text)), quote=False)
 
 
-def _spans(analyzer, text: str) -> list[tuple[int, str]]:
+def _spans(text: str, expression) -> list[tuple[int, str]]:
     """(start, word) of every word; kept for the next call, which is often the same text in the
     other analyzer (they share the tokenizer)."""
-    expression = _expression(analyzer, text)
     last = getattr(_local, "spans", None)
     if last is not None and last[0] is text and last[1] is expression:
         return last[2]
     spans = [(match.start(), match.group()) for match in expression.finditer(text)]
     _local.spans = (text, expression, spans)
     return spans
+
+
+class _Vocabulary:
+    """Every word one analyzer has analysed (as ``_word_tokens``): its tokens and width, and per
+    token the words that make it, so a query finds the words it wants without visiting each."""
+
+    def __init__(self, analyzer):
+        self.analyzer = analyzer
+        self.tokens: dict[str, tuple] = {}  # word -> its tokens (start, end, text, position in it)
+        # word -> positions it takes in the index, for the few words not taking one (stop words,
+        # hyphenated words): a small table is looked up faster than one of every word
+        self.irregular: dict[str, int] = {}
+        self.by_token: dict[str, list[str]] = {}
+        self.learnt: list[str] = []  # words in the order they came, for queries to catch up
+        self.texts: set[int] = set()  # hashes of the texts whose every word is learnt
+        self.epoch = 0  # changes when everything is forgotten (the cache was full)
+        self._lock = threading.Lock()
+
+    def learn(self, key: int, words: set[str]) -> None:
+        """Analyse the words not seen before of a text, remembered by its hash ``key`` (listing
+        and looking up its few hundred words again costs more than the rest of its snippet)."""
+        tokens = self.tokens
+        new = [word for word in words if word not in tokens]
+        if not new:
+            self.texts.add(key)
+            return
+        with self._lock:
+            if len(self.tokens) + len(new) > _CACHE_SIZE or len(self.texts) > _CACHE_SIZE:
+                self.tokens, self.irregular, self.by_token, self.learnt, self.texts = {}, {}, {}, [], set()
+                self.epoch += 1
+                new = list(words)
+            cache: dict = {}
+            for word in new:
+                tokens, width = _word_tokens(self.analyzer, cache, word)
+                self.tokens[word] = tokens
+                if width != 1:
+                    self.irregular[word] = width
+                for token in {token[2] for token in tokens}:
+                    self.by_token.setdefault(token, []).append(word)
+                self.learnt.append(word)
+            self.texts.add(key)
+
+
+class _Wanted:
+    """The words of one analyzer's vocabulary that hold a token some unit of one query wants,
+    with those tokens; brought up to date with the words learnt since."""
+
+    def __init__(self, units: tuple):
+        self.terms = frozenset(term for unit in units if not unit.prefix for term in unit.terms)
+        self.prefixes = tuple(unit.terms[0] for unit in units if unit.prefix)
+        self.phrases = [frozenset(unit.terms) for unit in units if len(unit.terms) > 1 and not unit.prefix]
+        self.epoch = None
+        self.seen = 0
+        self.words: dict[str, tuple] = {}
+
+    def current(self, vocabulary: _Vocabulary) -> dict[str, tuple]:
+        """word -> its tokens some unit wants (only words that have any)."""
+        if self.epoch != vocabulary.epoch:
+            self.epoch, self.seen, self.words = vocabulary.epoch, len(vocabulary.learnt), {}
+            if self.prefixes:
+                candidates = {word for token, words in list(vocabulary.by_token.items())
+                              if token in self.terms or token.startswith(self.prefixes) for word in words}
+            else:
+                candidates = {word for term in self.terms for word in vocabulary.by_token.get(term, ())}
+            self._check(vocabulary, candidates)
+        elif self.seen < len(vocabulary.learnt):
+            learnt = vocabulary.learnt[self.seen:]
+            self.seen += len(learnt)
+            self._check(vocabulary, learnt)
+        return self.words
+
+    def _check(self, vocabulary: _Vocabulary, words) -> None:
+        for word in words:
+            tokens = vocabulary.tokens.get(word)
+            if tokens is None:
+                continue
+            hits = tuple(token for token in tokens
+                         if token[2] in self.terms or (self.prefixes and token[2].startswith(self.prefixes)))
+            if hits:
+                self.words[word] = hits
+
+
+def _vocabulary(analyzer) -> _Vocabulary:
+    entry = _vocabularies.get(id(analyzer))
+    if entry is None or entry.analyzer is not analyzer:
+        with _lock:
+            if len(_vocabularies) > 32:
+                _vocabularies.clear()
+            entry = _vocabularies[id(analyzer)] = _Vocabulary(analyzer)
+    return entry
+
+
+def _wanted(analyzer, units: tuple, given=None) -> _Wanted:
+    """One query's ``_Wanted`` per analyzer, kept for the snippets of its page (per thread).
+    Found by the identity of the units' list the caller gave (each hit of a page passes the same
+    one) before their value: hashing every unit for each of a page's texts costs more."""
+    found = getattr(_local, "wanted", None)
+    if found is None or len(found) > 16:
+        found = _local.wanted = {}
+    if given is not None:
+        entry = found.get((id(analyzer), id(given)))
+        if entry is not None and entry[0] is analyzer and entry[1] is given:
+            return entry[2]
+    key = (id(analyzer), units)
+    entry = found.get(key)
+    if entry is None or entry[0] is not analyzer:
+        entry = found[key] = (analyzer, units, _Wanted(units))
+    if given is not None:
+        found[(id(analyzer), id(given))] = (analyzer, given, entry[2])
+    return entry[2]
 
 
 def _word_info(analyzer, units: tuple) -> tuple[dict, frozenset, tuple]:

@@ -134,3 +134,30 @@ def test_without_matches_the_snippet_is_the_opening_cut_at_a_word():
     html = make_snippet(text, [], maxchars=60)
     assert html.startswith("First sentence here.") and html.endswith("…")
     assert "longwor…" not in html
+
+
+@pytest.mark.parametrize("name", sorted(ANALYZERS))
+def test_words_looked_up_by_set_are_the_words_found_walking_the_text(name):
+    """The fast path (the text's words compared as sets, wanted words located by ``str.find``)
+    marks exactly what walking every word does: single terms, phrases across stop words and
+    hyphens, prefixes; a word standing inside a longer hyphenated or apostrophised one is not it."""
+    from search_app.search import snippets
+
+    analyzer = ANALYZERS[name]
+    rng = random.Random(f"lookup-{name}")
+    texts = [t for t in TEXTS if t and not snippets._SPECIAL.search(t)] + [
+        "Hama-Hama hama, al-Hama's hama'a -hama- hama-- 'hama' ... Hama. HAMA?",
+        "ريف حماة الشمالي و حماة-حلب، حماة's و«حماة»",
+    ]
+    for text in texts:
+        terms = [t.text for t in analyzer(text, mode="query")] or ["x"]
+        for _ in range(6):
+            start = rng.randrange(len(terms))
+            units = [Unit(tuple(terms[start:start + rng.randint(1, 3)]), group=0),
+                     Unit((rng.choice(terms),), group=1)]
+            if rng.random() < 0.3:
+                units.append(Unit((rng.choice(terms)[:3],), group=2, prefix=True))
+            units = tuple(units)
+            walked = snippets._matches_at(snippets._walk(text, analyzer, units, snippets._PLAIN_WORD), units)
+            assert snippets._matches_at(snippets._lookup(text, analyzer, units), units) == walked
+            assert find_matches(text, analyzer, units) == walked
