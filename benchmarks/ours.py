@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from search_app.index.generations import current_generation
-from search_app.index.build import rebuild
+from search_app.index.build import rebuild, update as update_index
 from search_app.ingest import ingest_paths
 from search_app.ingest.records import RecordError, build_article
 from search_app.search.engine import SearchEngine, SearchRequest
@@ -50,6 +50,24 @@ def build(store_path: str, index_dir: str) -> dict:
         seconds = time.perf_counter() - started
     return {"documents": result.documents, "seconds": seconds,
             "index_bytes": directory_bytes(result.generation)}
+
+
+def update(store_path: str, index_dir: str, corpus: str) -> dict:
+    """New articles into a built store and index: ``ingest_paths`` of the corpus file, then
+    ``index.build.update`` (what ``search-app index update`` runs: the live generation copied,
+    the changes written, verified, switched to), each timed."""
+    started = time.perf_counter()
+    with Store(Path(store_path)) as store:
+        report = ingest_paths(store, [Path(corpus)], Path(store_path).parent / "quarantine")
+        ingested = time.perf_counter() - started
+        begun = time.perf_counter()
+        result = update_index(store, Path(index_dir))
+        updated = time.perf_counter() - begun
+        articles = store.count()
+    return {"ingested": report.accepted, "added": report.outcomes.get("added", 0),
+            "rejected": len(report.rejections), "ingest_s": ingested, "update_s": updated,
+            "kind": result.kind, "documents": result.documents, "articles": articles,
+            "generation": result.generation.name}
 
 
 def request_for(query: Query) -> SearchRequest:

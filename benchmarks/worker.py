@@ -17,6 +17,7 @@ TASKS = {
     "ours.ingest": ours.ingest,
     "ours.build": ours.build,
     "ours.search": ours.search,
+    "ours.update": ours.update,
     "fts5.build": fts5.build,
     "fts5.search": fts5.search,
 }
