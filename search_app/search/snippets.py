@@ -25,6 +25,7 @@ from itertools import accumulate, repeat
 from whoosh.highlight import htmlescape
 
 from ..text.analyzers import INWORD_MARKS, WORD_PATTERN, HYPHENS, APOSTROPHES
+from ..text.index_terms import term_positions_function
 
 CHAR_LIMIT = 1 << 15  # as Whoosh's highlighter: matches past this many characters are not looked for
 _CACHE_SIZE = 100_000
@@ -357,6 +358,10 @@ class _Vocabulary:
 
     def __init__(self, analyzer):
         self.analyzer = analyzer
+        # The index writer's one-pass analysis says most words' single term far faster than the
+        # Whoosh chain (a fresh process analyses ~100,000 words in its first few hundred queries).
+        one_pass = term_positions_function(analyzer)
+        self.single_term = one_pass.single_term if one_pass is not None else None
         self.tokens: dict[str, tuple] = {}  # word -> its tokens (start, end, text, position in it)
         # word -> positions it takes in the index, for the few words not taking one (stop words,
         # hyphenated words): a small table is looked up faster than one of every word
@@ -381,14 +386,23 @@ class _Vocabulary:
                 self.epoch += 1
                 new = list(words)
             cache: dict = {}
+            single_term = self.single_term
+            tokens, irregular, by_token = self.tokens, self.irregular, self.by_token
             for word in new:
-                tokens, width = _word_tokens(self.analyzer, cache, word)
-                self.tokens[word] = tokens
-                if width != 1:
-                    self.irregular[word] = width
-                for token in {token[2] for token in tokens}:
-                    self.by_token.setdefault(token, []).append(word)
-                self.learnt.append(word)
+                term = single_term(word) if single_term is not None else ...
+                if term is None:
+                    tokens[word], irregular[word] = (), 0
+                elif term is not ...:
+                    tokens[word] = ((0, len(word), term, 0),)
+                    by_token.setdefault(term, []).append(word)
+                else:
+                    found, width = _word_tokens(self.analyzer, cache, word)
+                    tokens[word] = found
+                    if width != 1:
+                        irregular[word] = width
+                    for term in {token[2] for token in found}:
+                        by_token.setdefault(term, []).append(word)
+            self.learnt += new
             self.texts.add(key)
 
 

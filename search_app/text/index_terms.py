@@ -98,6 +98,19 @@ class _OnePass:
             shift += pieces - 1
         return found
 
+    def single_term(self, word: str):
+        """The term of a word the chain keeps whole (no hyphen to split at, no possessive to cut),
+        or None when it drops the word (a stop word, nothing left after normalising); ``...``
+        for any other word, which only the Whoosh chain can say in full (character spans).
+        ``_describe``'s one-part case without its bookkeeping: the search side keeps the answer."""
+        if "-" in word or "\u2010" in word or "\u2011" in word or (
+                self._possessives and word[-2:-1] in _APOSTROPHE_S and word[-1:] in "sS"):
+            return ...
+        normal = self._folder.transform(self._normalizer.transform(word))
+        if not normal or self._is_stop(normal):
+            return None
+        return self._term(normal)
+
     def _describe(self, word: str):
         """A word's term (most words), None (dropped), or for a word split at hyphens
         (number of parts, ((part offset, term) of each part kept), joined term or None)."""

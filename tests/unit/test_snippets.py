@@ -161,3 +161,21 @@ def test_words_looked_up_by_set_are_the_words_found_walking_the_text(name):
             walked = snippets._matches_at(snippets._walk(text, analyzer, units, snippets._PLAIN_WORD), units)
             assert snippets._matches_at(snippets._lookup(text, analyzer, units), units) == walked
             assert find_matches(text, analyzer, units) == walked
+
+
+@pytest.mark.parametrize("name", sorted(ANALYZERS))
+def test_a_words_tokens_from_the_one_pass_analysis_are_the_whoosh_chains(name):
+    """The vocabulary takes most words' single term from the index writer's one-pass analysis;
+    for every word of the corpus texts it is what the Whoosh chain makes of the word, character
+    span and position included."""
+    from search_app.search import snippets
+
+    analyzer = ANALYZERS[name]
+    vocabulary = snippets._Vocabulary(analyzer)
+    assert vocabulary.single_term is not None
+    words = {word for text in TEXTS + ["the of و في Assad's U.S.-backed ez-Zor al-Bab’s ١٢٣ x_y"]
+             for word in re.findall(snippets.WORD_PATTERN, text)}
+    vocabulary.learn(0, words)
+    for word in words:
+        expected = snippets._word_tokens(analyzer, {}, word)
+        assert (vocabulary.tokens[word], vocabulary.irregular.get(word, 1)) == expected, word
