@@ -2,11 +2,27 @@
 
 Imports flow one way: enrich uses ``search_app.text`` and ``search_app.reference`` only.
 """
-from .actors import actor, actor_parent, all_actors, extract_actors
-from .dates import PublishedDate, parse_published
-from .langid import detect_language
-from .matcher import Entity, Mention, find_mentions
-from .places import PlaceTags, all_places, districts_of, extract_places, governorates, place
+from importlib import import_module
+
+# Names are read from their modules on first use (PEP 562): the search side imports
+# ``enrich.places`` and ``enrich.actors`` alone, and should not pay for dateparser and langdetect.
+_HOMES = {
+    "actor": "actors", "actor_parent": "actors", "all_actors": "actors", "extract_actors": "actors",
+    "PublishedDate": "dates", "parse_published": "dates",
+    "detect_language": "langid",
+    "Entity": "matcher", "Mention": "matcher", "find_mentions": "matcher",
+    "PlaceTags": "places", "extract_places": "places", "place": "places", "all_places": "places",
+    "governorates": "places", "districts_of": "places",
+}
+
+
+def __getattr__(name: str):
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f".{_HOMES[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Entity", "Mention", "find_mentions",

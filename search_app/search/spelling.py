@@ -88,10 +88,14 @@ class Speller:
 
     def __init__(self, schema):
         self.schema = schema
-        self.reference = reference_words()
         self._proper_names: frozenset[str] | None = None
         self._buckets: dict[tuple, list[str]] | None = None
         self._lock = threading.Lock()
+
+    @property
+    def reference(self) -> dict[str, str]:
+        # Read on the first rare word (most queries have none): a tenth of a second of cold start.
+        return reference_words()
 
     def buckets(self, reader) -> dict[tuple, list[str]]:
         """Every candidate word by (is Arabic, length), and by (is Arabic, length, first letter)
@@ -263,6 +267,7 @@ def name_words() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+@lru_cache(maxsize=None)
 def reference_words() -> dict[str, str]:
     """Normalised token -> how it is written, for every word of every gazetteer and actor name
     (all spellings, both scripts) and every glossary term."""
