@@ -46,11 +46,16 @@ def search():
     response = engine().search(req)
     return jsonify(
         query=req.q, total=response.total, took_ms=response.took_ms, page=req.page, per_page=req.per_page,
-        results=[{name: asdict(hit)[name] for name in RESULT_FIELDS} for hit in response.hits],
+        results=[_result(hit) for hit in response.hits],
         facets=api_facets(response, state.args, _label_language()),
         expansions=response.expansions, suggestion=response.suggestion,
         corrected_query=response.corrected_query,
         original_query=req.q if response.corrected_query else None)
+
+
+def _result(hit) -> dict:
+    fields = asdict(hit)  # once a hit: it copies every field, lists included
+    return {name: fields[name] for name in RESULT_FIELDS}
 
 
 @blueprint.get("/facets")

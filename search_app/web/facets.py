@@ -118,16 +118,17 @@ def _drill_down(param: str, values: list, args: MultiDict) -> list:
     return kept
 
 
-def build_facets(response, args: MultiDict, ui: str, names=PAGE_FACETS) -> list[Facet]:
-    """The page's facets, in order, each with at least one entry."""
+def build_facets(response, args: MultiDict, ui: str, names=PAGE_FACETS, links: bool = True) -> list[Facet]:
+    """The page's facets, in order, each with at least one entry; ``links=False`` leaves out
+    each entry's link and other names (the API has no use for them, and they cost the most)."""
     facets = []
     for param in names:
         values = _drill_down(param, response.facets.get(URL_FILTERS[param], []), args)
         if param == "year":
             values = sorted(values, key=lambda v: v.value, reverse=True)
         entries = [FacetEntry(value=v.value, label=facet_label(param, v.value, ui), count=v.count,
-                              selected=v.selected, url=toggle_url(args, param, v.value),
-                              names=" | ".join(facet_names(param, v.value))) for v in values]
+                              selected=v.selected, url=toggle_url(args, param, v.value) if links else "",
+                              names=" | ".join(facet_names(param, v.value)) if links else "") for v in values]
         if entries:
             facets.append(Facet(param, str(FACET_TITLES[param]), entries))
     return facets
@@ -135,7 +136,7 @@ def build_facets(response, args: MultiDict, ui: str, names=PAGE_FACETS) -> list[
 
 def api_facets(response, args: MultiDict, ui: str, names: dict[str, str] = API_FACET_NAMES) -> dict:
     """{api name: [{value, label, count, selected}]}: every value, drill-down applied."""
-    built = {facet.name: facet for facet in build_facets(response, args, ui, tuple(names))}
+    built = {facet.name: facet for facet in build_facets(response, args, ui, tuple(names), links=False)}
     return {api_name: [{"value": e.value, "label": e.label, "count": e.count, "selected": e.selected}
                        for e in (built[param].entries if param in built else [])]
             for param, api_name in names.items()}
