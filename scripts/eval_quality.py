@@ -43,7 +43,7 @@ from search_app.search import SearchEngine, SearchRequest  # noqa: E402
 from search_app.search.query import QueryBuilder  # noqa: E402
 from search_app.settings import Settings  # noqa: E402
 from search_app.store import open_store  # noqa: E402
-from search_app.text.arabic import normalize_arabic  # noqa: E402
+from search_app.text.arabic import ARABIC_LETTERS, normalize_arabic  # noqa: E402
 from search_app.text.dictionary import open_dictionary  # noqa: E402
 from search_app.text.pairs import pair_holds  # noqa: E402
 from search_app.text.stopwords import ARABIC_STOP_WORDS, ENGLISH_STOP_WORDS  # noqa: E402
@@ -89,7 +89,7 @@ def _recall_at_10(engine: SearchEngine, queries: list[tuple[str, str]]) -> dict:
 
 
 ENGLISH_WORD = r"[A-Za-z][A-Za-z'-]{3,}"
-ARABIC_WORD = r"[\u0621-\u064A]{3,}"
+ARABIC_WORD = f"[{ARABIC_LETTERS}]{{3,}}"
 
 
 def _english_key(word: str) -> str | None:

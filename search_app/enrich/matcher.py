@@ -69,36 +69,20 @@ from functools import lru_cache
 
 from search_app.utils import MappedCache
 from search_app.reference import load_actors, load_places
-from search_app.text.arabic import TOKEN_PATTERN, has_arabic, normalize_arabic
+from search_app.text.arabic import (ARABIC_ARTICLE, ARABIC_CLITICS, CONJUNCTION_CLITICS, TOKEN_PATTERN,
+                                    ends_in_article, has_arabic, normalize_arabic)
 # The same folding rules as fold_latin, used here without its casefold to recover source case.
-from search_app.text.latin import _APOSTROPHES, _HYPHENS
+from search_app.text.latin import DROPPED_APOSTROPHES, SPACED_HYPHENS
 from search_app.text.normalize import normalized_tokens
 
 from .roles import not_a_place  # context that makes a place name something else
 
 LATIN_ARTICLES = frozenset("al el ad ar as ash at az an ath ez es ed er et adh".split())
 ARTICLE = "al"
-ARABIC_ARTICLE = "ال"
 
 PLACE_LEVELS = ("town", "subdistrict", "district", "region", "governorate")  # most specific first
 _LEVEL_RANK = {level: rank for rank, level in enumerate(PLACE_LEVELS)}
 
-
-def _arabic_clitics() -> tuple[str, ...]:
-    """و ف + ب ل ك + ال in every order Arabic writes them, longest first (ل + ال is written لل)."""
-    clitics = set()
-    for conjunction in ("", "و", "ف"):
-        for preposition in ("", "ب", "ل", "ك"):
-            for article in ("", ARABIC_ARTICLE):
-                clitic = conjunction + preposition + article
-                if preposition == "ل" and article:
-                    clitic = conjunction + "لل"
-                if clitic and clitic != ARABIC_ARTICLE:
-                    clitics.add(clitic)
-    return tuple(sorted(clitics, key=len, reverse=True))
-
-
-ARABIC_CLITICS = _arabic_clitics()
 
 _PLACE_TRIGGERS_BEFORE = frozenset({
     ("city", "of"), ("town", "of"), ("village", "of"), ("province", "of"), ("governorate", "of"),
@@ -116,7 +100,6 @@ _WEAK_TRIGGERS_BEFORE = frozenset({
     ("in",), ("near",), ("في",), ("من",), ("الي",), ("علي",), ("قرب",), ("نحو",), ("باتجاه",), ("حول",),
 })
 _PREPOSITION_CLITICS = ("ب", "ل")
-_CONJUNCTION_CLITICS = ("و", "ف")
 _CITY_TRIGGERS_BEFORE = frozenset({("city", "of"), ("town", "of"), ("مدينه",)})
 _CITY_WORDS = frozenset({"city", "town", "مدينه"})
 _LIST_CONNECTORS = frozenset({"and", "or", "و", "او"})
@@ -264,7 +247,7 @@ _DROP_COMBINING = _CombiningMarks()
 def _source_case_tokens(text: str) -> list[str]:
     """normalized_tokens(text) before casefolding: the same tokens in their source case."""
     folded = unicodedata.normalize("NFKD", normalize_arabic(text)).translate(_DROP_COMBINING)
-    folded = _HYPHENS.sub(" ", _APOSTROPHES.sub("", folded))
+    folded = SPACED_HYPHENS.sub(" ", DROPPED_APOSTROPHES.sub("", folded))
     return _TOKEN.findall(folded)
 
 
@@ -342,10 +325,6 @@ def _index() -> _Index:
 # Matching
 
 
-def _has_article(clitic: str) -> bool:
-    return clitic.endswith(ARABIC_ARTICLE) or clitic.endswith("لل")
-
-
 def _first_token_forms(token: str, prefixes: frozenset) -> list[tuple[str, str]]:
     """(form, what was stripped) for the token as it is and without a clitic or possessive s.
 
@@ -356,7 +335,7 @@ def _first_token_forms(token: str, prefixes: frozenset) -> list[tuple[str, str]]
         for clitic in ARABIC_CLITICS:
             rest = token[len(clitic):]
             if token.startswith(clitic) and len(rest) >= 2:
-                forms.append((ARABIC_ARTICLE + rest if _has_article(clitic) else rest, clitic))
+                forms.append((ARABIC_ARTICLE + rest if ends_in_article(clitic) else rest, clitic))
     elif token.endswith("s") and len(token) > 3 and (token,) not in prefixes:
         forms.append((token[:-1], "s"))
     return forms
@@ -364,7 +343,7 @@ def _first_token_forms(token: str, prefixes: frozenset) -> list[tuple[str, str]]
 
 def _needs_article(key: tuple[str, ...], clitic: str, index: _Index) -> bool:
     """A name written with ال keeps it after a clitic: فرقة is not ف + رقة (Raqqa is الرقة)."""
-    return (bool(clitic) and has_arabic(clitic) and not _has_article(clitic)
+    return (bool(clitic) and has_arabic(clitic) and not ends_in_article(clitic)
             and (ARABIC_ARTICLE + key[0],) + key[1:] in index.senses)
 
 
@@ -556,7 +535,7 @@ def _joined_as_list(second: _Match, tokens: list[str]) -> bool:
     وحماة) or, in Latin script, when a comma stood between them ("Aleppo, Hama"); حلب السلمية
     ("Aleppo's peaceful ...") and الثورة بريف دمشق are not lists."""
     if has_arabic(tokens[second.start]):
-        return second.stripped[:1] in _CONJUNCTION_CLITICS
+        return second.stripped[:1] in CONJUNCTION_CLITICS
     return True
 
 

@@ -39,10 +39,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from search_app.reference import load_context_words, load_places
-from search_app.text.arabic import has_arabic
+from search_app.text.arabic import clitic_prefixes, has_arabic
 from search_app.text.normalize import normalized_tokens
 
-_CLITICS = ("وب", "ول", "فب", "فل", "و", "ف", "ب", "ل", "ك")
+_CLITICS = clitic_prefixes(prepositions=("ب", "ل")) + ("ك",)  # and كـ alone
 
 
 def _phrases(words) -> frozenset[tuple[str, ...]]:

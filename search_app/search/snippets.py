@@ -23,7 +23,8 @@ from dataclasses import dataclass
 
 from whoosh.highlight import htmlescape
 
-from ..text.analyzers import INWORD_MARKS, WORD_PATTERN, HYPHENS, APOSTROPHES
+from ..text.analyzers import INWORD_MARKS, WORD_PATTERN
+from ..text.characters import APOSTROPHES, HYPHENS
 
 CHAR_LIMIT = 1 << 15  # as Whoosh's highlighter: matches past this many characters are not looked for
 _CACHE_SIZE = 100_000

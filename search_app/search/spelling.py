@@ -44,8 +44,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from spellchecker import SpellChecker
 
-from ..enrich.matcher import ARABIC_CLITICS, actor_entities, find_mentions, place_entities
-from ..text.arabic import TOKEN_PATTERN, arabic_letter_count, has_arabic, light10, normalize_arabic
+from ..enrich.matcher import actor_entities, find_mentions, place_entities
+from ..text.arabic import ARABIC_CLITICS, TOKEN_PATTERN, arabic_letter_count, has_arabic, light10, normalize_arabic
 from ..text.glossary import all_concepts, find_concepts
 from ..text.normalize import normalized_tokens
 from .query import ITEM_PATTERN, MAX_CONCEPTS, MAX_QUERY_CHARS

@@ -25,6 +25,7 @@ import threading
 from whoosh.analysis import Filter, RegexTokenizer, StopFilter
 
 from .arabic import ARABIC_MARKS, FORMAT_CHARS, light10, normalize_arabic
+from .characters import APOSTROPHES, HYPHENS, POSSESSIVE_APOSTROPHES
 from .latin import fold_latin
 from .normalize import normalized_tokens
 from .stopwords import ARABIC_STOP_WORDS, ENGLISH_STOP_WORDS
@@ -34,15 +35,13 @@ from .stopwords import ARABIC_STOP_WORDS, ENGLISH_STOP_WORDS
 _INWORD_MARKS = f"{ARABIC_MARKS}{FORMAT_CHARS}\u0640\u0300-\u036F"
 INWORD_MARKS = _INWORD_MARKS
 _WORD = rf"[{_INWORD_MARKS}]*(?:[^\W_\u0640][{_INWORD_MARKS}]*)+"
-HYPHENS = "-\u2010\u2011"
-APOSTROPHES = "'\u2018\u2019`"
 # A word, or words joined by hyphens or apostrophes: ez-Zor, Dar'a, Assad's. The filters
 # below split hyphenated words and drop apostrophes, as fold_latin does.
 WORD_PATTERN = rf"{_WORD}(?:[{HYPHENS}{APOSTROPHES}]{_WORD})*"
 
-_POSSESSIVE = re.compile(r"(?<=\w)['\u2019][sS]$")
+_POSSESSIVE = re.compile(rf"(?<=\w)[{POSSESSIVE_APOSTROPHES}][sS]$")
 _HYPHEN_PARTS = re.compile(f"[^{HYPHENS}]+")
-_APOSTROPHE_S = frozenset("'\u2019")
+_APOSTROPHE_S = frozenset(POSSESSIVE_APOSTROPHES)
 
 
 def WordTokenizer() -> RegexTokenizer:
@@ -80,7 +79,7 @@ class HyphenSplitFilter(Filter):
             if t.positions:
                 t.pos += shift
             text = t.text
-            if "-" not in text and "\u2010" not in text and "\u2011" not in text:  # most words
+            if "-" not in text and "\u2010" not in text and "\u2011" not in text:  # HYPHENS unrolled; most words
                 t.compound_parts = 1
                 yield t
                 continue

@@ -67,7 +67,7 @@ from typing import Iterable
 
 import Stemmer
 
-from .arabic import TOKEN_PATTERN, has_arabic, light10, normalize_arabic
+from .arabic import TOKEN_PATTERN, clitic_prefixes, has_arabic, light10, normalize_arabic
 from .normalize import normalize_text
 
 __all__ = [
@@ -91,9 +91,9 @@ _ARTICLES = ("وال", "بال", "كال", "فال", "لل", "ال")
 # Proclitics Light10 never strips on its own; only used to look up keys that a
 # glossary term actually has. كـ "as" is left out there: it is rare on the nouns
 # the glossary holds and stripping it invents words (كاميرون -> اميرون).
-_CLITICS = ("وب", "ول", "فب", "فل", "و", "ف", "ب", "ل")
+_CLITICS = clitic_prefixes(prepositions=("ب", "ل"))
 # Protected names are also recognised behind كـ (كحماة).
-_PROTECTED_CLITICS = _CLITICS + ("وك", "فك", "ك")
+_PROTECTED_CLITICS = clitic_prefixes()
 
 # Single query words that never match a concept, compared after normalisation
 # and ignoring the article and one clitic (وحماة, بحماه, لحماة). Place names

@@ -16,11 +16,12 @@ from whoosh.analysis import CompositeAnalyzer, RegexTokenizer, StopFilter
 from .analyzers import (WORD_PATTERN, ArabicNormalizeFilter, CompoundMergeFilter, HyphenSplitFilter,
                         LatinFoldFilter, PossessiveFilter, _CachedStemFilter, _APOSTROPHE_S,
                         _HYPHEN_PARTS, _POSSESSIVE)
+from .characters import HYPHENS
 
 TermPositions = dict[str, list[int]]
 _UNSEEN = object()
 _last_words: tuple = (None, None, None)  # (pattern, text, its words): see _words_of
-_HYPHEN_CHARS = ("-", "\u2010", "\u2011")
+_HYPHEN_CHARS = tuple(HYPHENS)
 
 
 def term_positions_function(analyzer) -> Callable[[str], TermPositions] | None:
