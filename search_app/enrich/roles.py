@@ -55,7 +55,6 @@ class _Words:
     outlets: frozenset[str]
     acting_name_words: frozenset[str]
     given_names: frozenset[str]
-    road_words: frozenset[str]
     road_words_after: frozenset[str]
     foreign_locators: frozenset[tuple[str, ...]]
     foreign_forms: frozenset[str]
@@ -94,7 +93,7 @@ def _words() -> _Words:
     return _Words(
         countries=frozenset(raw["countries"]), outlets=frozenset(raw["outlets"]),
         acting_name_words=_single(raw["acting_name_words"]), given_names=_single(raw["given_names"]),
-        road_words=_single(raw["road_words"]), road_words_after=_single(raw["road_words_after"]),
+        road_words_after=_single(raw["road_words_after"]),
         foreign_locators=_phrases(raw["foreign_locators"]), border_words=_single(raw["border_words"]),
         foreign_forms=_with_clitics(phrase[0] for phrase in _phrases(raw["foreign_locators"])),
         road_forms=_with_clitics(_single(raw["road_words"])),

@@ -26,6 +26,7 @@ MAX_CONCEPTS = 32
 ENGLISH_FIELDS = ("title_en", "body_en")
 ARABIC_FIELDS = ("title_ar", "body_ar")
 EXACT_FIELDS = ("exact_title", "exact")
+# The exact, unstemmed fields outrank stems; titles outrank bodies.
 FIELD_BOOSTS = {"exact_title": 4.0, "exact": 2.0, "title_en": 2.0, "title_ar": 2.0,
                 "body_en": 1.0, "body_ar": 1.0}
 EXPANSION_BOOST = 0.5  # translations and variants rank below what was typed
