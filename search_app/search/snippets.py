@@ -25,9 +25,12 @@ from whoosh.highlight import htmlescape
 
 from ..text.analyzers import INWORD_MARKS, WORD_PATTERN
 from ..text.characters import APOSTROPHES, HYPHENS
+from ..utils import remember
 
 CHAR_LIMIT = 1 << 15  # as Whoosh's highlighter: matches past this many characters are not looked for
-_CACHE_SIZE = 100_000
+_CACHE_SIZE = 100_000  # words analysed, per analyzer
+_ANALYZERS_KEPT = 32
+_QUERIES_KEPT = 8  # per thread: a page's snippets share their query's
 # WORD_PATTERN where no in-word mark occurs: letters and digits, joined by a hyphen or apostrophe.
 _PLAIN_WORD = re.compile(rf"[^\W_]+(?:[{HYPHENS}{APOSTROPHES}][^\W_]+)*")
 _SPECIAL = re.compile(f"[{INWORD_MARKS}_]")
@@ -256,13 +259,13 @@ def _word_info(analyzer, units: tuple) -> tuple[dict, frozenset, tuple]:
     for one analyzer and one query's units: a page's snippets share them."""
     key = (id(analyzer), units)
     infos = getattr(_local, "infos", None)
-    if infos is None or len(infos) > 8:
+    if infos is None:
         infos = _local.infos = {}
     entry = infos.get(key)
     if entry is None or entry[0] is not analyzer:
         wanted = frozenset(term for unit in units if not unit.prefix for term in unit.terms)
         prefixes = tuple(unit.terms[0] for unit in units if unit.prefix)
-        entry = infos[key] = (analyzer, {}, wanted, prefixes)
+        entry = remember(infos, key, (analyzer, {}, wanted, prefixes), _QUERIES_KEPT)
     return entry[1], entry[2], entry[3]
 
 
@@ -276,9 +279,7 @@ def _word_cache(analyzer) -> dict:
     entry = _caches.get(id(analyzer))
     if entry is None or entry[0] is not analyzer:
         with _lock:
-            if len(_caches) > 32:
-                _caches.clear()
-            entry = _caches[id(analyzer)] = (analyzer, {})
+            entry = remember(_caches, id(analyzer), (analyzer, {}), _ANALYZERS_KEPT)
     return entry[1]
 
 
@@ -295,9 +296,7 @@ def _word_tokens(analyzer, cache: dict, word: str) -> tuple[tuple, int]:
                   if not t.stopped]
         ranks = {pos: rank for rank, pos in enumerate(sorted({pos for *_, pos in tokens}))}
         found = (tuple((start, end, token, ranks[pos]) for start, end, token, pos in tokens), len(ranks))
-        if len(cache) >= _CACHE_SIZE:
-            cache.clear()
-        cache[word] = found
+        remember(cache, word, found, _CACHE_SIZE)
     return found
 
 

@@ -24,6 +24,7 @@ import threading
 
 from whoosh.analysis import Filter, RegexTokenizer, StopFilter
 
+from ..utils import remember
 from .arabic import ARABIC_MARKS, FORMAT_CHARS, light10, normalize_arabic
 from .characters import APOSTROPHES, HYPHENS, POSSESSIVE_APOSTROPHES
 from .latin import fold_latin
@@ -145,8 +146,8 @@ class CompoundMergeFilter(Filter):
 class _TokenTextFilter(Filter):
     """Replaces each token's text with ``transform(text)``; drops a token left empty.
 
-    ``transform`` is pure and words recur, so results are kept in a per-instance dict (emptied
-    when full; left out of the pickle and of comparisons)."""
+    ``transform`` is pure and words recur, so results are kept in a per-instance dict (bounded by
+    ``utils.remember``; left out of the pickle and of comparisons)."""
 
     CACHE_SIZE = 200_000
 
@@ -163,9 +164,7 @@ class _TokenTextFilter(Filter):
             try:
                 text = cache[text]
             except KeyError:
-                if len(cache) >= self.CACHE_SIZE:
-                    cache.clear()
-                text = cache[text] = transform(text)
+                text = remember(cache, text, transform(text), self.CACHE_SIZE)
             t.text = text
             if text:
                 yield t
@@ -201,7 +200,7 @@ class _CachedStemFilter(Filter):
     """Stems unstopped tokens not in ``ignore``, caching stems per instance.
 
     Whoosh's StemFilter cache (``lfu_cache``) is not safe when several threads search at
-    once; a plain dict, emptied when full, is.
+    once; a plain dict bounded by ``utils.remember`` is.
     """
 
     is_morph = True
@@ -219,11 +218,7 @@ class _CachedStemFilter(Filter):
         try:
             return self._cache[word]
         except KeyError:
-            stem = self.stem_word(word)
-            if len(self._cache) >= self.cachesize:
-                self._cache.clear()
-            self._cache[word] = stem
-            return stem
+            return remember(self._cache, word, self.stem_word(word), self.cachesize)
 
     def __call__(self, tokens):
         ignore = self.ignore

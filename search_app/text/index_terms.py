@@ -13,6 +13,7 @@ from typing import Callable
 
 from whoosh.analysis import CompositeAnalyzer, RegexTokenizer, StopFilter
 
+from ..utils import remember
 from .analyzers import (WORD_PATTERN, ArabicNormalizeFilter, CompoundMergeFilter, HyphenSplitFilter,
                         LatinFoldFilter, PossessiveFilter, _CachedStemFilter, _APOSTROPHE_S,
                         _HYPHEN_PARTS, _POSSESSIVE)
@@ -22,6 +23,7 @@ TermPositions = dict[str, list[int]]
 _UNSEEN = object()
 _last_words: tuple = (None, None, None)  # (pattern, text, its words): see _words_of
 _HYPHEN_CHARS = tuple(HYPHENS)
+_WORD_INFO_LIMIT = 500_000
 
 
 def term_positions_function(analyzer) -> Callable[[str], TermPositions] | None:
@@ -115,10 +117,7 @@ class _OnePass:
             if len(normals) > 1 and not all(n.isdigit() for _, n in normals):
                 joined = self._term("".join(normal for _, normal in normals))
             info = (len(parts), tuple((offset, self._term(normal)) for offset, normal in normals), joined)
-        if len(self._word_info) >= 500_000:
-            self._word_info.clear()
-        self._word_info[word] = info
-        return info
+        return remember(self._word_info, word, info, _WORD_INFO_LIMIT)
 
     def _without_possessive(self, word: str) -> str:
         if not self._possessives or word[-2:-1] not in _APOSTROPHE_S or word[-1:] not in "sS":
