@@ -44,7 +44,7 @@ _LEVANTINE = re.compile(
 # "تشرين الأول (أكتوبر)" and "تشرين الأول/أكتوبر": after mapping, the same month twice.
 _REPEATED_MONTH = re.compile(rf"([{ARABIC_LETTERS}]+)\s*[/(]\s*\1\s*\)?")
 
-# The shapes feeds and CMSs write most, read without dateparser (~5 ms a date): RFC 822 with a
+# The shapes feeds and CMSs write most, read without dateparser (slow on every date): RFC 822 with a
 # numeric or UTC zone, "April 5, 2017", "5 April 2017". They give what dateparser gives.
 _RFC822 = re.compile(r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}(?::\d{2})?\s+"
                      r"(?:[+-]\d{4}|GMT|UTC|UT|Z)$")

@@ -11,8 +11,8 @@ FACET_FIELDS = ("governorate", "district", "place", "actor", "year", "month", "l
 
 class StoredDate(DATETIME):
     """A date stored and kept as a sortable column, but not indexed: date filters and sorting
-    read the column as numpy arrays, and indexing it cost eight terms a document (a sixth of a
-    segment's terms, each written to the term table)."""
+    read the column as numpy arrays, and indexing it would add eight terms a document, each
+    written to the term table, that no query uses."""
 
     indexed = False
 

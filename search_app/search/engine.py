@@ -138,7 +138,7 @@ class _Generation:
     def __init__(self, path: Path):
         self.path = path
         # Without mmap: Whoosh would copy every file of a compound segment into memory
-        # (BytesIO over the map), about 1.2 GB and half a second at 100,000 articles.
+        # (BytesIO over the map), the whole index on every open.
         self.index = FileStorage(str(path), supports_mmap=False).open_index()
         # Read once: Whoosh's ``index.schema`` unpickles the table of contents on every access,
         # and each copy brings fresh analyzers whose word caches start empty.
@@ -502,7 +502,7 @@ class SearchEngine:
         if query is None:
             return []
         # The array evaluator, not Whoosh's collector: an article's ~50 weighted terms match much of
-        # a real corpus, and stepping Whoosh's matchers through them took 0.3-1 s a page.
+        # a real corpus, and stepping Whoosh's matchers through them all is too slow for a page.
         matches = generation.matches(query)
         others = matches.ids != docnum
         docnums, scores = top(Matches(matches.ids[others], matches.scores[others]), None, limit * 6)

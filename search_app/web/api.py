@@ -1,4 +1,4 @@
-"""JSON API: the same searches as the pages, in the shape DESIGN.md documents.
+"""JSON API: the same searches as the pages, in the shape the README documents ("Web and API").
 
 Every error is JSON with a sentence saying what to change (400), never a stack trace.
 """

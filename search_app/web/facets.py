@@ -22,7 +22,7 @@ from .params import URL_FILTERS
 
 # Page facets in display order (URL parameter names); the timeline replaces the year list.
 PAGE_FACETS = ("governorate", "district", "town", "actor", "kind", "lang", "source")
-# The API's facets (DESIGN.md): the year facet is called "date" there.
+# The API's facets (README, "Web and API"): the year facet is called "date" there.
 API_FACET_NAMES = {"governorate": "governorate", "district": "district", "actor": "actor",
                    "year": "date", "lang": "lang", "source": "source", "kind": "kind"}
 FACET_TITLES = {"governorate": lazy_gettext("Governorate"), "district": lazy_gettext("District"),
