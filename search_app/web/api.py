@@ -13,13 +13,13 @@ from flask_babel import gettext as _
 from ..enrich.actors import actor
 from ..enrich.outlets import outlet_keys, outlet_label
 from ..enrich.places import place
+from .context import article_store, engine
 from .facets import API_FACET_NAMES, api_facets
 from .i18n import UI_LANGUAGES
 from .labels import entity_name
 from .params import BadRequest, read_search
 from .stats import archive_stats
 from .urls import external_url
-from .views import article_store, engine
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 

@@ -11,11 +11,11 @@ from flask import Blueprint, Response, current_app, request
 from flask_babel import gettext as _
 
 from ..search.engine import NoIndexError
+from .context import engine, ui
 from .facets import chips, search_url
 from .labels import facet_label
 from .params import read_search
 from .urls import absolute_url, external_url
-from .views import engine, ui
 
 blueprint = Blueprint("feeds", __name__)
 ATOM = "http://www.w3.org/2005/Atom"

@@ -13,7 +13,8 @@ from flask_babel import gettext as _
 
 from ..store import open_store
 from ..translate import configured_translator, translate_article
-from .views import article_store, article_url, render_article
+from .context import article_store, article_url
+from .views import render_article
 
 blueprint = Blueprint("translation", __name__)
 
