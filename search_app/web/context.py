@@ -14,6 +14,7 @@ from werkzeug.datastructures import MultiDict
 
 from ..search import SearchEngine
 from ..settings import Settings
+from ..models import Article
 from ..store import Store, open_store_read_only
 from ..text.dictionary import open_dictionary
 from .facets import search_url
@@ -25,6 +26,7 @@ from .urls import this_path, with_args
 
 # Arguments of pages other than the search that their language switch keeps.
 PAGE_ARGS = ("view",)
+ARTICLE_ID_CHARS = 64  # an id from a URL is cut to this before the store is asked: a client chooses its length
 
 
 def open_engine(settings: Settings) -> SearchEngine:
@@ -48,6 +50,11 @@ def article_store() -> Store:
     if "article_store" not in g:
         g.article_store = open_store_read_only(current_app.config["SETTINGS"])
     return g.article_store
+
+
+def stored_article(article_id: str) -> Article | None:
+    """The article with this id, read from the request's store (None when there is none)."""
+    return article_store().get(article_id[:ARTICLE_ID_CHARS])
 
 
 def close_article_store(_error=None) -> None:

@@ -10,8 +10,8 @@ from ..enrich.actors import actor
 from ..enrich.places import place
 from ..search.engine import NoIndexError, SearchRequest
 from ..search.marks import TextMarker
-from .context import article_store, article_url, back_to_results_url, carried_search, engine, search_args, \
-    search_state, ui
+from .context import (article_url, back_to_results_url, carried_search, engine, search_args, search_state,
+                      stored_article, ui)
 from .facets import (FACET_TITLES, PLACE_PARAMS, build_facets, chips, kind_tabs, place_search_args, search_url,
                      toggle_url)
 from .labels import entity_name, facet_label, place_level_name
@@ -99,7 +99,7 @@ def search():
 
 @blueprint.get("/article/<article_id>")
 def article(article_id: str):
-    found = article_store().get(article_id[:64])
+    found = stored_article(article_id)
     if found is None:
         abort(404)
     return render_article(found)
