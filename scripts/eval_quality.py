@@ -45,7 +45,7 @@ from search_app.settings import Settings  # noqa: E402
 from search_app.store import open_store  # noqa: E402
 from search_app.text.arabic import normalize_arabic  # noqa: E402
 from search_app.text.dictionary import open_dictionary  # noqa: E402
-from search_app.text.pairs import pair_holds  # noqa: E402
+from devtools.pairs import pair_holds  # noqa: E402
 from search_app.text.stopwords import ARABIC_STOP_WORDS, ENGLISH_STOP_WORDS  # noqa: E402
 
 EXPANSION_QUERIES = ["conscription Hama", "تجنيد حماة", "SDF Raqqa", "airstrike Idlib hospital", "قسد الرقة",

@@ -19,10 +19,10 @@ from search_app.index.schema import build_schema
 from search_app.search import SearchEngine, SearchRequest
 from search_app.store import open_store
 
-from ..conftest import REPO_ROOT, make_settings
+from devtools.soak import soak, write_articles
 
-sys.path.insert(0, str(REPO_ROOT / "scripts"))
-from soak_rebuild import soak, write_articles  # noqa: E402
+from ..conftest import make_settings
+
 
 def ingest(settings, path):
     with open_store(settings) as store:

@@ -11,7 +11,7 @@ import re
 import pytest
 from whoosh import highlight as whoosh_highlight
 
-from benchmarks.corpus import generate
+from devtools.corpus import generate
 from search_app.search.snippets import Match, Unit, find_matches, make_snippet, merge_matches
 from search_app.text.analyzers import arabic_analyzer, english_analyzer, exact_analyzer
 
