@@ -35,7 +35,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 sys.path.insert(0, str(REPO_ROOT / "scripts"))
 
-from eval_places import evaluate as evaluate_places  # noqa: E402
+from devtools.places import evaluate as evaluate_places  # noqa: E402
 from eval_tagging import judged_scores  # noqa: E402
 from search_app.index.build import rebuild  # noqa: E402
 from search_app.ingest import ingest_paths  # noqa: E402
