@@ -16,7 +16,7 @@ from search_app.text.arabic import has_arabic
 
 from ..conftest import make_settings
 
-pytestmark = pytest.mark.shared_data
+pytestmark = [pytest.mark.shared_data, pytest.mark.slow]  # an index of the real corpora
 
 # Misspellings people make of names these corpora are full of, and the word each must become.
 MUST_CORRECT = [("Aleppoo", "Aleppo"), ("Alepo", "Aleppo"), ("Idlb", "Idlib"), ("Damascsu", "Damascus"),

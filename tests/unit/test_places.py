@@ -165,6 +165,7 @@ def test_reference_data_ships_in_the_package_and_is_loaded_once():
     assert all("lat" in r for r in load_places() if r["level"] in ("governorate", "district"))
 
 
+@pytest.mark.slow
 @pytest.mark.shared_data
 @pytest.mark.skipif(not FAKES.exists(), reason="../shared/data/fakes not available")
 def test_fakes_labelled_governorate_is_found_in_at_least_95_percent_of_articles():
