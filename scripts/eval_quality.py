@@ -35,7 +35,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 sys.path.insert(0, str(REPO_ROOT / "scripts"))
 
-from eval_places import evaluate as evaluate_places  # noqa: E402
+from devtools.places import evaluate as evaluate_places  # noqa: E402
 from eval_tagging import judged_scores  # noqa: E402
 from search_app.index.build import rebuild  # noqa: E402
 from search_app.ingest import ingest_paths  # noqa: E402
@@ -45,7 +45,7 @@ from search_app.settings import Settings  # noqa: E402
 from search_app.store import open_store  # noqa: E402
 from search_app.text.arabic import ARABIC_LETTERS, normalize_arabic  # noqa: E402
 from search_app.text.dictionary import open_dictionary  # noqa: E402
-from search_app.text.pairs import pair_holds  # noqa: E402
+from devtools.pairs import pair_holds  # noqa: E402
 from search_app.text.stopwords import ARABIC_STOP_WORDS, ENGLISH_STOP_WORDS  # noqa: E402
 
 EXPANSION_QUERIES = ["conscription Hama", "تجنيد حماة", "SDF Raqqa", "airstrike Idlib hospital", "قسد الرقة",

@@ -12,7 +12,7 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.util.times import long_to_datetime
 
-from benchmarks.corpus import generate
+from devtools.corpus import generate
 from search_app.index.generations import current_generation
 from search_app.index.build import rebuild, update
 from search_app.ingest.records import build_article
