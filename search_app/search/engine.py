@@ -161,7 +161,6 @@ class SearchResponse:
     generation: str = ""
 
 
-
 @dataclass
 class Selection:
     """What a request selects, as masks over document numbers: the query's matches (``base``),
