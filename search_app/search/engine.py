@@ -1,4 +1,5 @@
-"""Search over the live index generation: matching, filters, facet counts, ranking, snippets."""
+"""The search interface the web and CLI use: a request, what it selects in the live index
+generation (query, filters, dates), its facet counts, and the results built from stored fields."""
 from __future__ import annotations
 
 import datetime as dt
