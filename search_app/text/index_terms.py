@@ -13,9 +13,8 @@ from typing import Callable
 
 from whoosh.analysis import CompositeAnalyzer, RegexTokenizer, StopFilter
 
-from .analyzers import (WORD_PATTERN, ArabicNormalizeFilter, CompoundMergeFilter, HyphenSplitFilter,
-                        LatinFoldFilter, PossessiveFilter, _CachedStemFilter, _APOSTROPHE_S,
-                        _HYPHEN_PARTS, _POSSESSIVE)
+from .analyzers import (HYPHEN_PARTS, POSSESSIVE_APOSTROPHES, POSSESSIVE_SUFFIX, WORD_PATTERN, ArabicNormalizeFilter,
+                        CachedStemFilter, CompoundMergeFilter, HyphenSplitFilter, LatinFoldFilter, PossessiveFilter)
 
 TermPositions = dict[str, list[int]]
 _UNSEEN = object()
@@ -44,7 +43,7 @@ def term_positions_function(analyzer) -> Callable[[str], TermPositions] | None:
         return None
     if not items or type(items.pop(0)) is not CompoundMergeFilter:
         return None
-    stemmer = items.pop(0) if items and isinstance(items[0], _CachedStemFilter) else None
+    stemmer = items.pop(0) if items and isinstance(items[0], CachedStemFilter) else None
     if items:
         return None
     return _OnePass(tokenizer.expression, possessives, normalizer, folder, stop, stemmer)
@@ -102,7 +101,7 @@ class _OnePass:
         """A word's term (most words), None (dropped), or for a word split at hyphens
         (number of parts, ((part offset, term) of each part kept), joined term or None)."""
         text = self._without_possessive(word)
-        parts = _HYPHEN_PARTS.findall(text) if any(h in text for h in _HYPHEN_CHARS) else ()
+        parts = HYPHEN_PARTS.findall(text) if any(h in text for h in _HYPHEN_CHARS) else ()
         if len(parts) < 2:
             parts = (text,)
         normals = [(offset, self._normal(part)) for offset, part in enumerate(parts)]
@@ -120,9 +119,9 @@ class _OnePass:
         return info
 
     def _without_possessive(self, word: str) -> str:
-        if not self._possessives or word[-2:-1] not in _APOSTROPHE_S or word[-1:] not in "sS":
+        if not self._possessives or word[-2:-1] not in POSSESSIVE_APOSTROPHES or word[-1:] not in "sS":
             return word
-        match = _POSSESSIVE.search(word)
+        match = POSSESSIVE_SUFFIX.search(word)
         return word[: match.start()] if match else word
 
     def _normal(self, piece: str) -> str:
