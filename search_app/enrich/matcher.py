@@ -71,7 +71,7 @@ from search_app.utils import MappedCache
 from search_app.reference import load_actors, load_places
 from search_app.text.arabic import TOKEN_PATTERN, has_arabic, normalize_arabic
 # The same folding rules as fold_latin, used here without its casefold to recover source case.
-from search_app.text.latin import _APOSTROPHES, _HYPHENS
+from search_app.text.latin import APOSTROPHE_PATTERN, HYPHEN_PATTERN
 from search_app.text.normalize import normalized_tokens
 
 from .roles import not_a_place  # context that makes a place name something else
@@ -264,7 +264,7 @@ _DROP_COMBINING = _CombiningMarks()
 def _source_case_tokens(text: str) -> list[str]:
     """normalized_tokens(text) before casefolding: the same tokens in their source case."""
     folded = unicodedata.normalize("NFKD", normalize_arabic(text)).translate(_DROP_COMBINING)
-    folded = _HYPHENS.sub(" ", _APOSTROPHES.sub("", folded))
+    folded = HYPHEN_PATTERN.sub(" ", APOSTROPHE_PATTERN.sub("", folded))
     return _TOKEN.findall(folded)
 
 
