@@ -106,18 +106,24 @@ def _decode_blocks(matcher, only: np.ndarray | None, with_values: bool):
     while matcher.is_active():
         last_id = block_last_id(matcher)
         if only is None or _any_between(only, first_id, last_id):
-            ids, weights = block_ids_weights(matcher)
-            if only is not None:
-                keep = np.isin(ids, only, assume_unique=True)
-                values.extend(value for value, kept in zip(block_values(matcher), keep.tolist()) if kept)
-                ids, weights = ids[keep], weights[keep]
-            elif with_values:
-                values.extend(block_values(matcher))
+            ids, weights, their_values = _block_postings(matcher, only, with_values)
             ids_parts.append(ids)
             weight_parts.append(weights)
+            values.extend(their_values)
         first_id = last_id + 1
         next_block(matcher)
     return _joined(ids_parts, np.int64), _joined(weight_parts, np.float32), values
+
+
+def _block_postings(matcher, only: np.ndarray | None, with_values: bool):
+    """The current block's (ids, weights, values), only those of ``only``'s documents when given
+    (their values always); no values without ``with_values``."""
+    ids, weights = block_ids_weights(matcher)
+    if only is not None:
+        keep = np.isin(ids, only, assume_unique=True)
+        kept_values = [value for value, kept in zip(block_values(matcher), keep.tolist()) if kept]
+        return ids[keep], weights[keep], kept_values
+    return ids, weights, block_values(matcher) if with_values else ()
 
 
 def _any_between(sorted_ids: np.ndarray, low: int, high: int) -> bool:

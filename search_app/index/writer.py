@@ -175,6 +175,7 @@ class FastSegmentWriter(SegmentWriterBase):
             elif field.indexed and (plain := _plain_terms_function(field)) is not None:
                 self._plain_fields[name] = plain
         self._fields: dict[str, _FieldPostings] = {}
+        self._block_size, self._zlib_level = block_limit(self.codec), compression_level(self.codec)
         self.started = time.monotonic()
 
     def add_document(self, **fields):
@@ -283,7 +284,7 @@ class FastSegmentWriter(SegmentWriterBase):
     def _write_blocks(self, block_writer, ids: list, weights: list, values: list, lengths: list | None) -> None:
         """A term's postings as blocks of Whoosh's size, set as ``add_posting`` would have; the
         last is left buffered for ``finish_term``."""
-        size, level = block_limit(self.codec), compression_level(self.codec)
+        size, level = self._block_size, self._zlib_level
         for first in range(0, len(ids), size):
             if first:
                 block_writer.write_block()
