@@ -35,10 +35,12 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from . import corpus, fts5, ours
+from devtools import corpus
+
+from . import fts5, ours
 from .queries import KINDS, LABELS, plan, plan_to_dict
 from .report import markdown
-from .run import DEFAULT_WORKDIR, _round, cold_start, environment, log, worker
+from .run import DEFAULT_WORKDIR, cold_start, environment, log, rounded, worker
 
 STEPS = ("corpus", "ingest", "build", "queries", "cold", "fts5_build", "fts5_queries", "fts5_cold", "update")
 
@@ -138,7 +140,7 @@ def summarise(done: dict) -> dict:
     rows["index update: ingest of the new articles (s)"] = (update.get("ingest_s"), None)
     rows["index update: new articles indexed, verified, switched (s)"] = (update.get("update_s"), None)
     rows["index update: peak memory (MB)"] = (update.get("peak_rss_mb"), None)
-    return {label: {"ours": _round(a), "fts5": _round(b),
+    return {label: {"ours": rounded(a), "fts5": rounded(b),
                     "ratio": round(a / b, 2) if a is not None and b else None}
             for label, (a, b) in rows.items()}
 

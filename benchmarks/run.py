@@ -26,7 +26,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-from . import corpus, fts5, ours
+from devtools import corpus
+
+from . import fts5, ours
 from .queries import KINDS, LABELS, plan, plan_to_dict
 from .report import markdown
 
@@ -201,12 +203,12 @@ def summarise(builds: dict, our_queries: dict, baseline_queries: dict, cold: dic
         for stat in ("p50", "p95"):
             rows[f"{LABELS[kind]} {stat} (ms)"] = (ours_kind[stat], fts5_kind[stat])
         rows[f"{LABELS[kind]} median hits"] = (ours_kind["median_hits"], fts5_kind["median_hits"])
-    return {label: {"ours": _round(a), "fts5": _round(b),
+    return {label: {"ours": rounded(a), "fts5": rounded(b),
                     "ratio": round(a / b, 2) if a is not None and b else None}
             for label, (a, b) in rows.items()}
 
 
-def _round(value):
+def rounded(value):
     if value is None:
         return None
     return round(value, 1) if value >= 10 else round(value, 2)

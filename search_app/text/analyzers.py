@@ -24,7 +24,9 @@ import threading
 
 from whoosh.analysis import Filter, RegexTokenizer, StopFilter
 
+from ..utils import remember
 from .arabic import ARABIC_MARKS, FORMAT_CHARS, light10, normalize_arabic
+from .characters import APOSTROPHES, HYPHENS, POSSESSIVE_APOSTROPHES
 from .latin import fold_latin
 from .normalize import normalized_tokens
 from .stopwords import ARABIC_STOP_WORDS, ENGLISH_STOP_WORDS
@@ -34,15 +36,13 @@ from .stopwords import ARABIC_STOP_WORDS, ENGLISH_STOP_WORDS
 _INWORD_MARKS = f"{ARABIC_MARKS}{FORMAT_CHARS}\u0640\u0300-\u036F"
 INWORD_MARKS = _INWORD_MARKS
 _WORD = rf"[{_INWORD_MARKS}]*(?:[^\W_\u0640][{_INWORD_MARKS}]*)+"
-HYPHENS = "-\u2010\u2011"
-APOSTROPHES = "'\u2018\u2019`"
 # A word, or words joined by hyphens or apostrophes: ez-Zor, Dar'a, Assad's. The filters
 # below split hyphenated words and drop apostrophes, as fold_latin does.
 WORD_PATTERN = rf"{_WORD}(?:[{HYPHENS}{APOSTROPHES}]{_WORD})*"
 
-_POSSESSIVE = re.compile(r"(?<=\w)['\u2019][sS]$")
-_HYPHEN_PARTS = re.compile(f"[^{HYPHENS}]+")
-_APOSTROPHE_S = frozenset("'\u2019")
+POSSESSIVE_SUFFIX = re.compile(rf"(?<=\w)[{POSSESSIVE_APOSTROPHES}][sS]$")
+HYPHEN_PARTS = re.compile(f"[^{HYPHENS}]+")
+_APOSTROPHE_S = frozenset(POSSESSIVE_APOSTROPHES)
 
 
 def WordTokenizer() -> RegexTokenizer:
@@ -57,7 +57,7 @@ class PossessiveFilter(Filter):
         for t in tokens:
             text = t.text
             # Cheap test first: only a word ending in 's or ’s can match.
-            match = text[-2:-1] in _APOSTROPHE_S and text[-1:] in "sS" and _POSSESSIVE.search(text)
+            match = text[-2:-1] in _APOSTROPHE_S and text[-1:] in "sS" and POSSESSIVE_SUFFIX.search(text)
             if match:
                 t.text = t.text[: match.start()]
                 if t.chars:
@@ -80,11 +80,11 @@ class HyphenSplitFilter(Filter):
             if t.positions:
                 t.pos += shift
             text = t.text
-            if "-" not in text and "\u2010" not in text and "\u2011" not in text:  # most words
+            if "-" not in text and "\u2010" not in text and "\u2011" not in text:  # HYPHENS unrolled; most words
                 t.compound_parts = 1
                 yield t
                 continue
-            parts = list(_HYPHEN_PARTS.finditer(text))
+            parts = list(HYPHEN_PARTS.finditer(text))
             t.compound_parts = len(parts)
             if len(parts) == 1:
                 yield t
@@ -146,8 +146,8 @@ class CompoundMergeFilter(Filter):
 class _TokenTextFilter(Filter):
     """Replaces each token's text with ``transform(text)``; drops a token left empty.
 
-    ``transform`` is pure and words recur, so results are kept in a per-instance dict (emptied
-    when full; left out of the pickle and of comparisons)."""
+    ``transform`` is pure and words recur, so results are kept in a per-instance dict (bounded by
+    ``utils.remember``; left out of the pickle and of comparisons)."""
 
     CACHE_SIZE = 200_000
 
@@ -164,9 +164,7 @@ class _TokenTextFilter(Filter):
             try:
                 text = cache[text]
             except KeyError:
-                if len(cache) >= self.CACHE_SIZE:
-                    cache.clear()
-                text = cache[text] = transform(text)
+                text = remember(cache, text, transform(text), self.CACHE_SIZE)
             t.text = text
             if text:
                 yield t
@@ -198,11 +196,11 @@ class LatinFoldFilter(_TokenTextFilter):
         return fold_latin(text)
 
 
-class _CachedStemFilter(Filter):
+class CachedStemFilter(Filter):
     """Stems unstopped tokens not in ``ignore``, caching stems per instance.
 
     Whoosh's StemFilter cache (``lfu_cache``) is not safe when several threads search at
-    once; a plain dict, emptied when full, is.
+    once; a plain dict bounded by ``utils.remember`` is.
     """
 
     is_morph = True
@@ -220,11 +218,7 @@ class _CachedStemFilter(Filter):
         try:
             return self._cache[word]
         except KeyError:
-            stem = self.stem_word(word)
-            if len(self._cache) >= self.cachesize:
-                self._cache.clear()
-            self._cache[word] = stem
-            return stem
+            return remember(self._cache, word, self.stem_word(word), self.cachesize)
 
     def __call__(self, tokens):
         ignore = self.ignore
@@ -243,14 +237,14 @@ class _CachedStemFilter(Filter):
         return type(self) is type(other) and self.__getstate__() == other.__getstate__()
 
 
-class Light10StemFilter(_CachedStemFilter):
+class Light10StemFilter(CachedStemFilter):
     """Arabic light stemming (``light10``) of normalised tokens: والمدينه -> مدين."""
 
     def stem_word(self, word: str) -> str:
         return light10(word)
 
 
-class SnowballStemFilter(_CachedStemFilter):
+class SnowballStemFilter(CachedStemFilter):
     """Snowball stemming through PyStemmer: conscripts, conscripted, conscription -> conscript.
 
     A PyStemmer object neither pickles nor may be shared between threads, so each thread

@@ -1,7 +1,7 @@
 """Index-time analysis in one pass: the terms and positions our analyzers give a text.
 
-Whoosh runs an analyzer as a chain of generators over one mutable Token; at index time that chain
-was half the cost of adding a document (every word passes seven filters, in two or three fields).
+Whoosh runs an analyzer as a chain of generators over one mutable Token, and at index time every
+word passes seven filters, in two or three fields: a large share of adding a document.
 For the analyzer shapes ``analyzers`` builds, ``term_positions_function`` returns a plain function
 that gives the same ``{term: [positions]}`` as Whoosh's ``Positions.word_values`` through the chain,
 computing each distinct word's normal form, stop test and stem once per process. The query side
@@ -9,18 +9,23 @@ keeps the Whoosh analyzers; tests compare both on every corpus text.
 """
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 from whoosh.analysis import CompositeAnalyzer, RegexTokenizer, StopFilter
 
-from .analyzers import (WORD_PATTERN, ArabicNormalizeFilter, CompoundMergeFilter, HyphenSplitFilter,
-                        LatinFoldFilter, PossessiveFilter, _CachedStemFilter, _APOSTROPHE_S,
-                        _HYPHEN_PARTS, _POSSESSIVE)
+from ..utils import remember
+from .analyzers import (HYPHEN_PARTS, POSSESSIVE_SUFFIX, WORD_PATTERN, ArabicNormalizeFilter, CachedStemFilter,
+                        CompoundMergeFilter, HyphenSplitFilter, LatinFoldFilter, PossessiveFilter)
+from .characters import HYPHENS, POSSESSIVE_APOSTROPHES
 
 TermPositions = dict[str, list[int]]
 _UNSEEN = object()
 _last_words: tuple = (None, None, None)  # (pattern, text, its words): see _words_of
-_HYPHEN_CHARS = ("-", "\u2010", "\u2011")
+_HYPHEN_CHARS = tuple(HYPHENS)
+_APOSTROPHE_S = frozenset(POSSESSIVE_APOSTROPHES)
+_HAS_HYPHEN = re.compile(f"[{HYPHENS}]").search
+_WORD_INFO_LIMIT = 500_000
 
 
 def term_positions_function(analyzer) -> Callable[[str], TermPositions] | None:
@@ -44,7 +49,7 @@ def term_positions_function(analyzer) -> Callable[[str], TermPositions] | None:
         return None
     if not items or type(items.pop(0)) is not CompoundMergeFilter:
         return None
-    stemmer = items.pop(0) if items and isinstance(items[0], _CachedStemFilter) else None
+    stemmer = items.pop(0) if items and isinstance(items[0], CachedStemFilter) else None
     if items:
         return None
     return _OnePass(tokenizer.expression, possessives, normalizer, folder, stop, stemmer)
@@ -103,7 +108,7 @@ class _OnePass:
         or None when it drops the word (a stop word, nothing left after normalising); ``...``
         for any other word, which only the Whoosh chain can say in full (character spans).
         ``_describe``'s one-part case without its bookkeeping: the search side keeps the answer."""
-        if "-" in word or "\u2010" in word or "\u2011" in word or (
+        if _HAS_HYPHEN(word) or (
                 self._possessives and word[-2:-1] in _APOSTROPHE_S and word[-1:] in "sS"):
             return ...
         normal = self._folder.transform(self._normalizer.transform(word))
@@ -115,7 +120,7 @@ class _OnePass:
         """A word's term (most words), None (dropped), or for a word split at hyphens
         (number of parts, ((part offset, term) of each part kept), joined term or None)."""
         text = self._without_possessive(word)
-        parts = _HYPHEN_PARTS.findall(text) if any(h in text for h in _HYPHEN_CHARS) else ()
+        parts = HYPHEN_PARTS.findall(text) if any(h in text for h in _HYPHEN_CHARS) else ()
         if len(parts) < 2:
             parts = (text,)
         normals = [(offset, self._normal(part)) for offset, part in enumerate(parts)]
@@ -127,15 +132,12 @@ class _OnePass:
             if len(normals) > 1 and not all(n.isdigit() for _, n in normals):
                 joined = self._term("".join(normal for _, normal in normals))
             info = (len(parts), tuple((offset, self._term(normal)) for offset, normal in normals), joined)
-        if len(self._word_info) >= 500_000:
-            self._word_info.clear()
-        self._word_info[word] = info
-        return info
+        return remember(self._word_info, word, info, _WORD_INFO_LIMIT)
 
     def _without_possessive(self, word: str) -> str:
         if not self._possessives or word[-2:-1] not in _APOSTROPHE_S or word[-1:] not in "sS":
             return word
-        match = _POSSESSIVE.search(word)
+        match = POSSESSIVE_SUFFIX.search(word)
         return word[: match.start()] if match else word
 
     def _normal(self, piece: str) -> str:

@@ -15,6 +15,7 @@ from search_app.index.build import _documents, protected_name_tokens
 from search_app.index.schema import FACET_FIELDS, build_schema
 from search_app.index.postings import (GenerationArrays, _decoded_terms, array_policy, leaf_readers,
                                        save_segment_arrays, segment_id)
+from search_app.index.whoosh_internals import index_segments
 from search_app.index.writer import write_segments
 from search_app.store import open_store
 
@@ -80,18 +81,20 @@ def assert_same_index(expected, actual):
             assert got.max_field_length(fieldname) == want.max_field_length(fieldname)
 
 
+@pytest.mark.slow
 def test_one_process_writes_what_whoosh_writes(tmp_path, documents):
     assert len(documents) >= 150
     assert_same_index(whoosh_built(tmp_path / "whoosh", documents), fast_built(tmp_path / "fast", documents))
 
 
+@pytest.mark.slow
 def test_workers_and_several_segments_write_the_same_index(tmp_path, documents, monkeypatch):
     monkeypatch.setattr(segment_writer, "PARALLEL_FROM", 1)
     monkeypatch.setattr(segment_writer, "SEGMENT_DOCS", 60)
     monkeypatch.setattr(segment_writer, "BATCH_DOCS", 7)
     monkeypatch.setattr(segment_writer, "WINDOW_POSTINGS", 50)  # many windows a field
     fast = fast_built(tmp_path / "fast", documents, workers=2)
-    assert len(fast._segments()) >= 4  # two workers, 60 documents a segment
+    assert len(index_segments(fast)) >= 4  # two workers, 60 documents a segment
     assert_same_index(whoosh_built(tmp_path / "whoosh", documents), fast)
 
 

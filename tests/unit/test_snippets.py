@@ -11,7 +11,7 @@ import re
 import pytest
 from whoosh import highlight as whoosh_highlight
 
-from benchmarks.corpus import generate
+from devtools.corpus import generate
 from search_app.search.snippets import Match, Unit, find_matches, make_snippet, merge_matches
 from search_app.text.analyzers import arabic_analyzer, english_analyzer, exact_analyzer
 
@@ -19,11 +19,18 @@ ENGLISH = english_analyzer(frozenset({"hama", "hamas"}))
 ARABIC = arabic_analyzer()
 EXACT = exact_analyzer()
 ANALYZERS = {"english": ENGLISH, "arabic": ARABIC, "exact": EXACT}
-TEXTS = [record["body"] for record in itertools.islice(generate(60, seed=11), 60)] + [
+WRITTEN_TEXTS = [
     "Deir ez-Zor's ez-Zor was shelled; al-Bab’s residents and Assad's forces, U.S.-backed fighters.",
     "الْحُكُومَة السورية قصفت حـــلب و ريف حماة، وقال المرصد إن ٢٠٢٣ كان عاما صعبا في دير الزور.",
     "conscription " * 40, "", "no match here at all",
 ]
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    """60 generated bodies and the written ones; generated when a test asks (the generator takes
+    seconds, which collecting the suite should not pay)."""
+    return [record["body"] for record in itertools.islice(generate(60, seed=11), 60)] + WRITTEN_TEXTS
 
 
 def _marked(html: str) -> list[str]:
@@ -31,10 +38,10 @@ def _marked(html: str) -> list[str]:
 
 
 @pytest.mark.parametrize("name", sorted(ANALYZERS))
-def test_single_terms_are_found_where_whooshs_highlighter_finds_them(name):
+def test_single_terms_are_found_where_whooshs_highlighter_finds_them(name, texts):
     analyzer = ANALYZERS[name]
     rng = random.Random(name)
-    for text in TEXTS:
+    for text in texts:
         words = sorted({t.text for t in analyzer(text, mode="query")}) or ["x"]
         for _ in range(4):
             terms = set(rng.sample(words, min(len(words), rng.randint(1, 4))))
@@ -137,7 +144,7 @@ def test_without_matches_the_snippet_is_the_opening_cut_at_a_word():
 
 
 @pytest.mark.parametrize("name", sorted(ANALYZERS))
-def test_words_looked_up_by_set_are_the_words_found_walking_the_text(name):
+def test_words_looked_up_by_set_are_the_words_found_walking_the_text(name, texts):
     """The fast path (the text's words compared as sets, wanted words located by ``str.find``)
     marks exactly what walking every word does: single terms, phrases across stop words and
     hyphens, prefixes; a word standing inside a longer hyphenated or apostrophised one is not it."""
@@ -145,7 +152,7 @@ def test_words_looked_up_by_set_are_the_words_found_walking_the_text(name):
 
     analyzer = ANALYZERS[name]
     rng = random.Random(f"lookup-{name}")
-    texts = [t for t in TEXTS if t and not snippets._SPECIAL.search(t)] + [
+    texts = [t for t in texts if t and not snippets._SPECIAL.search(t)] + [
         "Hama-Hama hama, al-Hama's hama'a -hama- hama-- 'hama' ... Hama. HAMA?",
         "ريف حماة الشمالي و حماة-حلب، حماة's و«حماة»",
     ]
@@ -164,7 +171,7 @@ def test_words_looked_up_by_set_are_the_words_found_walking_the_text(name):
 
 
 @pytest.mark.parametrize("name", sorted(ANALYZERS))
-def test_a_words_tokens_from_the_one_pass_analysis_are_the_whoosh_chains(name):
+def test_a_words_tokens_from_the_one_pass_analysis_are_the_whoosh_chains(name, texts):
     """The vocabulary takes most words' single term from the index writer's one-pass analysis;
     for every word of the corpus texts it is what the Whoosh chain makes of the word, character
     span and position included."""
@@ -173,7 +180,7 @@ def test_a_words_tokens_from_the_one_pass_analysis_are_the_whoosh_chains(name):
     analyzer = ANALYZERS[name]
     vocabulary = snippets._Vocabulary(analyzer)
     assert vocabulary.single_term is not None
-    words = {word for text in TEXTS + ["the of و في Assad's U.S.-backed ez-Zor al-Bab’s ١٢٣ x_y"]
+    words = {word for text in texts + ["the of و في Assad's U.S.-backed ez-Zor al-Bab’s ١٢٣ x_y"]
              for word in re.findall(snippets.WORD_PATTERN, text)}
     vocabulary.learn(0, words)
     for word in words:
