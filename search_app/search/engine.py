@@ -65,7 +65,7 @@ def filter_group(facet: str) -> str:
     return "place" if facet in PLACE_FACETS else facet
 
 
-@dataclass
+@dataclass(slots=True)
 class FacetValue:
     value: str
     count: int
@@ -365,22 +365,31 @@ class SearchEngine:
 def _facet_counts(facets: FacetPostings, request: SearchRequest, selection: Selection) -> dict[str, list[FacetValue]]:
     """Disjunctive counts: each facet is counted with every filter but its own."""
     counted = {}
+    masks: dict[str | None, np.ndarray] = {}  # a facet whose group no filter chose counts the final mask
+    narrower_choices = _narrower_choices(request)
     for name in FILTER_FACETS + ("month",):
-        mask = selection.final(dropping=filter_group(name))
+        group = filter_group(name)
+        dropping = group if group in selection.filters else None
+        mask = masks.get(dropping)
+        if mask is None:
+            mask = masks[dropping] = selection.final(dropping=dropping)
         selected = set(getattr(request, name, ()))
         counts = facets.counts(name, mask)
         for value in selected - counts.keys():
             counts[value] = 0
-        for parent, narrower in _narrower_choices(request).get(name, {}).items():
+        for parent, narrower in narrower_choices.get(name, {}).items():
             # Hama with its Salamiyah district chosen stands for that district: count what it shows.
             inside = np.zeros(facets.doc_count, dtype=bool)
             for level, value in narrower:
                 inside |= facets.mask_for(level, (value,))
             counts[parent] = int(np.count_nonzero(mask & inside))
-        counted[name] = sorted(
-            (FacetValue(value, count, value in selected) for value, count in counts.items()),
-            key=lambda item: (-item.count, item.value))
+        ordered = sorted(counts.items(), key=_by_count_then_value)  # before making objects: faster
+        counted[name] = [FacetValue(value, count, value in selected) for value, count in ordered]
     return counted
+
+
+def _by_count_then_value(item: tuple[str, int]) -> tuple[int, str]:
+    return -item[1], item[0]
 
 
 def _filter_masks(facets: FacetPostings, request: SearchRequest) -> dict[str, np.ndarray]:
