@@ -248,16 +248,15 @@ def search(query, governorate, district, actor, lang, source, kind, year, sort, 
     """Search the live index and print results in the terminal."""
     import re
 
-    from .search import SearchEngine, SearchRequest
+    from .search import SearchRequest, open_backend
     from .search.engine import NoIndexError
-    from .text.dictionary import open_dictionary
 
     settings = _settings()
     request = SearchRequest(q=query, governorate=governorate, district=district, actor=actor, lang=lang,
                             source=source, kind=kind, year=year, sort=sort, page=page, per_page=per_page,
                             expand=not no_expand, spell=not no_spell)
     try:
-        response = SearchEngine(settings.index_dir, dictionary=open_dictionary(settings.dictionary_dir)).search(request)
+        response = open_backend(settings).search(request)
     except NoIndexError as error:
         raise click.ClickException(str(error)) from None
     if response.corrected_query:
@@ -352,7 +351,7 @@ def show_settings() -> None:
     for variable, default, help_text in settings_help():
         name = variable.removeprefix("SEARCH_APP_").lower()
         value = getattr(current, name)
-        if name == "translator_api_key" and value:
+        if name in ("translator_api_key", "opensearch_password") and value:
             value = "(set)"  # a secret is not printed where logs and screens keep it
         click.echo(f"{variable:28} {value!s:40} {help_text} (default {default})")
     click.echo(_dictionary_status(current))

@@ -18,17 +18,13 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.query import Or, Term
 
-from ..enrich.actors import all_actors
 from ..enrich.outlets import outlet_keys
-from ..enrich.places import all_places
 from ..models import MAX_INDEXED_BODY_CHARS, Article
 from ..store import Store
-from ..text.arabic import has_arabic
-from ..text.normalize import normalized_tokens
 from ..utils import die_with_parent
 from .generations import MANIFEST, current_generation, current_link, generations_dir, read_manifest
 from .postings import write_segment_arrays
-from .schema import FACET_FIELDS, build_schema
+from .schema import FACET_FIELDS, build_schema, protected_name_tokens
 from .writer import write_segments
 
 log = logging.getLogger(__name__)
@@ -81,17 +77,6 @@ def _detach_from_writer(lock_handle) -> None:
     """In a forked helper: drop the inherited lock, and die with the parent (a killed build)."""
     lock_handle.close()
     die_with_parent(_lock_owner)
-
-
-def protected_name_tokens() -> tuple[frozenset[str], frozenset[str]]:
-    """Single-token place and actor names, which the stemmers must not touch."""
-    latin, arabic = set(), set()
-    for entity in list(all_places()) + list(all_actors()):
-        for name in entity.names_en + entity.names_ar:
-            tokens = normalized_tokens(name)
-            target = arabic if has_arabic(name) else latin
-            target.update(tokens if len(tokens) == 1 else ())
-    return frozenset(latin), frozenset(arabic)
 
 
 # What an index document holds; a live generation of another format is rebuilt, not updated.

@@ -378,6 +378,9 @@ class SearchEngine:
         generation = self.generation()
         return {"generation": generation.path.name, **generation.manifest, "dictionary": self.dictionary_status()}
 
+    def check(self) -> None:
+        self.generation()
+
     def dictionary_status(self) -> dict:
         """Whether query words the glossary lacks are translated, and by which dictionaries."""
         names = self.dictionary.names if self.dictionary is not None else []
