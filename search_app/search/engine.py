@@ -29,6 +29,8 @@ FILTER_FACETS = ("governorate", "district", "place", "actor", "lang", "source", 
 # with it, choices at the same level are ORed, and all three are counted without the dimension.
 PLACE_FACETS = ("governorate", "district", "place")
 RELATED_LIMIT = 5
+RELATED_FIELDS = ("body_en", "body_ar", "title_en", "title_ar")
+RELATED_TERMS = 12  # key terms per field
 SNIPPET_CHARS = 240
 _EPOCH = dt.datetime(1970, 1, 1)
 
@@ -258,7 +260,7 @@ class SearchEngine:
             counts = facets.counts(name, mask)
             for value in selected - counts.keys():
                 counts[value] = 0
-            for parent, narrower in _narrower_choices(request).get(name, {}).items():
+            for parent, narrower in narrower_choices(request).get(name, {}).items():
                 # Hama with its Salamiyah district chosen stands for that district: count what it shows.
                 inside = np.zeros(facets.doc_count, dtype=bool)
                 for level, value in narrower:
@@ -297,45 +299,7 @@ class SearchEngine:
         return docnums[first:].tolist(), [round(score, 4) for score in scores[first:].tolist()]
 
     def _hit(self, generation, query, docnum: int, score: float | None) -> Hit:
-        stored = generation.searcher().stored_fields(docnum)
-        original_is_arabic = stored.get("lang") == "ar"
-        title_ar, title_en = stored.get("title_ar", ""), stored.get("title_en", "")
-        title, translation = (title_ar, title_en) if original_is_arabic else (title_en, title_ar)
-        published = stored.get("published")
-        snippet, snippet_lang = self._snippet(generation, query, stored, original_is_arabic)
-        return Hit(
-            id=stored["id"], title=title or translation, title_translation=translation if title else "",
-            snippet=snippet, snippet_lang=snippet_lang,
-            published=published.date().isoformat() if published else None,
-            precision=stored.get("precision"), lang=stored.get("lang", ""), source=_source_names(stored),
-            sources=_own_outlets(stored), kind=stored.get("kind", "article"),
-            url=stored.get("url", ""), governorates=_split(stored.get("governorate")),
-            districts=_split(stored.get("district")), places=_split(stored.get("place")),
-            actors=_split(stored.get("actor")), translation_langs=list(stored.get("translation_langs", [])),
-            score=score, also_published=list(stored.get("also", [])))
-
-    @staticmethod
-    def _snippet(generation, query, stored, original_is_arabic) -> tuple[str, str]:
-        """(HTML, language) of the best highlighted fragments: from the body that shows the most
-        of the query's concepts, the original on a tie; its opening when nothing matched."""
-        schema = generation.schema
-        bodies = ["body_ar", "body_en"] if original_is_arabic else ["body_en", "body_ar"]
-        units = _highlight_units(query)
-        best = None
-        for body_field in bodies:
-            text = stored.get(body_field)
-            if not text:
-                continue
-            matches = merge_matches(
-                find_matches(text, schema[body_field].analyzer, units.get(body_field, ())),
-                find_matches(text, schema["exact"].analyzer, units.get("exact", ())))
-            shown = len({match.group for match in matches})
-            if best is None or shown > best[0]:
-                best = (shown, body_field, text, matches)
-        if best is None:
-            return "", ""
-        _, body_field, text, matches = best
-        return make_snippet(text, matches, SNIPPET_CHARS), body_field.removeprefix("body_")
+        return hit_from_stored(generation.schema, query, generation.searcher().stored_fields(docnum), score)
 
     def _understood(self, generation, request: SearchRequest):
         """(parsed query, match mask before filters, spelling) of what to search: the query as
@@ -394,7 +358,7 @@ class SearchEngine:
         chosen = [(name, value) for name in PLACE_FACETS for value in getattr(request, name)]
         if chosen:
             # parents of a chosen place: the narrower choice stands for them
-            refined = {parent for by_parent in _narrower_choices(request).values() for parent in by_parent}
+            refined = {parent for by_parent in narrower_choices(request).values() for parent in by_parent}
             mask = np.zeros(facets.doc_count, dtype=bool)
             for name, value in chosen:
                 if value not in refined:
@@ -437,7 +401,7 @@ class SearchEngine:
             return TextMarker()
         parsed = self._query_builder(generation, expand).parse(q)
         query = parsed.query if parsed.query is not None else parsed.relaxed_query
-        return TextMarker(generation.schema, _highlight_units(query))
+        return TextMarker(generation.schema, highlight_units(query))
 
     def without(self, request: SearchRequest) -> dict[str, int]:
         """How many results there would be with one filter dropped, by filter group ("place",
@@ -473,24 +437,7 @@ class SearchEngine:
         tiers = self._place_tiers(generation.facets, parsed.place_concepts)  # of what was searched: a correction's
         docnums, _ = self._page(generation, query, final, ordered, total, True, tiers)
         for docnum in docnums:
-            yield self._document(generation.searcher().stored_fields(docnum))
-
-    @staticmethod
-    def _document(stored: dict) -> Document:
-        lang = stored.get("lang", "")
-        own = "ar" if lang == "ar" else "en"
-        translations = [{"lang": other, "title": stored.get(f"title_{other}", ""),
-                         "body": stored.get(f"body_{other}", "")}
-                        for other in dict.fromkeys(stored.get("translation_langs", []))
-                        if other in ("en", "ar") and other != own]
-        return Document(
-            id=stored["id"], url=stored.get("url", ""), source=_source_names(stored), lang=lang,
-            sources=_own_outlets(stored), kind=stored.get("kind", "article"),
-            published=stored.get("published"), precision=stored.get("precision"),
-            title=stored.get(f"title_{own}", ""), body=stored.get(f"body_{own}", ""),
-            translations=translations, governorates=_split(stored.get("governorate")),
-            districts=_split(stored.get("district")), places=_split(stored.get("place")),
-            actors=_split(stored.get("actor")))
+            yield document_from_stored(generation.searcher().stored_fields(docnum))
 
     def more_like_this(self, article_id: str, limit: int = RELATED_LIMIT) -> list[Hit]:
         """Related stories in both languages: the article's key terms in each language it has, and
@@ -511,18 +458,83 @@ class SearchEngine:
         docnums, scores = top(Matches(matches.ids[others], matches.scores[others]), None, limit * 6)
         ranked = [(number, round(score, 4), searcher.stored_fields(number).get("lang", ""))
                   for number, score in zip(docnums.tolist(), scores.tolist())]
-        return [self._hit(generation, None, number, score) for number, score, _ in _mix_languages(ranked, limit)]
+        return [self._hit(generation, None, number, score) for number, score, _ in mix_languages(ranked, limit)]
+
+
+def hit_from_stored(schema, query, stored: dict, score: float | None) -> Hit:
+    """A result as the page shows it, from an indexed document's stored fields (``schema``'s
+    analyzers find the query's terms for the snippet). Every backend builds its hits here."""
+    original_is_arabic = stored.get("lang") == "ar"
+    title_ar, title_en = stored.get("title_ar", ""), stored.get("title_en", "")
+    title, translation = (title_ar, title_en) if original_is_arabic else (title_en, title_ar)
+    published = stored.get("published")
+    snippet, snippet_lang = _snippet(schema, query, stored, original_is_arabic)
+    return Hit(
+        id=stored["id"], title=title or translation, title_translation=translation if title else "",
+        snippet=snippet, snippet_lang=snippet_lang,
+        published=published.date().isoformat() if published else None,
+        precision=stored.get("precision"), lang=stored.get("lang", ""), source=_source_names(stored),
+        sources=_own_outlets(stored), kind=stored.get("kind", "article"),
+        url=stored.get("url", ""), governorates=_split(stored.get("governorate")),
+        districts=_split(stored.get("district")), places=_split(stored.get("place")),
+        actors=_split(stored.get("actor")), translation_langs=list(stored.get("translation_langs", [])),
+        score=score, also_published=list(stored.get("also", [])))
+
+
+def _snippet(schema, query, stored, original_is_arabic) -> tuple[str, str]:
+    """(HTML, language) of the best highlighted fragments: from the body that shows the most
+    of the query's concepts, the original on a tie; its opening when nothing matched."""
+    bodies = ["body_ar", "body_en"] if original_is_arabic else ["body_en", "body_ar"]
+    units = highlight_units(query)
+    best = None
+    for body_field in bodies:
+        text = stored.get(body_field)
+        if not text:
+            continue
+        matches = merge_matches(
+            find_matches(text, schema[body_field].analyzer, units.get(body_field, ())),
+            find_matches(text, schema["exact"].analyzer, units.get("exact", ())))
+        shown = len({match.group for match in matches})
+        if best is None or shown > best[0]:
+            best = (shown, body_field, text, matches)
+    if best is None:
+        return "", ""
+    _, body_field, text, matches = best
+    return make_snippet(text, matches, SNIPPET_CHARS), body_field.removeprefix("body_")
+
+
+def document_from_stored(stored: dict) -> Document:
+    """An indexed document in full, from its stored fields (every backend's exports and feeds)."""
+    lang = stored.get("lang", "")
+    own = "ar" if lang == "ar" else "en"
+    translations = [{"lang": other, "title": stored.get(f"title_{other}", ""),
+                     "body": stored.get(f"body_{other}", "")}
+                    for other in dict.fromkeys(stored.get("translation_langs", []))
+                    if other in ("en", "ar") and other != own]
+    return Document(
+        id=stored["id"], url=stored.get("url", ""), source=_source_names(stored), lang=lang,
+        sources=_own_outlets(stored), kind=stored.get("kind", "article"),
+        published=stored.get("published"), precision=stored.get("precision"),
+        title=stored.get(f"title_{own}", ""), body=stored.get(f"body_{own}", ""),
+        translations=translations, governorates=_split(stored.get("governorate")),
+        districts=_split(stored.get("district")), places=_split(stored.get("place")),
+        actors=_split(stored.get("actor")))
 
 
 def related_query(searcher, docnum: int) -> wq.Or | None:
-    """What "more like this" looks for: the article's key terms in each language it has, and its
-    places and actors (a governorate counts less than a town: it is shared by more stories)."""
-    stored = searcher.stored_fields(docnum)
+    """What "more like this" looks for in the Whoosh index (``related_query_of``)."""
+    return related_query_of(searcher.stored_fields(docnum),
+                            lambda fieldname: searcher.key_terms([docnum], fieldname, numterms=RELATED_TERMS))
+
+
+def related_query_of(stored: dict, key_terms) -> wq.Or | None:
+    """What "more like this" looks for: the article's key terms in each language it has
+    (``key_terms(fieldname)``: [(term, weight)], Whoosh's Bo1 model), and its places and actors
+    (a governorate counts less than a town: it is shared by more stories)."""
     clauses = []
-    for fieldname in ("body_en", "body_ar", "title_en", "title_ar"):
+    for fieldname in RELATED_FIELDS:
         if stored.get(fieldname):
-            clauses += [wq.Term(fieldname, term, boost=weight)
-                        for term, weight in searcher.key_terms([docnum], fieldname, numterms=12)]
+            clauses += [wq.Term(fieldname, term, boost=weight) for term, weight in key_terms(fieldname)]
     governorates = set(_split(stored.get("governorate")))
     clauses += [wq.Term("place", value, boost=0.4 if value in governorates else 1.0)
                 for value in _split(stored.get("place"))]
@@ -537,7 +549,7 @@ _ANALYZED_AS = {"title_en": "body_en", "body_en": "body_en", "title_ar": "body_a
                 "exact_title": "exact", "exact": "exact"}
 
 
-def _highlight_units(query) -> dict[str, list[Unit]]:
+def highlight_units(query) -> dict[str, list[Unit]]:
     """What a snippet marks, by the field whose analyzer made it: each term, prefix and phrase of
     the query's positive side (an excluded word is never marked), its group the concept it
     belongs to (the parts of a top-level And). Worked out once per query for all its hits."""
@@ -584,7 +596,7 @@ def _split(value: str | None) -> list[str]:
     return [part for part in (value or "").split(",") if part]
 
 
-def _narrower_choices(request: SearchRequest) -> dict[str, dict[str, list[tuple[str, str]]]]:
+def narrower_choices(request: SearchRequest) -> dict[str, dict[str, list[tuple[str, str]]]]:
     """{"governorate"|"district": {parent: [(level, chosen place inside it)]}}: the places chosen
     below another place, by the governorate and the district they lie in."""
     found: dict[str, dict[str, list[tuple[str, str]]]] = {}
@@ -607,7 +619,7 @@ def _place_or_none(code: str):
         return None
 
 
-def _mix_languages(ranked: list[tuple], limit: int, minimum: int = 2) -> list[tuple]:
+def mix_languages(ranked: list[tuple], limit: int, minimum: int = 2) -> list[tuple]:
     """The best ``limit`` of ranked (docnum, score, lang) items, where a language with fewer than
     ``minimum`` gets its best remaining items in place of the weakest of the largest language."""
     chosen = list(ranked[:limit])
