@@ -132,7 +132,7 @@ def _new_generation_dir(index_dir: Path) -> Path:
     return path
 
 
-def _documents(store: Store, articles: Iterable[Article], batch_size: int = 500) -> Iterator[dict]:
+def index_documents(store: Store, articles: Iterable[Article], batch_size: int = 500) -> Iterator[dict]:
     """Index documents with each group's "also published by" list, read from the store in batches."""
     batch: list[Article] = []
     for article in articles:
@@ -249,7 +249,7 @@ def _rebuild_locked(store: Store, index_dir: Path, keep: int, progress) -> Build
         expected, store_seq = store.count_indexed(), store.last_change()
         articles = store.iter_articles(indexed_only=True)
         articles = progress(articles, expected) if progress else articles
-        written = _write_documents(generation, _documents(store, articles), expected)
+        written = _write_documents(generation, index_documents(store, articles), expected)
         sample_ids = _sample_ids(store)
     verify_generation(generation, sample_ids, expected)
     return _publish(index_dir, generation, written, store_seq, started, keep, "rebuild")
@@ -287,7 +287,7 @@ def update(store: Store, index_dir: Path, keep: int = 3, progress=None) -> Build
                     writer.delete_by_term("id", article_id)
                 articles = store.get_many(to_index)
                 articles = progress(articles, len(to_index)) if progress else articles
-                for document in _documents(store, articles):
+                for document in index_documents(store, articles):
                     writer.update_document(**document)
             except BaseException:
                 writer.cancel()
