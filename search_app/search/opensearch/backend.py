@@ -1,0 +1,239 @@
+"""The OpenSearch backend: the search interface over an index behind an alias on a cluster.
+
+Queries are parsed and expanded by our QueryBuilder against the same Whoosh schema (its analyzers
+make the terms) and sent as DSL (``dsl``); hits, snippets and documents are built from the stored
+fields by the engine's own functions. What it does not do yet: spelling correction and
+did-you-mean (the Whoosh speller reads the index's lexicon), so a misspelt word is searched as typed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections import Counter
+from contextlib import contextmanager
+
+from ...index.opensearch import (STORED_DATE_FORMAT, OpenSearchUnavailable, connect, index_meta, live_index,
+                                 token_schema, token_stream)
+from ...settings import Settings
+from ..engine import (FILTER_FACETS, RELATED_FIELDS, RELATED_LIMIT, RELATED_TERMS, FacetValue, Hit, NoIndexError,
+                      SearchRequest, SearchResponse, document_from_stored, highlight_units, hit_from_stored,
+                      mix_languages, narrower_choices, related_query_of)
+from ..marks import TextMarker
+from ..query import QueryBuilder
+from . import dsl
+
+FREQUENCY_CACHE = 10_000  # (field, term) document frequencies kept for the dictionary's filter
+
+
+class OpenSearchBackend:
+    """Reads the alias ``SEARCH_APP_OPENSEARCH_INDEX``: a rebuild's swap is seen on the next request."""
+
+    def __init__(self, settings: Settings, dictionary=None, client=None):
+        self.settings = settings
+        self.alias = settings.opensearch_index
+        self.dictionary = dictionary
+        self._client = client
+        self._lock = threading.Lock()
+        self._frequencies = _DocumentFrequencies(self)
+
+    @property
+    def client(self):
+        if self._client is None:
+            with self._lock:
+                if self._client is None:
+                    self._client = connect(self.settings)
+        return self._client
+
+    @contextmanager
+    def _answering(self):
+        """Whatever keeps the cluster from answering reaches the pages as "no index", with why."""
+        try:
+            from opensearchpy.exceptions import ConnectionError as Unreachable, NotFoundError
+        except ImportError:
+            Unreachable = NotFoundError = ()  # connect() says what to install
+        try:
+            yield
+        except OpenSearchUnavailable as error:
+            raise NoIndexError(str(error)) from None
+        except NotFoundError:
+            raise NoIndexError(f"no index behind the alias {self.alias!r} at {self.settings.opensearch_url}; "
+                               "run `search-app index rebuild`") from None
+        except Unreachable as error:
+            raise NoIndexError(f"OpenSearch at {self.settings.opensearch_url} does not answer: {error}") from None
+
+    def _search(self, body: dict) -> dict:
+        with self._answering():
+            return self.client.search(index=self.alias, body=body)
+
+    def _count(self, query) -> int:
+        with self._answering():
+            return int(self.client.count(index=self.alias, body=dsl.count_body(query))["count"])
+
+    def _builder(self, expand: bool) -> QueryBuilder:
+        return QueryBuilder(token_schema(), expand=expand, dictionary=self.dictionary, reader=self._frequencies)
+
+    def _understood(self, request: SearchRequest, relax: bool = True):
+        """(query, parsed) of what to search: the query, or its any-concept form when nothing has
+        every concept (the engine's relaxed fallback)."""
+        parsed = self._builder(request.expand).parse(request.q)
+        query = parsed.query
+        if relax and parsed.relaxed_query is not None and self._count(query) == 0:
+            query = parsed.relaxed_query
+        return query, parsed
+
+    def search(self, request: SearchRequest) -> SearchResponse:
+        started = time.perf_counter()
+        parsed = self._builder(request.expand).parse(request.q)
+        query, relaxed = parsed.query, False
+        first = (request.page - 1) * request.per_page
+        size = max(0, min(request.per_page, dsl.FACET_SIZE - first))  # past max_result_window: counts only
+        answer = self._search(dsl.search_body(request, query, parsed.place_concepts, min(first, dsl.FACET_SIZE), size))
+        if parsed.relaxed_query is not None and answer["aggregations"]["matched"]["doc_count"] == 0:
+            query, relaxed = parsed.relaxed_query, True
+            answer = self._search(dsl.search_body(request, query, parsed.place_concepts,
+                                                  min(first, dsl.FACET_SIZE), size))
+        hits = [hit_from_stored(token_schema(), query, _stored(item["_source"]["stored"]),
+                                None if query is None or request.sort == "date" else round(item["_score"], 4))
+                for item in answer["hits"]["hits"]]
+        return SearchResponse(request=request, total=answer["hits"]["total"]["value"], hits=hits,
+                              facets=_facet_counts(request, answer["aggregations"]),
+                              took_ms=round((time.perf_counter() - started) * 1000, 2),
+                              expansions=parsed.expansions, relaxed=relaxed, generation=self._live_name())
+
+    def without(self, request: SearchRequest) -> dict[str, int]:
+        query, _ = self._understood(request)
+        aggregations = self._search(dsl.without_body(request, query))["aggregations"]
+        counts = {}
+        for name, found in aggregations.items():
+            group = name.removeprefix("without:")
+            counts[group] = found["filtered"]["doc_count"] if group == "q" else found["doc_count"]
+        return counts
+
+    def iter_documents(self, request: SearchRequest, limit: int):
+        query, parsed = self._understood(request)
+        limit = max(1, min(limit, dsl.FACET_SIZE))
+        answer = self._search(dsl.documents_body(request, query, parsed.place_concepts, limit))
+        for item in answer["hits"]["hits"]:
+            yield document_from_stored(_stored(item["_source"]["stored"]))
+
+    def more_like_this(self, article_id: str, limit: int = RELATED_LIMIT) -> list[Hit]:
+        with self._answering():
+            found = self.client.search(index=self.alias, body={"query": {"ids": {"values": [article_id]}},
+                                                               "size": 1, "_source": dsl.STORED_SOURCE})
+        if not found["hits"]["hits"]:
+            return []
+        stored = _stored(found["hits"]["hits"][0]["_source"]["stored"])
+        query = related_query_of(stored, self._key_terms(stored))
+        if query is None:
+            return []
+        answer = self._search(dsl.related_body(query, article_id, limit * 6))
+        ranked = [(_stored(item["_source"]["stored"]), round(item["_score"], 4),
+                   item["_source"]["stored"].get("lang", "")) for item in answer["hits"]["hits"]]
+        return [hit_from_stored(token_schema(), None, stored, score)
+                for stored, score, _ in mix_languages(ranked, limit)]
+
+    def _key_terms(self, stored: dict):
+        """key_terms(fieldname) for related_query_of: Whoosh's Bo1 weighting, with the collection
+        frequencies read from the cluster in one term vectors request."""
+        schema = token_schema()
+        fields = [name for name in RELATED_FIELDS if stored.get(name)]
+        weights = {name: Counter(token.text for token in schema[name].analyzer(stored[name], mode="index"))
+                   for name in fields}
+        with self._answering():
+            vectors = self.client.termvectors(index=self._live_name(), body=dsl.term_statistics_body(
+                {name: token_stream(schema[name].analyzer, stored[name]) for name in fields}))
+            documents = int(self.client.count(index=self.alias)["count"])
+        collection = {name: {term: info.get("ttf", 0) for term, info in
+                             vectors.get("term_vectors", {}).get(name, {}).get("terms", {}).items()}
+                      for name in fields}
+        return lambda name: dsl.key_terms(weights.get(name, {}), collection.get(name, {}), documents, RELATED_TERMS)
+
+    def text_marker(self, q: str, expand: bool = True) -> TextMarker:
+        if not q.strip():
+            return TextMarker()
+        parsed = self._builder(expand).parse(q)
+        query = parsed.query if parsed.query is not None else parsed.relaxed_query
+        return TextMarker(token_schema(), highlight_units(query))
+
+    def _live_name(self) -> str:
+        with self._answering():
+            live = live_index(self.client, self.alias)
+        if live is None:
+            raise NoIndexError(f"no index behind the alias {self.alias!r} at {self.settings.opensearch_url}; "
+                               "run `search-app index rebuild`")
+        return live
+
+    def check(self) -> None:
+        self._live_name()
+
+    def stats(self) -> dict:
+        live = self._live_name()
+        with self._answering():
+            meta = index_meta(self.client, live)
+            documents = int(self.client.count(index=live)["count"])
+        return {"generation": live, "alias": self.alias, "backend": "opensearch", **meta, "documents": documents,
+                "dictionary": self.dictionary_status()}
+
+    def dictionary_status(self) -> dict:
+        names = self.dictionary.names if self.dictionary is not None else []
+        return {"in_use": bool(names), "dictionaries": names}
+
+    def warm_up(self) -> None:
+        try:
+            self.search(SearchRequest(q="Aleppo حلب", per_page=1))
+        except NoIndexError:
+            pass
+
+
+class _DocumentFrequencies:
+    """The two reader methods QueryBuilder asks (to leave out dictionary translations nearly every
+    story has), answered by count requests and remembered."""
+
+    def __init__(self, backend: OpenSearchBackend):
+        self._backend = backend
+        self._known: dict[tuple[str, str], int] = {}
+
+    def doc_frequency(self, fieldname: str, text: str) -> int:
+        key = (fieldname, text)
+        if key not in self._known:
+            if len(self._known) >= FREQUENCY_CACHE:
+                self._known.clear()
+            self._known[key] = self._backend._count(_term(fieldname, text))
+        return self._known[key]
+
+    def doc_count(self) -> int:
+        return self._backend._count(None)
+
+
+def _term(fieldname: str, text: str):
+    from whoosh import query as wq
+
+    return wq.Term(fieldname, text)
+
+
+def _stored(stored: dict) -> dict:
+    """Stored fields as the Whoosh index returns them: ``published`` a datetime."""
+    published = stored.get("published")
+    if isinstance(published, str):
+        stored = {**stored, "published": dt.datetime.strptime(published, STORED_DATE_FORMAT)}
+    return stored
+
+
+def _facet_counts(request: SearchRequest, aggregations: dict) -> dict[str, list[FacetValue]]:
+    """The aggregations' buckets as engine._facet_counts returns them: chosen values with no
+    matches at 0, a place refined by a narrower choice counted as what it shows."""
+    counted = {}
+    for name in FILTER_FACETS + ("month",):
+        found = aggregations[f"facet:{name}"]
+        counts = {bucket.get("key_as_string", bucket["key"]): bucket["doc_count"]
+                  for bucket in found["values"]["buckets"] if bucket["doc_count"]}
+        selected = set(getattr(request, name, ()))
+        for value in selected - counts.keys():
+            counts[value] = 0
+        for parent in narrower_choices(request).get(name, {}):
+            counts[parent] = found[f"within:{parent}"]["doc_count"]
+        counted[name] = sorted((FacetValue(value, count, value in selected) for value, count in counts.items()),
+                               key=lambda item: (-item.count, item.value))
+    return counted
+
