@@ -15,6 +15,7 @@ midway leaves the alias where it was), then deletes old indices beyond SEARCH_AP
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
 import re
@@ -142,7 +143,9 @@ def connect(settings: Settings):
     if not settings.opensearch_url:
         raise OpenSearchUnavailable("SEARCH_APP_BACKEND=opensearch needs SEARCH_APP_OPENSEARCH_URL "
                                     "(e.g. https://localhost:9200)")
-    options = {"hosts": [settings.opensearch_url], "timeout": 60, "http_compress": True}
+    # The client logs a traceback for every failed attempt; we report the failure once, ourselves.
+    logging.getLogger("opensearch").setLevel(logging.ERROR)
+    options = {"hosts": [settings.opensearch_url], "timeout": 60, "http_compress": True, "max_retries": 1}
     if settings.opensearch_user:
         options["http_auth"] = (settings.opensearch_user, settings.opensearch_password or "")
     if settings.opensearch_url.startswith("https://"):
@@ -150,6 +153,24 @@ def connect(settings: Settings):
         if settings.opensearch_ca_file:
             options["ca_certs"] = str(settings.opensearch_ca_file)
     return OpenSearch(**options)
+
+
+def reporting_failures(command):
+    """The cluster's refusals and silences as OpenSearchUnavailable, saying where and what."""
+    @functools.wraps(command)
+    def wrapped(store_or_settings, *args, **kwargs):
+        try:
+            from opensearchpy.exceptions import ConnectionError as Unreachable, TransportError
+        except ImportError:
+            return command(store_or_settings, *args, **kwargs)  # connect() says what to install
+        settings = store_or_settings if isinstance(store_or_settings, Settings) else args[0]
+        try:
+            return command(store_or_settings, *args, **kwargs)
+        except Unreachable as error:
+            raise OpenSearchUnavailable(f"OpenSearch at {settings.opensearch_url} does not answer: {error}") from None
+        except TransportError as error:
+            raise OpenSearchUnavailable(f"OpenSearch at {settings.opensearch_url} refused: {error}") from None
+    return wrapped
 
 
 def live_index(client, alias: str) -> str | None:
@@ -173,6 +194,7 @@ class OpenSearchBuild:
     kind: str  # rebuild, update, or unchanged
 
 
+@reporting_failures
 def rebuild(store, settings: Settings, progress=None, client=None) -> OpenSearchBuild:
     """Write a new index from the store, verify it, move the alias to it, delete old indices."""
     from .build import index_documents, writer_lock
@@ -205,6 +227,7 @@ def rebuild(store, settings: Settings, progress=None, client=None) -> OpenSearch
         return OpenSearchBuild(Path(name), expected, seconds, pruned, "rebuild")
 
 
+@reporting_failures
 def update(store, settings: Settings, progress=None, client=None) -> OpenSearchBuild:
     """Apply the store's changes since the live index's ``store_seq`` with the bulk API (a full
     rebuild when there is no live index, or it holds another format)."""
@@ -237,6 +260,7 @@ def update(store, settings: Settings, progress=None, client=None) -> OpenSearchB
         return OpenSearchBuild(Path(live), expected, time.monotonic() - started, [], "update")
 
 
+@reporting_failures
 def status(settings: Settings, client=None) -> dict:
     """The alias, the index it points at, its document count and when it was built."""
     client = client or connect(settings)
