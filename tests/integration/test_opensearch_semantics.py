@@ -1,0 +1,105 @@
+"""What the OpenSearch backend sends means what the Whoosh engine computes: the same matches, facet
+counts, "try without" counts and exports, request by request, over the demo corpus.
+
+The requests are read by tests/opensearch_sim.py, an in-memory reading of the documented meaning of
+the DSL, aggregations and index APIs we use (not a cluster: the contract suite runs against a real one
+when SEARCH_APP_OPENSEARCH_URL is set). The real build (`index.opensearch.rebuild`) and the real
+backend run against it; only the cluster is simulated.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pytest
+
+pytest.importorskip("opensearchpy", reason="the [opensearch] extra is not installed")
+
+from search_app.index import opensearch as opensearch_index  # noqa: E402
+from search_app.search.engine import SearchEngine, SearchRequest  # noqa: E402
+from search_app.search.opensearch import OpenSearchBackend  # noqa: E402
+from search_app.store import open_store  # noqa: E402
+from tests.opensearch_sim import SimulatedCluster, analyze  # noqa: E402
+
+REQUESTS = [
+    SearchRequest(q="conscription Hama"),
+    SearchRequest(q="conscription Hama", governorate=("SY05",)),
+    SearchRequest(q="conscription", governorate=("SY05", "SY07"), lang=("en",)),
+    SearchRequest(q="حماه"), SearchRequest(q="حماة", expand=False), SearchRequest(q="Hamah"),
+    SearchRequest(q='"military service"'), SearchRequest(q='"Deir ez-Zor"'), SearchRequest(q="Deir Ezzor"),
+    SearchRequest(q="conscription -Hama"), SearchRequest(q="shelling NOT Idlib"), SearchRequest(q="-Aleppo"),
+    SearchRequest(q="Alep*"), SearchRequest(q="Hama OR Homs"), SearchRequest(q="title:Hama"),
+    SearchRequest(q="التجنيد في حماة"), SearchRequest(q="SDF Raqqa"), SearchRequest(q="Jordan"),
+    SearchRequest(q="displacement", date_from=dt.date(2019, 1, 1), date_to=dt.date(2020, 12, 31)),
+    SearchRequest(date_from=dt.date(2019, 10, 5), date_to=dt.date(2019, 10, 5)),
+    SearchRequest(governorate=("SY05",), district=("SY0502",)),
+    SearchRequest(actor=("sdf",), year=("2019", "2020")),
+    SearchRequest(q="conscription Hama zzyzxq"),  # nothing has every word: the relaxed fallback
+    SearchRequest(q="Hama", sort="date", page=2, per_page=5),
+    SearchRequest(),
+]
+
+
+@pytest.fixture(scope="module")
+def backends(demo_settings):
+    cluster = SimulatedCluster()
+    settings = replace(demo_settings, backend="opensearch", opensearch_url="http://simulated:9200")
+    with open_store(settings) as store:
+        built = opensearch_index.rebuild(store, settings, client=cluster)
+    assert built.documents > 100
+    return SearchEngine(demo_settings.index_dir), OpenSearchBackend(settings, client=cluster), cluster
+
+
+def _facets(response):
+    return {name: [(v.value, v.count, v.selected) for v in values] for name, values in response.facets.items()}
+
+
+@pytest.mark.parametrize("request_", REQUESTS, ids=lambda r: f"{r.q or 'browse'}-{sorted(r.filters())}")
+def test_same_matches_and_counts_as_whoosh(backends, request_):
+    whoosh, opensearch, _ = backends
+    every = replace(request_, page=1, per_page=500, spell=False)
+    expected, found = whoosh.search(every), opensearch.search(every)
+    assert found.total == expected.total
+    assert {hit.id for hit in found.hits} == {hit.id for hit in expected.hits}
+    assert _facets(found) == _facets(expected)
+    assert found.relaxed == expected.relaxed and found.expansions == expected.expansions
+    assert opensearch.without(every) == whoosh.without(every)
+    assert ({document.id for document in opensearch.iter_documents(every, 1000)}
+            == {document.id for document in whoosh.iter_documents(every, 1000)})
+
+
+def test_pages_by_date_hold_the_same_stories(backends):
+    whoosh, opensearch, _ = backends
+    request = SearchRequest(q="Hama", sort="date", page=2, per_page=5, spell=False)
+    assert [hit.published for hit in opensearch.search(request).hits] == \
+        [hit.published for hit in whoosh.search(request).hits]
+
+
+def test_hits_are_the_same_results_but_for_the_score(backends):
+    whoosh, opensearch, _ = backends
+    request = SearchRequest(q="conscription Hama", governorate=("SY05",), per_page=500, spell=False)
+    expected = {hit.id: replace(hit, score=None) for hit in whoosh.search(request).hits}
+    found = {hit.id: replace(hit, score=None) for hit in opensearch.search(request).hits}
+    assert found == expected  # titles, snippets, places, outlets: built from the same stored fields
+
+
+def test_more_like_this_finds_related_stories_in_both_languages(backends):
+    whoosh, opensearch, _ = backends
+    article = whoosh.search(SearchRequest(q="conscription Hama", per_page=1)).hits[0].id
+    related = opensearch.more_like_this(article)
+    assert related and article not in {hit.id for hit in related}
+    assert {hit.lang for hit in related} == {"en", "ar"}
+    overlap = {hit.id for hit in related} & {hit.id for hit in whoosh.more_like_this(article)}
+    assert overlap  # the same Bo1 key terms; scores differ (Lucene's BM25)
+
+
+def test_stats_and_the_alias(backends):
+    whoosh, opensearch, cluster = backends
+    stats = opensearch.stats()
+    assert stats["documents"] == whoosh.stats()["documents"]
+    assert cluster.aliases["syria-news"] == stats["generation"] and stats["store_seq"] > 0
+
+
+def test_positions_survive_the_token_encoding():
+    assert analyze("deir ez|ezzor zor|ezzor province") == {
+        "deir": [0], "ez": [1], "ezzor": [1, 2], "zor": [2], "province": [3]}
