@@ -57,8 +57,10 @@ def query_dsl(query) -> dict:
 
 
 def _phrase(query: wq.Phrase, boost: dict) -> dict:
-    """Whoosh's slop is the largest step between consecutive words (1: adjacent, in order);
-    span_near's is how many positions may lie between them, in order as Whoosh requires."""
+    """Whoosh's slop is the largest step between consecutive words (1: adjacent, in order), which is
+    ``match_phrase`` with slop 0. A larger one becomes an in-order ``span_near``, whose slop counts the
+    positions between all the words together: the same for two words, stricter for more (the query
+    parser makes only exact phrases)."""
     if query.slop == 1:
         return {"match_phrase": {query.fieldname: {"query": " ".join(query.words), "slop": 0, **boost}}}
     return {"span_near": {"clauses": [{"span_term": {query.fieldname: word}} for word in query.words],
