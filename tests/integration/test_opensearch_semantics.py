@@ -103,3 +103,53 @@ def test_stats_and_the_alias(backends):
 def test_positions_survive_the_token_encoding():
     assert analyze("deir ez|ezzor zor|ezzor province") == {
         "deir": [0], "ez": [1], "ezzor": [1, 2], "zor": [2], "province": [3]}
+
+
+def _write(path, first: int, count: int):
+    import json
+
+    path.write_text("".join(json.dumps({
+        "url": f"https://example.org/sim/{n}", "source": "Example", "lang": "en", "published": "2020-03-01",
+        "title": f"Shelling report {n} from Idlib", "body": f"Report number {n}: shelling hit Idlib overnight."},
+        ensure_ascii=False) + "\n" for n in range(first, first + count)), encoding="utf-8")
+    return path
+
+
+def test_update_rebuild_swap_and_prune_on_the_cluster(tmp_path):
+    from search_app.ingest import ingest_paths
+    from tests.conftest import make_settings
+
+    cluster = SimulatedCluster()
+    settings = replace(make_settings(tmp_path), backend="opensearch", opensearch_url="http://simulated:9200",
+                       keep_generations=2)
+    backend = OpenSearchBackend(settings, client=cluster)
+    with open_store(settings) as store:
+        ingest_paths(store, [_write(tmp_path / "a.jsonl", 0, 10)], settings.quarantine_dir)
+        first = opensearch_index.update(store, settings, client=cluster)  # no index yet: a rebuild
+        assert first.kind == "rebuild" and backend.search(SearchRequest(q="shelling")).total == 10
+        gone = sorted(hit.id for hit in backend.search(SearchRequest(q="shelling", per_page=50)).hits)[0]
+        with store.transaction():
+            store.delete(gone)
+        ingest_paths(store, [_write(tmp_path / "b.jsonl", 10, 3)], settings.quarantine_dir)
+        updated = opensearch_index.update(store, settings, client=cluster)
+        assert updated.kind == "update" and updated.generation == first.generation
+        assert opensearch_index.update(store, settings, client=cluster).kind == "unchanged"
+        found = {hit.id for hit in backend.search(SearchRequest(q="shelling", per_page=50)).hits}
+        assert len(found) == 12 and gone not in found
+
+        def killed(articles, total):
+            for number, article in enumerate(articles):
+                if number == 5:
+                    raise KeyboardInterrupt
+                yield article
+
+        with pytest.raises(KeyboardInterrupt):
+            opensearch_index.rebuild(store, settings, progress=killed, client=cluster)
+        assert backend.stats()["generation"] == first.generation.name  # the alias never moved
+        assert len(cluster.indices_by_name) == 2  # the unfinished index waits for the next pruning
+        second = opensearch_index.rebuild(store, settings, client=cluster)
+        third = opensearch_index.rebuild(store, settings, client=cluster)
+    assert backend.stats()["generation"] == third.generation.name
+    # keep 2: the live index and the newest other one; the unfinished and the first are gone
+    assert set(cluster.indices_by_name) == {second.generation.name, third.generation.name}
+    assert opensearch_index.status(settings, client=cluster)["documents"] == 12
