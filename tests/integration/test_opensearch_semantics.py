@@ -153,3 +153,43 @@ def test_update_rebuild_swap_and_prune_on_the_cluster(tmp_path):
     # keep 2: the live index and the newest other one; the unfinished and the first are gone
     assert set(cluster.indices_by_name) == {second.generation.name, third.generation.name}
     assert opensearch_index.status(settings, client=cluster)["documents"] == 12
+
+
+PAGES = ["/?q=conscription+Hama", "/?q=conscription+Hama&governorate=SY05&lang=ar", "/?q=zzyzxq+qqxv",
+         "/?from=2019-01-01&to=2019-12-31", "/place/SY05", "/actor/sdf", "/stats", "/healthz",
+         "/api/search?q=%D8%AD%D9%85%D8%A7%D8%A9&per_page=100", "/api/facets?q=shelling", "/api/stats",
+         "/export.csv?q=conscription", "/export.jsonl?q=Hama&governorate=SY05", "/feed.atom?q=Hama"]
+
+
+@pytest.fixture(scope="module")
+def clients(backends, demo_settings):
+    from search_app.web import create_app
+
+    whoosh_app = create_app(demo_settings)
+    opensearch_app = create_app(replace(demo_settings, backend="opensearch", opensearch_url="http://simulated:9200"))
+    # The web asks its backend for everything through this one slot; here it is given the
+    # backend that talks to the simulated cluster instead of opening a connection itself.
+    opensearch_app.extensions["search_engine"] = backends[1]
+    return whoosh_app.test_client(), opensearch_app.test_client()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_answers_the_same_on_either_backend(clients, page):
+    whoosh, opensearch = clients
+    expected, found = whoosh.get(page), opensearch.get(page)
+    assert found.status_code == expected.status_code == 200
+    if page.startswith("/api/search"):
+        ids = lambda response: {result["id"] for result in response.get_json()["results"]}  # noqa: E731
+        assert found.get_json()["total"] == expected.get_json()["total"] and ids(found) == ids(expected)
+        assert found.get_json()["facets"] == expected.get_json()["facets"]
+    if page.startswith("/export"):
+        assert sorted(found.get_data(as_text=True).splitlines()) == sorted(expected.get_data(as_text=True).splitlines())
+
+
+def test_an_unreachable_cluster_is_a_clear_page_not_a_traceback(demo_settings):
+    from search_app.web import create_app
+
+    app = create_app(replace(demo_settings, backend="opensearch", opensearch_url="http://127.0.0.1:9"))
+    page = app.test_client().get("/?q=Hama")
+    assert page.status_code == 503 and "does not answer" in page.get_data(as_text=True)
+    assert app.test_client().get("/healthz").status_code == 503
