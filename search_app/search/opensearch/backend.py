@@ -13,6 +13,8 @@ import time
 from collections import Counter
 from contextlib import contextmanager
 
+from whoosh import query as wq
+
 from ...index.opensearch import (STORED_DATE_FORMAT, OpenSearchUnavailable, connect, index_meta, live_index,
                                  token_schema, token_stream)
 from ...settings import Settings
@@ -196,20 +198,16 @@ class _DocumentFrequencies:
 
     def doc_frequency(self, fieldname: str, text: str) -> int:
         key = (fieldname, text)
-        if key not in self._known:
-            if len(self._known) >= FREQUENCY_CACHE:
+        found = self._known.get(key)
+        if found is None:
+            found = self._backend._count(wq.Term(fieldname, text))
+            if len(self._known) >= FREQUENCY_CACHE:  # threads share it: a lost entry is only asked again
                 self._known.clear()
-            self._known[key] = self._backend._count(_term(fieldname, text))
-        return self._known[key]
+            self._known[key] = found
+        return found
 
     def doc_count(self) -> int:
         return self._backend._count(None)
-
-
-def _term(fieldname: str, text: str):
-    from whoosh import query as wq
-
-    return wq.Term(fieldname, text)
 
 
 def _stored(stored: dict) -> dict:
