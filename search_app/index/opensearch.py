@@ -37,6 +37,8 @@ STORED_DATE_FORMAT = "%Y-%m-%dT%H:%M:%S"  # the mapping's strict_date_hour_minut
 SAME_POSITION = "|"
 EMPTY_POSITION = "|"  # a position our analyzer left empty: no capture, so kept as a term no query asks for
 BULK_DOCUMENTS = 500
+BULK_BYTES = 16 * 1024 * 1024  # well below a cluster's http.max_content_length (100 MB by default)
+MAX_TERM_BYTES = 32766  # Lucene refuses a document holding a longer term ("immense term")
 
 
 class OpenSearchUnavailable(RuntimeError):
@@ -85,11 +87,13 @@ def token_stream(analyzer, text: str) -> str:
     by_position: dict[int, list[str]] = {}
     for token in analyzer(text, positions=True, mode="index"):
         found = by_position.setdefault(token.pos, [])
-        if token.text not in found:
+        # A "word" of tens of thousands of letters is no word anyone searches; Lucene would refuse the
+        # whole document for it, so its position stays empty instead.
+        if token.text not in found and len(token.text.encode("utf-8")) <= MAX_TERM_BYTES:
             found.append(token.text)
     if not by_position:
         return ""
-    return " ".join(SAME_POSITION.join(by_position[position]) if position in by_position else EMPTY_POSITION
+    return " ".join(SAME_POSITION.join(by_position[position]) if by_position.get(position) else EMPTY_POSITION
                     for position in range(min(by_position), max(by_position) + 1))
 
 
@@ -285,22 +289,30 @@ def prune_indices(client, alias: str, keep: int) -> list[str]:
 
 
 def _send(client, index: str, documents: Iterable[dict], deleted_ids: Iterable[str] = ()) -> None:
-    """Bulk requests of BULK_DOCUMENTS documents; any item the cluster refuses fails the build."""
-    batch: list[dict] = []
+    """Bulk requests of at most BULK_DOCUMENTS documents or BULK_BYTES (a text may hold a million
+    characters); any item the cluster refuses fails the build."""
     lines = bulk_lines(index, deleted_ids=deleted_ids)
     if lines:
-        _bulk(client, lines)
+        _bulk(client, _ndjson(lines))
+    batch: list[str] = []
+    size = 0
     for document in documents:
-        batch.append(document)
-        if len(batch) >= BULK_DOCUMENTS:
-            _bulk(client, bulk_lines(index, batch))
-            batch = []
+        body = _ndjson(bulk_lines(index, [document]))
+        if batch and (len(batch) >= BULK_DOCUMENTS or size + len(body) > BULK_BYTES):
+            _bulk(client, "".join(batch))
+            batch, size = [], 0
+        batch.append(body)
+        size += len(body)
     if batch:
-        _bulk(client, bulk_lines(index, batch))
+        _bulk(client, "".join(batch))
 
 
-def _bulk(client, lines: list[dict]) -> None:
-    response = client.bulk(body="".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines))
+def _ndjson(lines: list[dict]) -> str:
+    return "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+
+
+def _bulk(client, body: str) -> None:
+    response = client.bulk(body=body)
     if response.get("errors"):
         refused = [item for item in response["items"] for action, result in item.items()
                    if result.get("error") and not (action == "delete" and result.get("status") == 404)]
