@@ -194,3 +194,15 @@ def test_every_query_the_builder_makes_has_an_opensearch_form():
         found = parsed(q)
         for query in (found.query, found.relaxed_query):
             json.dumps(dsl.query_dsl(query))
+
+
+def test_without_the_extra_the_backend_says_what_to_install(monkeypatch, tmp_path):
+    from search_app.index.opensearch import OpenSearchUnavailable, connect
+    from search_app.settings import Settings
+
+    settings = Settings.from_env({"SEARCH_APP_BACKEND": "opensearch", "SEARCH_APP_OPENSEARCH_URL": "http://localhost:9200"})
+    monkeypatch.setitem(__import__("sys").modules, "opensearchpy", None)  # as if opensearch-py were not installed
+    with pytest.raises(OpenSearchUnavailable, match=r"pip install 'search-app\[opensearch\]'"):
+        connect(settings)
+    with pytest.raises(OpenSearchUnavailable, match="SEARCH_APP_OPENSEARCH_URL"):
+        connect(Settings.from_env({"SEARCH_APP_BACKEND": "opensearch"}))
