@@ -139,14 +139,14 @@ def alias_swap_actions(alias: str, new_index: str, old_indices: Iterable[str]) -
 
 def connect(settings: Settings):
     """An opensearch-py client for the configured cluster (the [opensearch] extra)."""
+    if not settings.opensearch_url:
+        raise OpenSearchUnavailable("SEARCH_APP_BACKEND=opensearch needs SEARCH_APP_OPENSEARCH_URL "
+                                    "(e.g. https://localhost:9200)")
     try:
         from opensearchpy import OpenSearch
     except ImportError:
         raise OpenSearchUnavailable("SEARCH_APP_BACKEND=opensearch needs opensearch-py: "
                                     "pip install 'search-app[opensearch]'") from None
-    if not settings.opensearch_url:
-        raise OpenSearchUnavailable("SEARCH_APP_BACKEND=opensearch needs SEARCH_APP_OPENSEARCH_URL "
-                                    "(e.g. https://localhost:9200)")
     # The client logs a traceback for every failed attempt; we report the failure once, ourselves.
     logging.getLogger("opensearch").setLevel(logging.ERROR)
     options = {"hosts": [settings.opensearch_url], "timeout": 60, "http_compress": True, "max_retries": 1}

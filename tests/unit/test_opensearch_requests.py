@@ -201,8 +201,8 @@ def test_without_the_extra_the_backend_says_what_to_install(monkeypatch, tmp_pat
     from search_app.settings import Settings
 
     settings = Settings.from_env({"SEARCH_APP_BACKEND": "opensearch", "SEARCH_APP_OPENSEARCH_URL": "http://localhost:9200"})
+    with pytest.raises(OpenSearchUnavailable, match="SEARCH_APP_OPENSEARCH_URL"):
+        connect(Settings.from_env({"SEARCH_APP_BACKEND": "opensearch"}))
     monkeypatch.setitem(__import__("sys").modules, "opensearchpy", None)  # as if opensearch-py were not installed
     with pytest.raises(OpenSearchUnavailable, match=r"pip install 'search-app\[opensearch\]'"):
         connect(settings)
-    with pytest.raises(OpenSearchUnavailable, match="SEARCH_APP_OPENSEARCH_URL"):
-        connect(Settings.from_env({"SEARCH_APP_BACKEND": "opensearch"}))
