@@ -37,7 +37,7 @@ class OpenSearchBackend:
         self.dictionary = dictionary
         self._client = client
         self._lock = threading.Lock()
-        self._frequencies = _DocumentFrequencies(self)
+        self._frequencies = _DocumentFrequencies(self._count)
 
     @property
     def client(self):
@@ -192,22 +192,22 @@ class _DocumentFrequencies:
     """The two reader methods QueryBuilder asks (to leave out dictionary translations nearly every
     story has), answered by count requests and remembered."""
 
-    def __init__(self, backend: OpenSearchBackend):
-        self._backend = backend
-        self._known: dict[tuple[str, str], int] = {}
+    def __init__(self, count):
+        self.count = count  # documents matching a query
+        self.known: dict[tuple[str, str], int] = {}
 
     def doc_frequency(self, fieldname: str, text: str) -> int:
         key = (fieldname, text)
-        found = self._known.get(key)
+        found = self.known.get(key)
         if found is None:
-            found = self._backend._count(wq.Term(fieldname, text))
-            if len(self._known) >= FREQUENCY_CACHE:  # threads share it: a lost entry is only asked again
-                self._known.clear()
-            self._known[key] = found
+            found = self.count(wq.Term(fieldname, text))
+            if len(self.known) >= FREQUENCY_CACHE:  # threads share it: a lost entry is only asked again
+                self.known.clear()
+            self.known[key] = found
         return found
 
     def doc_count(self) -> int:
-        return self._backend._count(None)
+        return self.count(None)
 
 
 def _stored(stored: dict) -> dict:
