@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import gzip
 import json
 import re
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from opensearchpy.exceptions import NotFoundError, RequestError
 
@@ -309,3 +313,92 @@ def _aggregate(spec: dict, docs: list[dict], every: list[dict]) -> dict:
         return {"buckets": [{"key_as_string": key, "key": 0, "doc_count": count} for key, count in sorted(counts.items())
                             if count >= options.get("min_doc_count", 0)]}
     raise AssertionError(f"the simulation does not read aggregation {spec!r}")
+
+
+class SimulatedServer:
+    """The simulation behind HTTP on a free local port, so the real opensearch-py client (paths,
+    verbs, parameters, gzip bodies, error statuses) talks to it: ``with SimulatedServer() as url``."""
+
+    def __init__(self, cluster: SimulatedCluster | None = None):
+        self.cluster = cluster or SimulatedCluster()
+
+    def __enter__(self) -> str:
+        cluster, lock = self.cluster, threading.Lock()
+
+        class Handler(_Handler):
+            def answer(self, method, parts, params, body):
+                with lock:
+                    return _route(cluster, method, parts, params, body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _route(cluster: SimulatedCluster, method: str, parts: list[str], params: dict, body):
+    """(status, JSON) of one request, by the path opensearch-py builds for each method we call."""
+    indices = cluster.indices
+    last = parts[-1] if parts else ""
+    if parts == ["_bulk"]:
+        return 200, cluster.bulk(body=body)
+    if parts == ["_aliases"]:
+        indices.update_aliases(body=json.loads(body))
+        return 200, {"acknowledged": True}
+    if len(parts) == 2 and parts[0] == "_alias":
+        if method == "HEAD":
+            return (200 if indices.exists_alias(name=parts[1]) else 404), None
+        return 200, indices.get_alias(name=parts[1])
+    if len(parts) == 2 and last in ("_search", "_count", "_mget", "_termvectors"):
+        call = {"_search": cluster.search, "_count": cluster.count, "_mget": cluster.mget,
+                "_termvectors": cluster.termvectors}[last]
+        return 200, call(index=parts[0], body=json.loads(body) if body else None)
+    if len(parts) == 2 and last == "_settings":
+        indices.put_settings(index=parts[0], body=json.loads(body))
+        return 200, {"acknowledged": True}
+    if len(parts) == 2 and last == "_refresh":
+        indices.refresh(index=parts[0])
+        return 200, {}
+    if len(parts) == 2 and last == "_mapping":
+        if method == "PUT":
+            indices.put_mapping(index=parts[0], body=json.loads(body))
+            return 200, {"acknowledged": True}
+        return 200, indices.get_mapping(index=parts[0])
+    if len(parts) == 1:
+        if method == "PUT":
+            indices.create(index=parts[0], body=json.loads(body))
+            return 200, {"acknowledged": True, "index": parts[0]}
+        if method == "DELETE":
+            indices.delete(index=parts[0])
+            return 200, {"acknowledged": True}
+        return 200, indices.get(index=parts[0])
+    return 400, {"error": {"type": "unsupported_by_simulation", "reason": f"{method} /{'/'.join(parts)}"}, "status": 400}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def log_message(self, *args):  # quiet
+        pass
+
+    def _serve(self):
+        url = urlsplit(self.path)
+        parts = [unquote(part) for part in url.path.split("/") if part]
+        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.headers.get("Content-Encoding") == "gzip":
+            raw = gzip.decompress(raw)
+        try:
+            status, answer = self.answer(self.command, parts, parse_qs(url.query), raw.decode("utf-8") or None)
+        except (NotFoundError, RequestError) as error:
+            status = error.status_code
+            answer = {"error": {"type": error.error, "reason": str(error.info)}, "status": status}
+        payload = b"" if answer is None else json.dumps(answer).encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(payload)
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _serve

@@ -193,3 +193,38 @@ def test_an_unreachable_cluster_is_a_clear_page_not_a_traceback(demo_settings):
     page = app.test_client().get("/?q=Hama")
     assert page.status_code == 503 and "does not answer" in page.get_data(as_text=True)
     assert app.test_client().get("/healthz").status_code == 503
+
+
+def test_the_commands_and_the_site_through_the_real_client_over_http(tmp_path):
+    """opensearch-py itself (paths, verbs, gzip bodies, 404s) against the simulation behind HTTP."""
+    from click.testing import CliRunner
+
+    from search_app.cli import main
+    from search_app.settings import Settings
+    from search_app.web import create_app
+    from tests.opensearch_sim import SimulatedServer
+
+    with SimulatedServer() as url:
+        env = {"SEARCH_APP_DATA_DIR": str(tmp_path / "data"), "SEARCH_APP_INDEX_DIR": str(tmp_path / "index"),
+               "SEARCH_APP_BACKEND": "opensearch", "SEARCH_APP_OPENSEARCH_URL": url,
+               "SEARCH_APP_OPENSEARCH_REPLICAS": "0", "SEARCH_APP_DICTIONARY_DIR": "off"}
+        run = lambda *args: CliRunner().invoke(main, list(args), env=env)  # noqa: E731
+        missing = run("index", "status")
+        assert missing.exit_code == 1 and "no index behind the alias syria-news" in missing.output
+        assert run("ingest", str(_write(tmp_path / "a.jsonl", 0, 10))).exit_code == 0
+        built = run("index", "rebuild")
+        assert built.exit_code == 0 and "rebuild: generation syria-news-" in built.output, built.output
+        assert "alias syria-news -> syria-news-" in run("index", "status").output
+        assert "10 results" in run("search", "shelling").output
+        settings = Settings.from_env(env)
+        app = create_app(settings).test_client()
+        first = app.get("/api/search", query_string={"q": "shelling"}).get_json()["results"][0]["id"]
+        assert run("delete", first).exit_code == 0
+        updated = run("index", "update")
+        assert updated.exit_code == 0 and updated.output.startswith("update:"), updated.output
+        answer = app.get("/api/search", query_string={"q": "shelling", "per_page": 50}).get_json()
+        assert answer["total"] == 9 and first not in {result["id"] for result in answer["results"]}
+        assert app.get("/healthz").get_json()["status"] == "ok"
+        other = answer["results"][0]["id"]
+        page = app.get(f"/article/{other}")
+        assert page.status_code == 200 and "Shelling report" in page.get_data(as_text=True)
