@@ -52,7 +52,8 @@ class _Index:
 class SimulatedCluster:
     """The client methods the backend calls, with opensearch-py's keyword arguments."""
 
-    def __init__(self):
+    def __init__(self, max_clauses: int = 1024):
+        self.max_clauses = max_clauses  # indices.query.bool.max_clause_count
         self.indices_by_name: dict[str, _Index] = {}
         self.aliases: dict[str, str] = {}
         self.indices = _IndicesApi(self)
@@ -83,9 +84,15 @@ class SimulatedCluster:
                 position += 2
         return {"errors": errors, "items": items}
 
+    def _check_clauses(self, query: dict) -> None:
+        if _leaves(query) > self.max_clauses:
+            raise RequestError(400, "too_many_nested_clauses", f"Query contains too many nested clauses; "
+                                                             f"maxClauseCount is set to {self.max_clauses}")
+
     def count(self, index: str, body: dict | None = None, **_):
         target = self.resolve(index)
         query = (body or {}).get("query", {"match_all": {}})
+        self._check_clauses(query)
         return {"count": sum(1 for doc in target.docs.values() if _match(query, doc)[0])}
 
     def mget(self, index: str, body: dict, **_):
@@ -106,6 +113,7 @@ class SimulatedCluster:
 
     def search(self, index: str, body: dict, **_):
         target = self.resolve(index)
+        self._check_clauses(body.get("query", {}))
         docs = list(target.docs.items())
         scored = [(doc_id, doc, score) for doc_id, doc in docs
                   for matched, score in [_match(body.get("query", {"match_all": {}}), doc)] if matched]
@@ -170,6 +178,17 @@ class _IndicesApi:
         self.cluster.resolve(index)
         del self.cluster.indices_by_name[index]
         self.cluster.aliases = {alias: name for alias, name in self.cluster.aliases.items() if name != index}
+
+
+def _leaves(query) -> int:
+    """Lucene counts every leaf clause of the whole query against the clause limit."""
+    if isinstance(query, list):
+        return sum(_leaves(item) for item in query)
+    if not isinstance(query, dict):
+        return 0
+    if set(query) & {"term", "terms", "prefix", "wildcard", "match_phrase", "span_term", "range", "ids", "exists"}:
+        return 1
+    return sum(_leaves(value) for value in query.values())
 
 
 def _source(source: dict, spec) -> dict:

@@ -228,3 +228,20 @@ def test_the_commands_and_the_site_through_the_real_client_over_http(tmp_path):
         other = answer["results"][0]["id"]
         page = app.get(f"/article/{other}")
         assert page.status_code == 200 and "Shelling report" in page.get_data(as_text=True)
+
+
+def test_a_query_over_the_clusters_clause_limit_is_searched_as_typed(demo_settings):
+    """A long query expands to hundreds of terms and phrases; past the cluster's clause limit the
+    backend answers with the words as typed (what Whoosh answers with expansion off)."""
+    cluster = SimulatedCluster(max_clauses=30)  # "conscription Hama" expands to 54 clauses, 8 as typed
+    settings = replace(demo_settings, backend="opensearch", opensearch_url="http://simulated:9200")
+    with open_store(settings) as store:
+        opensearch_index.rebuild(store, settings, client=cluster)
+    backend, whoosh = OpenSearchBackend(settings, client=cluster), SearchEngine(demo_settings.index_dir)
+    request = SearchRequest(q="conscription Hama", per_page=500, spell=False)
+    as_typed = replace(request, expand=False)
+    found = backend.search(request)
+    assert {hit.id for hit in found.hits} == {hit.id for hit in whoosh.search(as_typed).hits}
+    assert found.total == whoosh.search(as_typed).total < whoosh.search(request).total
+    assert backend.without(request) == whoosh.without(as_typed)
+    assert len(list(backend.iter_documents(request, 100))) == min(100, found.total)

@@ -12,6 +12,7 @@ import threading
 import time
 from collections import Counter
 from contextlib import contextmanager
+from dataclasses import replace
 
 from whoosh import query as wq
 
@@ -26,6 +27,11 @@ from ..query import QueryBuilder
 from . import dsl
 
 FREQUENCY_CACHE = 10_000  # (field, term) document frequencies kept for the dictionary's filter
+
+
+class QueryTooLarge(NoIndexError):
+    """The expanded query has more clauses than the cluster allows (indices.query.bool.max_clause_count):
+    searched again as typed, without expansions."""
 
 
 class OpenSearchBackend:
@@ -51,9 +57,9 @@ class OpenSearchBackend:
     def _answering(self):
         """Whatever keeps the cluster from answering reaches the pages as "no index", with why."""
         try:
-            from opensearchpy.exceptions import ConnectionError as Unreachable, NotFoundError
+            from opensearchpy.exceptions import ConnectionError as Unreachable, NotFoundError, TransportError
         except ImportError:
-            Unreachable = NotFoundError = ()  # connect() says what to install
+            Unreachable = NotFoundError = TransportError = ()  # connect() says what to install
         try:
             yield
         except OpenSearchUnavailable as error:
@@ -63,6 +69,10 @@ class OpenSearchBackend:
                                "run `search-app index rebuild`") from None
         except Unreachable as error:
             raise NoIndexError(f"OpenSearch at {self.settings.opensearch_url} does not answer: {error}") from None
+        except TransportError as error:
+            if "clauses" in str(error):  # too_many_clauses / too_many_nested_clauses
+                raise QueryTooLarge(str(error)) from None
+            raise NoIndexError(f"OpenSearch at {self.settings.opensearch_url} refused: {error}") from None
 
     def _search(self, body: dict) -> dict:
         with self._answering():
@@ -85,6 +95,14 @@ class OpenSearchBackend:
         return query, parsed
 
     def search(self, request: SearchRequest) -> SearchResponse:
+        try:
+            return self._search_page(request)
+        except QueryTooLarge:
+            if not request.expand:
+                raise
+            return self._search_page(replace(request, expand=False))
+
+    def _search_page(self, request: SearchRequest) -> SearchResponse:
         started = time.perf_counter()
         parsed = self._builder(request.expand).parse(request.q)
         query, relaxed = parsed.query, False
@@ -104,6 +122,14 @@ class OpenSearchBackend:
                               expansions=parsed.expansions, relaxed=relaxed, generation=self._live_name())
 
     def without(self, request: SearchRequest) -> dict[str, int]:
+        try:
+            return self._without(request)
+        except QueryTooLarge:
+            if not request.expand:
+                raise
+            return self._without(replace(request, expand=False))
+
+    def _without(self, request: SearchRequest) -> dict[str, int]:
         query, _ = self._understood(request)
         aggregations = self._search(dsl.without_body(request, query))["aggregations"]
         counts = {}
@@ -113,11 +139,18 @@ class OpenSearchBackend:
         return counts
 
     def iter_documents(self, request: SearchRequest, limit: int):
-        query, parsed = self._understood(request)
-        limit = max(1, min(limit, dsl.FACET_SIZE))
-        answer = self._search(dsl.documents_body(request, query, parsed.place_concepts, limit))
+        try:
+            answer = self._documents(request, limit)
+        except QueryTooLarge:
+            if not request.expand:
+                raise
+            answer = self._documents(replace(request, expand=False), limit)
         for item in answer["hits"]["hits"]:
             yield document_from_stored(_stored(item["_source"]["stored"]))
+
+    def _documents(self, request: SearchRequest, limit: int) -> dict:
+        query, parsed = self._understood(request)
+        return self._search(dsl.documents_body(request, query, parsed.place_concepts, max(1, min(limit, dsl.FACET_SIZE))))
 
     def more_like_this(self, article_id: str, limit: int = RELATED_LIMIT) -> list[Hit]:
         with self._answering():
