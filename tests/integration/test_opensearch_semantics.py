@@ -243,5 +243,6 @@ def test_a_query_over_the_clusters_clause_limit_is_searched_as_typed(demo_settin
     found = backend.search(request)
     assert {hit.id for hit in found.hits} == {hit.id for hit in whoosh.search(as_typed).hits}
     assert found.total == whoosh.search(as_typed).total < whoosh.search(request).total
+    assert found.request == request  # the page still shows the request as made
     assert backend.without(request) == whoosh.without(as_typed)
     assert len(list(backend.iter_documents(request, 100))) == min(100, found.total)

@@ -94,13 +94,18 @@ class OpenSearchBackend:
             query = parsed.relaxed_query
         return query, parsed
 
-    def search(self, request: SearchRequest) -> SearchResponse:
+    @staticmethod
+    def _within_clause_limit(method, request: SearchRequest, *args):
+        """``method(request, ...)``, or of the words as typed when the expansions pass the limit."""
         try:
-            return self._search_page(request)
+            return method(request, *args)
         except QueryTooLarge:
             if not request.expand:
                 raise
-            return self._search_page(replace(request, expand=False))
+            return method(replace(request, expand=False), *args)
+
+    def search(self, request: SearchRequest) -> SearchResponse:
+        return replace(self._within_clause_limit(self._search_page, request), request=request)
 
     def _search_page(self, request: SearchRequest) -> SearchResponse:
         started = time.perf_counter()
@@ -122,12 +127,7 @@ class OpenSearchBackend:
                               expansions=parsed.expansions, relaxed=relaxed, generation=self._live_name())
 
     def without(self, request: SearchRequest) -> dict[str, int]:
-        try:
-            return self._without(request)
-        except QueryTooLarge:
-            if not request.expand:
-                raise
-            return self._without(replace(request, expand=False))
+        return self._within_clause_limit(self._without, request)
 
     def _without(self, request: SearchRequest) -> dict[str, int]:
         query, _ = self._understood(request)
@@ -139,12 +139,7 @@ class OpenSearchBackend:
         return counts
 
     def iter_documents(self, request: SearchRequest, limit: int):
-        try:
-            answer = self._documents(request, limit)
-        except QueryTooLarge:
-            if not request.expand:
-                raise
-            answer = self._documents(replace(request, expand=False), limit)
+        answer = self._within_clause_limit(self._documents, request, limit)
         for item in answer["hits"]["hits"]:
             yield document_from_stored(_stored(item["_source"]["stored"]))
 
