@@ -178,10 +178,13 @@ def reporting_failures(command):
 
 
 def live_index(client, alias: str) -> str | None:
-    """The index the alias points at, or None when there is no alias yet."""
-    if not client.indices.exists_alias(name=alias):
+    """The index the alias points at, or None when there is no alias yet (one request: every search asks)."""
+    from opensearchpy.exceptions import NotFoundError
+
+    try:
+        return next(iter(sorted(client.indices.get_alias(name=alias))), None)
+    except NotFoundError:
         return None
-    return next(iter(sorted(client.indices.get_alias(name=alias))), None)
 
 
 def index_meta(client, index: str) -> dict:
