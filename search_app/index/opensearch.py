@@ -101,10 +101,11 @@ def opensearch_document(document: dict, schema=None) -> dict:
     """The OpenSearch document of one Whoosh index document (``build.article_document``)."""
     schema = schema or token_schema()
     published = document.get("published")
+    published = published.strftime(STORED_DATE_FORMAT) if published is not None else None
+    # What Whoosh stores (all but the exact fields), the date as text: JSON has no datetime.
     stored = {name: value for name, value in document.items() if name not in ("exact_title", "exact")}
     if published is not None:
-        stored["published"] = published.strftime(STORED_DATE_FORMAT)
-        # year and month as Whoosh has them; every date is also a published date for ranges
+        stored["published"] = published
     source = {"id": document["id"], "stored": stored}
     for name in TOKEN_FIELDS:
         tokens = token_stream(schema[name].analyzer, document.get(name, ""))
@@ -118,7 +119,7 @@ def opensearch_document(document: dict, schema=None) -> dict:
         if document.get(name):
             source[name] = document[name]
     if published is not None:
-        source["published"] = published.strftime(STORED_DATE_FORMAT)
+        source["published"] = published
     return source
 
 
