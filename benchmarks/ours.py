@@ -17,7 +17,7 @@ from search_app.ingest.records import RecordError, build_article
 from search_app.search.engine import SearchEngine, SearchRequest
 from search_app.store import Store
 
-from .corpus import read_jsonl
+from devtools.corpus import read_jsonl
 from .queries import Query
 from .measure import directory_bytes, measure_queries
 

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from importlib.resources import files
 
 from search_app.enrich.matcher import find_mentions
+from search_app.text.arabic import ARABIC_LETTERS
 
 KINDS = ("one_word", "two_words", "phrase", "filter", "facets", "arabic", "page5", "repeated")
 LABELS = {
@@ -55,7 +56,7 @@ def _glossary() -> list[dict]:
 
 def _plain(word: str, arabic: bool) -> bool:
     if arabic:
-        return bool(re.fullmatch(r"[\u0621-\u064a]{3,}", word))
+        return bool(re.fullmatch(f"[{ARABIC_LETTERS}]{{3,}}", word))
     return bool(re.fullmatch(r"[a-z]{4,}", word))
 
 

@@ -26,7 +26,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-from . import corpus, fts5, ours
+from devtools import corpus
+
+from . import fts5, ours
 from .queries import KINDS, LABELS, plan, plan_to_dict
 from .report import markdown
 

@@ -35,7 +35,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 sys.path.insert(0, str(REPO_ROOT / "scripts"))
 
-from eval_places import evaluate as evaluate_places  # noqa: E402
+from devtools.places import evaluate as evaluate_places  # noqa: E402
 from eval_tagging import judged_scores  # noqa: E402
 from search_app.index.build import rebuild  # noqa: E402
 from search_app.ingest import ingest_paths  # noqa: E402
@@ -43,9 +43,9 @@ from search_app.search import SearchEngine, SearchRequest  # noqa: E402
 from search_app.search.query import QueryBuilder  # noqa: E402
 from search_app.settings import Settings  # noqa: E402
 from search_app.store import open_store  # noqa: E402
-from search_app.text.arabic import normalize_arabic  # noqa: E402
+from search_app.text.arabic import ARABIC_LETTERS, normalize_arabic  # noqa: E402
 from search_app.text.dictionary import open_dictionary  # noqa: E402
-from search_app.text.pairs import pair_holds  # noqa: E402
+from devtools.pairs import pair_holds  # noqa: E402
 from search_app.text.stopwords import ARABIC_STOP_WORDS, ENGLISH_STOP_WORDS  # noqa: E402
 
 EXPANSION_QUERIES = ["conscription Hama", "تجنيد حماة", "SDF Raqqa", "airstrike Idlib hospital", "قسد الرقة",
@@ -89,7 +89,7 @@ def _recall_at_10(engine: SearchEngine, queries: list[tuple[str, str]]) -> dict:
 
 
 ENGLISH_WORD = r"[A-Za-z][A-Za-z'-]{3,}"
-ARABIC_WORD = r"[\u0621-\u064A]{3,}"
+ARABIC_WORD = f"[{ARABIC_LETTERS}]{{3,}}"
 
 
 def _english_key(word: str) -> str | None:

@@ -7,7 +7,7 @@
 Ingests FA-KES (``--preset fakes``), the UCDP events (``--preset ucdp``) and the Arabic news sample
 (``--map body=text``) as the README shows, rebuilds the index, then prints: how many source
 spellings the records carry against how many outlets the Source facet shows, the items of each
-kind, typo correction on misspellings of gazetteer and actor names (``eval_typos``), and page
+kind, typo correction on misspellings of gazetteer and actor names (``devtools.typos``), and page
 timings (``bench_pages``). ``--reuse`` measures an existing work folder again.
 """
 from __future__ import annotations
@@ -23,6 +23,7 @@ SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 sys.path.insert(0, str(REPO_ROOT))
 sys.path.insert(0, str(REPO_ROOT / "scripts"))
 
+from devtools import typos  # noqa: E402
 from search_app.enrich.outlets import outlets  # noqa: E402
 from search_app.index.build import rebuild  # noqa: E402
 from search_app.ingest import ingest_paths  # noqa: E402
@@ -72,12 +73,10 @@ def facet_figures(settings: Settings) -> dict:
 
 def typo_figures(settings: Settings) -> dict:
     """Misspellings made from gazetteer and actor names (and the hand list): corrected or not."""
-    import eval_typos
-
     engine = SearchEngine(settings.index_dir)
-    cases = eval_typos.typo_cases(engine.generation().searcher().reader())
-    hand = [(typed, word, {word}) for typed, word in eval_typos.HAND_TYPOS]
-    return {"hand_typos": eval_typos.evaluate_typos(engine, hand), "name_typos": eval_typos.evaluate_typos(engine, cases)}
+    cases = typos.typo_cases(engine.generation().searcher().reader())
+    hand = [(typed, word, {word}) for typed, word in typos.HAND_TYPOS]
+    return {"hand_typos": typos.evaluate_typos(engine, hand), "name_typos": typos.evaluate_typos(engine, cases)}
 
 
 def page_figures(settings: Settings) -> dict:

@@ -12,7 +12,7 @@ from .models import Article, Translation
 SCHEMA_VERSION = 5
 
 # One B-tree: every article adds 16 rows at random places, and each page they dirty is written at
-# commit; a rowid table with an index on the key and one on the article dirtied three times as many.
+# commit; a rowid table with an index on the key and one on the article would dirty more.
 _BANDS_TABLE = """
 CREATE TABLE IF NOT EXISTS signature_bands (
     key INTEGER NOT NULL,

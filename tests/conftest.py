@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import json
+import os
 from importlib import resources
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from search_app.index.build import rebuild
 from search_app.ingest import ingest_paths
@@ -16,6 +18,22 @@ from search_app.web import create_app
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = REPO_ROOT.parent / "shared"
+
+# Hypothesis profiles. "fast", the default, caps every property test at FAST_EXAMPLES for the inner
+# loop; "full" runs each test's own count (2,000 for the web fuzz): the README's full-suite command
+# and .ci/run pass --hypothesis-profile=full (HYPOTHESIS_PROFILE=full does the same; the option wins).
+FAST_EXAMPLES = 100
+hypothesis_settings.register_profile("fast", max_examples=FAST_EXAMPLES)
+# In the full run each property test runs the count it names (examples() below); one that names none
+# gets this ceiling, the largest count in the suite (the web fuzz).
+hypothesis_settings.register_profile("full", max_examples=2_000)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fast"))
+
+
+def examples(full: int) -> int:
+    """A property test's example count: ``full`` under the full profile, the fast profile's cap otherwise.
+    Read at import, after pytest has loaded the profile the command line names."""
+    return min(full, hypothesis_settings.default.max_examples)
 
 
 def demo_corpus_path() -> Path:

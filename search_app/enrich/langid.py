@@ -3,8 +3,8 @@
 Arabic letters are certain evidence, so a text whose first ~400 letters are mostly Arabic is 'ar'
 without a statistical guess. English function words are the next cheapest evidence: when at least
 one word in twelve of the first 150 is one of them (English news runs at one in five; French,
-German, Spanish and Dutch text at none), the text is 'en' (langdetect costs ~10 ms an article and
-said 'en' to every text this rule accepts in the real and generated corpora). Anything else goes
+German, Spanish and Dutch text at none), the text is 'en' (langdetect is far slower and said
+'en' to every text this rule accepts in the real and generated corpora). Anything else goes
 to langdetect (seeded, so the same text always gets the same answer) over its first ~1000
 characters. Never call this on a query: "Aleppo" alone is not Italian.
 """

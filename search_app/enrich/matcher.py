@@ -69,36 +69,20 @@ from functools import lru_cache
 
 from search_app.utils import MappedCache
 from search_app.reference import load_actors, load_places
-from search_app.text.arabic import TOKEN_PATTERN, has_arabic, normalize_arabic
+from search_app.text.arabic import (ARABIC_ARTICLE, ARABIC_CLITICS, CONJUNCTION_CLITICS, TOKEN_PATTERN,
+                                    ends_in_article, has_arabic, normalize_arabic)
 # The same folding rules as fold_latin, used here without its casefold to recover source case.
-from search_app.text.latin import _APOSTROPHES, _HYPHENS
+from search_app.text.latin import DROPPED_APOSTROPHES, SPACED_HYPHENS
 from search_app.text.normalize import normalized_tokens
 
 from .roles import not_a_place  # context that makes a place name something else
 
 LATIN_ARTICLES = frozenset("al el ad ar as ash at az an ath ez es ed er et adh".split())
 ARTICLE = "al"
-ARABIC_ARTICLE = "ال"
 
 PLACE_LEVELS = ("town", "subdistrict", "district", "region", "governorate")  # most specific first
 _LEVEL_RANK = {level: rank for rank, level in enumerate(PLACE_LEVELS)}
 
-
-def _arabic_clitics() -> tuple[str, ...]:
-    """و ف + ب ل ك + ال in every order Arabic writes them, longest first (ل + ال is written لل)."""
-    clitics = set()
-    for conjunction in ("", "و", "ف"):
-        for preposition in ("", "ب", "ل", "ك"):
-            for article in ("", ARABIC_ARTICLE):
-                clitic = conjunction + preposition + article
-                if preposition == "ل" and article:
-                    clitic = conjunction + "لل"
-                if clitic and clitic != ARABIC_ARTICLE:
-                    clitics.add(clitic)
-    return tuple(sorted(clitics, key=len, reverse=True))
-
-
-ARABIC_CLITICS = _arabic_clitics()
 
 _PLACE_TRIGGERS_BEFORE = frozenset({
     ("city", "of"), ("town", "of"), ("village", "of"), ("province", "of"), ("governorate", "of"),
@@ -116,7 +100,6 @@ _WEAK_TRIGGERS_BEFORE = frozenset({
     ("in",), ("near",), ("في",), ("من",), ("الي",), ("علي",), ("قرب",), ("نحو",), ("باتجاه",), ("حول",),
 })
 _PREPOSITION_CLITICS = ("ب", "ل")
-_CONJUNCTION_CLITICS = ("و", "ف")
 _CITY_TRIGGERS_BEFORE = frozenset({("city", "of"), ("town", "of"), ("مدينه",)})
 _CITY_WORDS = frozenset({"city", "town", "مدينه"})
 _LIST_CONNECTORS = frozenset({"and", "or", "و", "او"})
@@ -264,7 +247,7 @@ _DROP_COMBINING = _CombiningMarks()
 def _source_case_tokens(text: str) -> list[str]:
     """normalized_tokens(text) before casefolding: the same tokens in their source case."""
     folded = unicodedata.normalize("NFKD", normalize_arabic(text)).translate(_DROP_COMBINING)
-    folded = _HYPHENS.sub(" ", _APOSTROPHES.sub("", folded))
+    folded = SPACED_HYPHENS.sub(" ", DROPPED_APOSTROPHES.sub("", folded))
     return _TOKEN.findall(folded)
 
 
@@ -342,10 +325,6 @@ def _index() -> _Index:
 # Matching
 
 
-def _has_article(clitic: str) -> bool:
-    return clitic.endswith(ARABIC_ARTICLE) or clitic.endswith("لل")
-
-
 def _first_token_forms(token: str, prefixes: frozenset) -> list[tuple[str, str]]:
     """(form, what was stripped) for the token as it is and without a clitic or possessive s.
 
@@ -356,7 +335,7 @@ def _first_token_forms(token: str, prefixes: frozenset) -> list[tuple[str, str]]
         for clitic in ARABIC_CLITICS:
             rest = token[len(clitic):]
             if token.startswith(clitic) and len(rest) >= 2:
-                forms.append((ARABIC_ARTICLE + rest if _has_article(clitic) else rest, clitic))
+                forms.append((ARABIC_ARTICLE + rest if ends_in_article(clitic) else rest, clitic))
     elif token.endswith("s") and len(token) > 3 and (token,) not in prefixes:
         forms.append((token[:-1], "s"))
     return forms
@@ -364,7 +343,7 @@ def _first_token_forms(token: str, prefixes: frozenset) -> list[tuple[str, str]]
 
 def _needs_article(key: tuple[str, ...], clitic: str, index: _Index) -> bool:
     """A name written with ال keeps it after a clitic: فرقة is not ف + رقة (Raqqa is الرقة)."""
-    return (bool(clitic) and has_arabic(clitic) and not _has_article(clitic)
+    return (bool(clitic) and has_arabic(clitic) and not ends_in_article(clitic)
             and (ARABIC_ARTICLE + key[0],) + key[1:] in index.senses)
 
 
@@ -474,6 +453,16 @@ class _Context:
     def trigger_after(self, match: _Match) -> bool:
         return match.end < len(self.tokens) and self.tokens[match.end] in _PLACE_TRIGGERS_AFTER
 
+    def tag(self, position: int, entity: Entity) -> None:
+        """``entity`` stands at ``position``; its area or the actor now confirms other names."""
+        self.resolved[position] = entity
+        if entity.kind == "place" and entity.governorate:
+            self.governorates.add(entity.governorate)
+            if entity.district:
+                self.districts.add(entity.district)
+        elif entity.kind == "actor":
+            self.actors.add(entity.id)
+
     def city_context(self, match: _Match) -> bool:
         key = self.tokens[match.start:match.end]
         following = self.tokens[match.end:match.end + 1]
@@ -529,26 +518,44 @@ def _context_note(sense: _Sense, match: _Match) -> str | None:
 
 def _confirmed(sense: _Sense, position: int, matches: list[_Match], context: _Context,
                case: _SourceCase) -> bool:
+    """Whether ``sense`` holds where its name stands: always for a name that needs no context."""
     match = matches[position]
     note = _context_note(sense, match)
     if note is None:
         return True
     if sense.entity.kind == "actor":
-        if sense.entity.id in context.actors:
-            return True
-        if context.for_query:
-            return _whole_query(match, context) or sense.cased is not None
-        return sense.cased is not None and case.mixed_case_around(match.start, match.end)
-    note = note.lower()
-    other_referent = not any(word in note for word in _COMMON_WORD_NOTES)
+        return _actor_confirmed(sense, match, context, case)
+    return _place_confirmed(sense, note.lower(), position, matches, context)
+
+
+def _actor_confirmed(sense: _Sense, match: _Match, context: _Context, case: _SourceCase) -> bool:
+    """An ambiguous actor's name counts once the actor is tagged, when written in its own capitals
+    amid mixed-case text, or in a query that is the name alone or an acronym."""
+    if sense.entity.id in context.actors:
+        return True
     if context.for_query:
-        everyday = _EVERYDAY_ARABIC_NOTES if has_arabic(context.tokens[match.start]) else _EVERYDAY_LATIN_NOTES
-        if other_referent or (_whole_query(match, context) and not any(word in note for word in everyday)):
-            return True
+        return _whole_query(match, context) or sense.cased is not None
+    return sense.cased is not None and case.mixed_case_around(match.start, match.end)
+
+
+def _place_confirmed(sense: _Sense, note: str, position: int, matches: list[_Match], context: _Context) -> bool:
+    """An ambiguous place name counts with a trigger word beside it ("in", بريف), next to or near a
+    tagged place, or with another tagged place of its area; in a query, also on its own."""
+    match = matches[position]
+    # The note names another referent (a person, a place abroad), not an everyday word.
+    other_referent = not any(word in note for word in _COMMON_WORD_NOTES)
+    if context.for_query and (other_referent or _alone_in_query(note, match, context)):
+        return True
     return (context.trigger_before(match, _PLACE_TRIGGERS_BEFORE) or context.trigger_after(match)
             or (other_referent and sense.entity.level == "governorate" and context.weak_trigger(match))
             or _near_tagged_place(position, sense, matches, context)
             or _cooccurs(sense, context))
+
+
+def _alone_in_query(note: str, match: _Match, context: _Context) -> bool:
+    """The query is the name alone and the name is not an everyday word of its script."""
+    everyday = _EVERYDAY_ARABIC_NOTES if has_arabic(context.tokens[match.start]) else _EVERYDAY_LATIN_NOTES
+    return _whole_query(match, context) and not any(word in note for word in everyday)
 
 
 def _joined_as_list(second: _Match, tokens: list[str]) -> bool:
@@ -556,7 +563,7 @@ def _joined_as_list(second: _Match, tokens: list[str]) -> bool:
     وحماة) or, in Latin script, when a comma stood between them ("Aleppo, Hama"); حلب السلمية
     ("Aleppo's peaceful ...") and الثورة بريف دمشق are not lists."""
     if has_arabic(tokens[second.start]):
-        return second.stripped[:1] in _CONJUNCTION_CLITICS
+        return second.stripped[:1] in CONJUNCTION_CLITICS
     return True
 
 
@@ -571,16 +578,11 @@ def _cooccurs(sense: _Sense, context: _Context) -> bool:
 
 
 def _choose(senses: list[_Sense], match: _Match, context: _Context) -> Entity | None:
+    """The one entity the confirmed senses point to, preferring places to actors; when several
+    remain, the one already known from the text (its governorate or the actor tagged), else None."""
     places = [sense.entity for sense in senses if sense.entity.kind == "place"]
     if places:
-        governorates = [entity for entity in places if entity.level == "governorate"]
-        others = [entity for entity in places if entity.level != "governorate"]
-        if governorates and (not others or not context.city_context(match)):
-            places = governorates
-        else:
-            places = others
-        best = min(_LEVEL_RANK[entity.level] for entity in places)
-        candidates = [entity for entity in places if _LEVEL_RANK[entity.level] == best]
+        candidates = _likeliest_places(places, match, context)
         known = [entity for entity in candidates if entity.governorate in context.governorates]
     else:
         candidates = [sense.entity for sense in senses]
@@ -588,6 +590,19 @@ def _choose(senses: list[_Sense], match: _Match, context: _Context) -> Entity | 
     if len(candidates) == 1:
         return candidates[0]
     return known[0] if len(known) == 1 else None
+
+
+def _likeliest_places(places: list[Entity], match: _Match, context: _Context) -> list[Entity]:
+    """The places of the highest level a name may mean: governorates (Hama) unless only smaller
+    places share the name or the words around it speak of a city ("Hama city", مدينة حماة)."""
+    governorates = [entity for entity in places if entity.level == "governorate"]
+    others = [entity for entity in places if entity.level != "governorate"]
+    if governorates and (not others or not context.city_context(match)):
+        places = governorates
+    else:
+        places = others
+    best = min(_LEVEL_RANK[entity.level] for entity in places)
+    return [entity for entity in places if _LEVEL_RANK[entity.level] == best]
 
 
 def _reads_otherwise(match: _Match, entity: Entity, context: _Context) -> bool:
@@ -609,13 +624,7 @@ def _resolve(matches: list[_Match], tokens: list[str], case: _SourceCase, for_qu
             entity = _choose(senses, match, context) if senses else None
             if entity is None or (entity.kind == "place" and not for_query and _reads_otherwise(match, entity, context)):
                 continue
-            context.resolved[position] = entity
-            if entity.kind == "place" and entity.governorate:
-                context.governorates.add(entity.governorate)
-                if entity.district:
-                    context.districts.add(entity.district)
-            if entity.kind == "actor":
-                context.actors.add(entity.id)
+            context.tag(position, entity)
             changed = True
     return context.resolved
 

@@ -39,10 +39,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from search_app.reference import load_context_words, load_places
-from search_app.text.arabic import has_arabic
+from search_app.text.arabic import clitic_prefixes, has_arabic
 from search_app.text.normalize import normalized_tokens
 
-_CLITICS = ("وب", "ول", "فب", "فل", "و", "ف", "ب", "ل", "ك")
+_CLITICS = clitic_prefixes(prepositions=("ب", "ل")) + ("ك",)  # and كـ alone
 
 
 def _phrases(words) -> frozenset[tuple[str, ...]]:
@@ -55,7 +55,6 @@ class _Words:
     outlets: frozenset[str]
     acting_name_words: frozenset[str]
     given_names: frozenset[str]
-    road_words: frozenset[str]
     road_words_after: frozenset[str]
     foreign_locators: frozenset[tuple[str, ...]]
     foreign_forms: frozenset[str]
@@ -94,7 +93,7 @@ def _words() -> _Words:
     return _Words(
         countries=frozenset(raw["countries"]), outlets=frozenset(raw["outlets"]),
         acting_name_words=_single(raw["acting_name_words"]), given_names=_single(raw["given_names"]),
-        road_words=_single(raw["road_words"]), road_words_after=_single(raw["road_words_after"]),
+        road_words_after=_single(raw["road_words_after"]),
         foreign_locators=_phrases(raw["foreign_locators"]), border_words=_single(raw["border_words"]),
         foreign_forms=_with_clitics(phrase[0] for phrase in _phrases(raw["foreign_locators"])),
         road_forms=_with_clitics(_single(raw["road_words"])),
@@ -137,29 +136,43 @@ def not_a_place(tokens: list[str], start: int, end: int, level: str, triggered: 
     ``triggered``: a place trigger (مدينة, "city of") stands before it; ``clitic``: what the matcher
     read off its first token (ودير الزور: a list, so عيسى before it is not a man's name)."""
     words = _words()
-    before = tokens[start - 1] if start else ""
-    after = tokens[end] if end < len(tokens) else ""
-    if not clitic and (before in words.given_names
-                       or (before == "علي" and start >= 2 and tokens[start - 2] in words.given_names)):
-        return True  # علي after a name is a name (محمد علي الشدادي); alone it is the preposition على
     name = tokens[start:end]
+    after = tokens[end] if end < len(tokens) else ""
+    if not clitic and _follows_a_given_name(tokens, start, words):
+        return True
     if level != "governorate" and not triggered and len(name) == 1 and name[0] in _people(tokens, words):
         return True  # named as a person elsewhere: "ويعد الشدادي ..." after "محمد علي الشدادي"
     if _names_a_road(tokens, start, end, words):
         return True
     if level != "governorate" and _foreign_after(tokens[end:end + 3], words):
         return True
-    if (len(name) == 1 and name[0] in words.name_prefixes and after
-            and not has_arabic(after) and after not in words.after_a_name):
-        return True  # "Tal Qarrah", "Tal al-Hawa": a longer name the gazetteer lacks, not At Tall
-    if triggered:
+    if len(name) == 1 and _starts_a_longer_name(name[0], after, words):
+        return True
+    return not triggered and len(name) == 1 and _noun_and_adjective(name[0], after, level, words)
+
+
+def _follows_a_given_name(tokens: list[str], start: int, words: _Words) -> bool:
+    """A given name stands before (محمد الشدادي), or علي after one: علي after a name is a name
+    (محمد علي الشدادي); alone it is the preposition على."""
+    before = tokens[start - 1] if start else ""
+    return before in words.given_names or (before == "علي" and start >= 2 and tokens[start - 2] in words.given_names)
+
+
+def _starts_a_longer_name(word: str, after: str, words: _Words) -> bool:
+    """"Tal Qarrah", "Tal al-Hawa": a longer name the gazetteer lacks, not At Tall."""
+    return word in words.name_prefixes and bool(after) and not has_arabic(after) and after not in words.after_a_name
+
+
+def _noun_and_adjective(word: str, after: str, level: str, words: _Words) -> bool:
+    """An Arabic name read as a noun by the adjective after it: الطبقه المتوسطه (a town's name), درعا
+    تذكاريا, درعا حصينا (an accusative; not درعا جنوبا, درعا سوريا)."""
+    if not has_arabic(word):
         return False
-    if (level in ("town", "subdistrict") and len(name) == 1 and name[0].startswith("ال") and has_arabic(name[0])
+    if (level in ("town", "subdistrict") and word.startswith("ال")
             and after.startswith("ال") and after.endswith("ه") and after not in words.not_adjectives):
-        return True  # الطبقه المتوسطه: a noun and its adjective
-    # درعا تذكاريا, درعا حصينا: an accusative noun and its adjective (not درعا جنوبا, درعا سوريا)
-    return (len(name) == 1 and has_arabic(name[0]) and name[0].endswith("ا") and after.endswith("ا")
-            and len(after) >= 4 and after not in words.countries_ending_ya and after not in words.directions_ar)
+        return True
+    return (word.endswith("ا") and after.endswith("ا") and len(after) >= 4
+            and after not in words.countries_ending_ya and after not in words.directions_ar)
 
 
 _people_cache: list = [None, frozenset()]

@@ -179,7 +179,7 @@ def _check_title_query_finds(searcher, article_id: str) -> None:
     words = [token.text for token in searcher.schema["exact_title"].analyzer(title)]
     if not words:
         return
-    # Unscored: scoring every article sharing a word like "the" took seconds at 100k.
+    # Unscored: scoring every article sharing a word like "the" is slow on a large index.
     if docnum not in set(searcher.docs_for_query(Or([Term("exact_title", word) for word in words]))):
         raise VerificationError(f"sample query {title[:60]!r} does not find article {article_id}")
 

@@ -1,7 +1,7 @@
-"""Index generations on disk: the ``current`` link, the build manifest, and the writer lock.
+"""Index generations on disk: the ``current`` link and the build manifest.
 
-Shared by the writer (indexer) and the reader (search), so both agree on the layout without
-the search side importing the write side.
+Shared by the writer (``build``, which also holds the writer lock) and the reader (search), so both
+agree on the layout without the search side importing the write side.
 """
 from __future__ import annotations
 

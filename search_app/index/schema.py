@@ -12,15 +12,11 @@ from ..text.normalize import normalized_tokens
 # Facet fields hold ids (p-codes, actor slugs, years); labels are looked up per UI language.
 FACET_FIELDS = ("governorate", "district", "place", "actor", "year", "month", "lang", "source", "kind")
 
-# Field boosts: the exact, unstemmed field outranks stems; titles outrank bodies.
-TEXT_FIELD_BOOSTS = {"exact_title": 4.0, "exact": 2.0, "title_en": 2.0, "title_ar": 2.0,
-                     "body_en": 1.0, "body_ar": 1.0}
-
 
 class StoredDate(DATETIME):
     """A date stored and kept as a sortable column, but not indexed: date filters and sorting
-    read the column as numpy arrays, and indexing it cost eight terms a document (a sixth of a
-    segment's terms, each written to the term table)."""
+    read the column as numpy arrays, and indexing it would add eight terms a document, each
+    written to the term table, that no query uses."""
 
     indexed = False
 

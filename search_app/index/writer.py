@@ -55,8 +55,8 @@ INLINE_POSTINGS = 4  # terms in at most this many documents keep their postings 
 PARALLEL_FROM = 1_000  # below this, starting processes costs more than it saves
 # Blocks and inlined postings are pickled with protocol 5: Whoosh writes protocol 2, which spells
 # every bytes value (a posting's positions) as a latin-1 string and a call to rebuild it; protocol
-# 5 pickles a block ten times faster, half the size, and loads ten times faster. Whoosh's reader
-# unpickles whatever protocol it finds.
+# 5 writes bytes as they are, so blocks pickle and load much faster and are smaller. Whoosh's
+# reader unpickles whatever protocol it finds.
 PICKLE_PROTOCOL = 5
 _pack_count = formats.pack_uint
 
@@ -134,8 +134,8 @@ def _encode_positions(positions: list[int]) -> bytes:
 
 def _plain_terms_function(field):
     """For an ID field, or a KEYWORD field of comma-separated values, a function giving what
-    ``field.index`` gives for a string, without running the analyzer's generator chain (a few
-    microseconds a field, nine facet fields a document); None for any other field."""
+    ``field.index`` gives for a string, without running the analyzer's generator chain for each of
+    a document's nine facet fields; None for any other field."""
     analyzer, format_ = field.analyzer, field.format
     if format_.field_boost != 1.0:
         return None
@@ -299,7 +299,7 @@ class FastSegmentWriter(SegmentWriter):
             last = first + size
             _fill_block(block, ids[first:last], weights[first:last], values[first:last],
                         lengths[first:last] if lengths is not None else None)
-            # A zlib stream costs ~25 us to start and saves little on a short block.
+            # Starting a zlib stream costs more than it saves on a short block.
             block._compression = self.codec._compression if len(block._ids) >= COMPRESS_FROM else 0
 
 
@@ -353,8 +353,8 @@ def _length_range(lengths: list[int] | None) -> tuple[int | None, int]:
 
 
 def _lengths_array(lengths: dict[int, int]) -> np.ndarray | None:
-    """A scorable field's lengths by document number, to look a window's up in one step (a
-    dictionary lookup per posting was a twentieth of writing a segment); None for other fields."""
+    """A scorable field's lengths by document number, to look a window's up in one step instead
+    of a dictionary lookup per posting; None for other fields."""
     if not lengths:
         return None
     by_doc = np.zeros(max(lengths) + 1, dtype=np.int64)

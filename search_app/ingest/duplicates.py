@@ -28,7 +28,7 @@ MIN_TOKENS = 12  # too short to tell a copy from a template ("Shelling in X kill
 _SEED = 20111
 # Signatures of different schemes cannot be compared: a store records the scheme of its own, and
 # ``resign_outdated`` recomputes them when it differs. 1 was datasketch's MinHash over SHA-1
-# of each shingle; 2 is ``signature`` below, five times faster, as accurate.
+# of each shingle; 2 is ``signature`` below, as accurate and much faster.
 SIGNATURE_SCHEME = "2"
 
 _U64 = np.uint64
@@ -43,9 +43,9 @@ def signature(text: str) -> np.ndarray | None:
     Each distinct word is hashed once (BLAKE2b, cached); a shingle's hash mixes its three words'
     (splitmix64's finaliser); each of the NUM_PERM hash functions is a multiply-shift
     ``(a * x + b) mod 2**64``, top 32 bits, minimised over the shingles. All of it is a few numpy
-    operations per text: hashing every shingle's string with SHA-1 and datasketch's Mersenne-prime
-    permutations cost 0.35 ms an article, a third of ingesting one; this costs 0.07 ms. The
-    minimum of a multiset is that of its set, so repeated shingles need no removing.
+    operations per text, where hashing every shingle's string with SHA-1 and datasketch's
+    Mersenne-prime permutations was a large share of ingesting an article. The minimum of a
+    multiset is that of its set, so repeated shingles need no removing.
     """
     tokens = normalized_tokens(text[:MAX_INDEXED_BODY_CHARS])
     if len(tokens) < MIN_TOKENS:

@@ -19,8 +19,8 @@ MIN_BODY_WORDS = 10
 DATE_OPTIONS = {"original_date": True, "extensive_search": False}
 
 
-# lxml and trafilatura take time quadratic in the attributes of one element (80,000 of them: 45 s);
-# a real page has a few dozen. Checked before parsing, in one pass over the bytes.
+# lxml and trafilatura take time quadratic in the attributes of one element, so a hostile page
+# would stall the ingest; a real page has a few dozen. Checked before parsing, in one pass over the bytes.
 MAX_ATTRIBUTES_PER_ELEMENT = 1000
 # A start tag; a quoted value may hold ">" or "<". Possessive, so a tag never closed costs one scan.
 _START_TAG = re.compile(rb"""<[A-Za-z](?:[^>"'<]++|"[^"]*+"|'[^']*+')*+>""")

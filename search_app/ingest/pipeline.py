@@ -138,14 +138,13 @@ def ingest_paths(store: Store, paths: Iterable[Path | str], quarantine_dir: Path
     """Ingest files, directories (every readable file under them) and http(s) feed addresses.
 
     Records are committed ``batch_size`` at a time: a commit writes every store page its batch
-    touched, and articles land all over the signature and id indexes: batches of 500 instead of
-    200 made ingesting 30,000 articles 6% faster, and 2,000 instead of 500 a 100k ingest 6% faster
-    again (the main process, which stores, sets the pace). A killed ingest re-reads at most that
-    many records."""
+    touched, and articles land all over the signature and id indexes, so larger batches write
+    fewer pages (the main process, which stores, sets the pace). A killed ingest re-reads at most
+    that many records."""
     options = options or ReadOptions()
     report = IngestReport()
-    # Articles land all over the store's id and band indexes: with SQLite's 2 MB of cached pages,
-    # re-reading them cost the main process of an ingest into a 100k store 11% more work.
+    # Articles land all over the store's id and band indexes: SQLite's default 2 MB of cached pages
+    # would have the main process re-read them from disk.
     store.keep_pages_in_memory(INGEST_PAGE_CACHE_MB)
     if not dry_run:
         resign_outdated(store, progress)

@@ -8,7 +8,6 @@ import numpy as np
 
 from ..index.postings import GenerationArrays, leaf_readers, read_postings
 
-_EPOCH = dt.datetime(1970, 1, 1)
 _DAY_MICROSECONDS = 86_400_000_000
 _EPOCH_DAYS = (dt.date(1970, 1, 1) - dt.date.min).days  # Whoosh stores μs since datetime.min
 

@@ -26,11 +26,11 @@ calling thread's searcher; the caches are shared and guarded by a lock.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from math import log
 from dataclasses import dataclass
 
 import numpy as np
+from cachetools import LRUCache
 from whoosh import formats
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
@@ -58,33 +58,23 @@ EMPTY = Matches(_EMPTY_IDS, _EMPTY_SCORES)
 
 
 class _LRU:
-    """A least-recently-used cache bounded by the bytes its entries report."""
+    """A least-recently-used cache bounded by the bytes of its arrays (``nbytes``) plus
+    ``overhead`` bytes an entry, shared by the threads that search one generation."""
 
-    def __init__(self, max_bytes: int):
-        self.max_bytes = max_bytes
-        self._items: OrderedDict = OrderedDict()  # key -> (value, size)
-        self._bytes = 0
+    def __init__(self, max_bytes: int, overhead: int):
+        self._items = LRUCache(max_bytes, getsizeof=lambda value: value.nbytes + overhead)
         self._lock = threading.Lock()
 
     def get(self, key):
         with self._lock:
-            item = self._items.get(key)
-            if item is None:
-                return None
-            self._items.move_to_end(key)
-            return item[0]
+            return self._items.get(key)
 
-    def put(self, key, value, size: int) -> None:
-        if size > self.max_bytes:
-            return
+    def put(self, key, value) -> None:
         with self._lock:
-            if key in self._items:
-                return
-            self._items[key] = (value, size)
-            self._bytes += size
-            while self._bytes > self.max_bytes:
-                _, (_, dropped) = self._items.popitem(last=False)
-                self._bytes -= dropped
+            try:
+                self._items[key] = value
+            except ValueError:  # larger than the whole cache: not kept
+                pass
 
 
 def _common(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -177,9 +167,9 @@ class QueryEvaluator:
         self.arrays = arrays
         self.live = live
         self.has_deletions = not bool(live.all())
-        self._postings = _LRU(postings_bytes)
-        self._matches = _LRU(matches_bytes)
-        self._phrases = _LRU(matches_bytes // 2)
+        self._postings = _LRU(postings_bytes, overhead=128)
+        self._matches = _LRU(matches_bytes, overhead=256)
+        self._phrases = _LRU(matches_bytes // 2, overhead=256)
         self._averages: dict[str, float] = {}
         self._lengths: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
@@ -202,7 +192,7 @@ class QueryEvaluator:
             keep = self.live[found.ids]
             found = Matches(found.ids[keep], found.scores[keep])
         if key is not None:
-            self._matches.put(key, found, found.nbytes + 256)
+            self._matches.put(key, found)
         return found
 
     # -- evaluation -----------------------------------------------------------------------
@@ -283,7 +273,7 @@ class QueryEvaluator:
         found = self._postings.get(key)
         if found is None:
             found = _Postings(*read_postings(searcher.reader(), fieldname, btext, self.arrays))
-            self._postings.put(key, found, found.nbytes + 128)
+            self._postings.put(key, found)
         return found
 
     def lengths(self, searcher, fieldname: str) -> np.ndarray:
@@ -348,7 +338,7 @@ class QueryEvaluator:
             found = self._unboosted_phrase(searcher, fieldname, words)
             if found is None:
                 return self._by_whoosh(searcher, query)
-            self._phrases.put(key, found, found.nbytes + 256)
+            self._phrases.put(key, found)
         return self._boosted(found, query.boost)
 
     def _unboosted_phrase(self, searcher, fieldname: str, words: list[bytes]) -> Matches | None:

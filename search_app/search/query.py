@@ -26,6 +26,7 @@ MAX_CONCEPTS = 32
 ENGLISH_FIELDS = ("title_en", "body_en")
 ARABIC_FIELDS = ("title_ar", "body_ar")
 EXACT_FIELDS = ("exact_title", "exact")
+# The exact, unstemmed fields outrank stems; titles outrank bodies.
 FIELD_BOOSTS = {"exact_title": 4.0, "exact": 2.0, "title_en": 2.0, "title_ar": 2.0,
                 "body_en": 1.0, "body_ar": 1.0}
 EXPANSION_BOOST = 0.5  # translations and variants rank below what was typed
@@ -268,53 +269,69 @@ class QueryBuilder:
 
     def parse(self, text: str) -> ParsedQuery:
         parsed = ParsedQuery(None)
-        positives: list[wq.Query] = []
-        places: list[tuple[str, ...]] = []  # beside positives: the place ids each concept names
-        negatives: list[wq.Query] = []
-        join_next = False
-        run: list[str] = []
-
-        def flush_run():
-            if run:
-                for concept, named in self._word_run_concepts(run, parsed):
-                    positives.append(concept)
-                    places.append(named)
-                run.clear()
-
+        concepts = _Concepts()
+        run: list[str] = []  # plain words typed one after another: read together (multi-word names)
+        join_next = False  # the last item was OR: the next concept joins the one before
         for item in _lex(text):
-            if item.kind == "or":
-                flush_run()
-                join_next = bool(positives)
-                continue
             if item.kind == "word" and not item.negated and not join_next:
                 run.append(item.text)
                 continue
-            flush_run()
-            named: tuple[str, ...] = ()
-            if item.kind == "phrase":
-                built = self.text_anywhere(item.text, stemmed=False)
-            elif item.kind == "field":
-                built = self._field_query(item)
-            else:
-                concepts = self._word_run_concepts([item.text], parsed)
-                built = _any(concept for concept, _ in concepts)
-                named = tuple(place for _, ids in concepts for place in ids)
+            self._add_word_run(run, parsed, concepts)
+            run = []
+            if item.kind == "or":
+                join_next = bool(concepts.positives)
+                continue
+            built, named = self._item_query(item, parsed)
             if built is None:
                 continue
             if item.negated:
-                negatives.append(built)
+                concepts.negatives.append(built)
             elif join_next:
-                positives[-1] = wq.Or([positives[-1], built])
-                # "Hama OR Homs": either place's tag makes it a place match; "Hama OR shelling" has
-                # no place the shelling stories could be tagged with, so it ranks as plain words.
-                places[-1] = places[-1] + named if places[-1] and named else ()
+                concepts.or_with_last(built, named)
                 join_next = False
             else:
-                positives.append(built)
-                places.append(named)
-        flush_run()
-        positives = positives[:MAX_CONCEPTS]
-        parsed.place_concepts = [named for named in places[:MAX_CONCEPTS] if named]
+                concepts.add(built, named)
+        self._add_word_run(run, parsed, concepts)
+        concepts.fill(parsed)
+        parsed.expansions = _unique(name for name in parsed.expansions if name)
+        return parsed
+
+    def _add_word_run(self, words: list[str], parsed: ParsedQuery, concepts: _Concepts) -> None:
+        for concept, named in self._word_run_concepts(words, parsed) if words else ():
+            concepts.add(concept, named)
+
+    def _item_query(self, item: _Item, parsed: ParsedQuery) -> tuple[wq.Query | None, tuple[str, ...]]:
+        """(query, ids of the places it names) of one item read on its own: a phrase, a field
+        term, or a word that is negated or joined by OR."""
+        if item.kind == "phrase":
+            return self.text_anywhere(item.text, stemmed=False), ()
+        if item.kind == "field":
+            return self._field_query(item), ()
+        concepts = self._word_run_concepts([item.text], parsed)
+        return _any(concept for concept, _ in concepts), tuple(place for _, ids in concepts for place in ids)
+
+
+@dataclass
+class _Concepts:
+    """What parse() gathers: the concepts to AND, beside each the place ids it names, and what to exclude."""
+    positives: list[wq.Query] = field(default_factory=list)
+    places: list[tuple[str, ...]] = field(default_factory=list)
+    negatives: list[wq.Query] = field(default_factory=list)
+
+    def add(self, query: wq.Query, places: tuple[str, ...]) -> None:
+        self.positives.append(query)
+        self.places.append(places)
+
+    def or_with_last(self, query: wq.Query, places: tuple[str, ...]) -> None:
+        self.positives[-1] = wq.Or([self.positives[-1], query])
+        # "Hama OR Homs": either place's tag makes it a place match; "Hama OR shelling" has
+        # no place the shelling stories could be tagged with, so it ranks as plain words.
+        self.places[-1] = self.places[-1] + places if self.places[-1] and places else ()
+
+    def fill(self, parsed: ParsedQuery) -> None:
+        """Set the parse's query (every concept), relaxed query (any of them) and place concepts."""
+        positives, negatives = self.positives[:MAX_CONCEPTS], self.negatives
+        parsed.place_concepts = [named for named in self.places[:MAX_CONCEPTS] if named]
         if positives:
             query = wq.And(positives) if len(positives) > 1 else positives[0]
             parsed.query = _excluding(query, negatives)
@@ -322,8 +339,6 @@ class QueryBuilder:
                 parsed.relaxed_query = _excluding(wq.Or(positives), negatives)
         elif negatives:
             parsed.query = wq.AndNot(wq.Every(), wq.Or(negatives))
-        parsed.expansions = _unique(name for name in parsed.expansions if name)
-        return parsed
 
 
 def _distinct_names(names) -> list[str]:

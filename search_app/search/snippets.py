@@ -23,10 +23,14 @@ from dataclasses import dataclass
 
 from whoosh.highlight import htmlescape
 
-from ..text.analyzers import INWORD_MARKS, WORD_PATTERN, HYPHENS, APOSTROPHES
+from ..text.analyzers import INWORD_MARKS, WORD_PATTERN
+from ..text.characters import APOSTROPHES, HYPHENS
+from ..utils import remember
 
 CHAR_LIMIT = 1 << 15  # as Whoosh's highlighter: matches past this many characters are not looked for
-_CACHE_SIZE = 100_000
+_CACHE_SIZE = 100_000  # words analysed, per analyzer
+_ANALYZERS_KEPT = 32
+_QUERIES_KEPT = 8  # per thread: a page's snippets share their query's
 # WORD_PATTERN where no in-word mark occurs: letters and digits, joined by a hyphen or apostrophe.
 _PLAIN_WORD = re.compile(rf"[^\W_]+(?:[{HYPHENS}{APOSTROPHES}][^\W_]+)*")
 _SPECIAL = re.compile(f"[{INWORD_MARKS}_]")
@@ -61,9 +65,16 @@ def find_matches(text: str, analyzer, units) -> list[Match]:
     units = tuple(units)
     if not units or not text:
         return []
-    text = text[:CHAR_LIMIT]
+    at_position = _wanted_tokens(text[:CHAR_LIMIT], analyzer, units)
+    if not at_position:
+        return []
+    return _without_overlaps([match for unit in units for match in _unit_matches(unit, at_position)])
+
+
+def _wanted_tokens(text: str, analyzer, units: tuple) -> dict[int, dict[str, tuple[int, int]]]:
+    """Index position -> token -> its character span, for the tokens some unit wants."""
     words, wanted, prefixes = _word_info(analyzer, units)
-    at_position: dict[int, dict[str, tuple[int, int]]] = {}  # index position -> term -> char span
+    at_position: dict[int, dict[str, tuple[int, int]]] = {}
     position = 0
     for base, word in _spans(analyzer, text):
         info = words.get(word)
@@ -73,26 +84,28 @@ def find_matches(text: str, analyzer, units) -> list[Match]:
         for start, end, token, relative in hits:
             at_position.setdefault(position + relative, {})[token] = (base + start, base + end)
         position += width
-    if not at_position:
-        return []
+    return at_position
+
+
+def _unit_matches(unit: Unit, at_position: dict[int, dict[str, tuple[int, int]]]) -> list[Match]:
+    """Every place ``unit`` occurs: a token with its prefix, or its terms at consecutive positions."""
     found = []
-    for unit in units:
-        for position, tokens in at_position.items():
-            if unit.prefix:
-                found += [Match(*span, unit.group) for token, span in tokens.items()
-                          if token.startswith(unit.terms[0])]
-                continue
-            first = tokens.get(unit.terms[0])
-            if first is None:
-                continue
-            last = first
-            for step, term in enumerate(unit.terms[1:], 1):
-                last = at_position.get(position + step, {}).get(term)
-                if last is None:
-                    break
-            else:
-                found.append(Match(first[0], last[1], unit.group))
-    return _without_overlaps(found)
+    for position, tokens in at_position.items():
+        if unit.prefix:
+            found += [Match(*span, unit.group) for token, span in tokens.items()
+                      if token.startswith(unit.terms[0])]
+            continue
+        first = tokens.get(unit.terms[0])
+        if first is None:
+            continue
+        last = first
+        for step, term in enumerate(unit.terms[1:], 1):
+            last = at_position.get(position + step, {}).get(term)
+            if last is None:
+                break
+        else:
+            found.append(Match(first[0], last[1], unit.group))
+    return found
 
 
 def _without_overlaps(matches: list[Match]) -> list[Match]:
@@ -114,28 +127,43 @@ def make_snippet(text: str, matches: list[Match], maxchars: int = 240, fragments
     if not matches:
         end, cut = _fragment_end(text, 0, maxchars)
         return _html(text, [(0, end, False, cut)], [])
-    chosen = []
+    windows = sorted(_chosen_windows(text, matches, maxchars, fragments))
+    pieces = [_fragment_around(text, matches[first].start, matches[last].end, maxchars)
+              for first, last in windows]
+    return _html(text, _joined(text, pieces), matches)
+
+
+def _chosen_windows(text: str, matches: list[Match], maxchars: int, fragments: int) -> list[tuple[int, int]]:
+    """Up to ``fragments`` windows of matches, best first, each adding something to those before."""
+    chosen: list[tuple[int, int]] = []
     for _ in range(fragments):
         best = _best_window(text, matches, maxchars, chosen)
         if best is None:
             break
         chosen.append(best)
-    pieces = []
-    for first, last in sorted(chosen):
-        core_start, core_end = matches[first].start, matches[last].end
-        room = maxchars - (core_end - core_start)
-        start, cut_before = _fragment_start(text, core_start, max(20, min(100, room - 40)))
-        end, cut_after = _fragment_end(text, core_end, max(20, start + maxchars - core_end))
-        pieces.append([start, end, cut_before, cut_after])
-    merged = [pieces[0]]
+    return chosen
+
+
+def _fragment_around(text: str, core_start: int, core_end: int, maxchars: int) -> tuple[int, int, bool, bool]:
+    """(start, end, cut before, cut after) of the fragment showing the matches from ``core_start`` to
+    ``core_end``: some context before them, the rest of ``maxchars`` after."""
+    room = maxchars - (core_end - core_start)
+    start, cut_before = _fragment_start(text, core_start, max(20, min(100, room - 40)))
+    end, cut_after = _fragment_end(text, core_end, max(20, start + maxchars - core_end))
+    return start, end, cut_before, cut_after
+
+
+def _joined(text: str, pieces: list[tuple[int, int, bool, bool]]) -> list[tuple[int, int, bool, bool]]:
+    """Fragments in text order with those that overlap or have only space between them made one."""
+    merged = [list(pieces[0])]
     for piece in pieces[1:]:
         previous = merged[-1]
         if piece[0] <= previous[1] or not text[previous[1]:piece[0]].strip():  # adjacent: one fragment
             if piece[1] > previous[1]:
                 previous[1], previous[3] = piece[1], piece[3]
         else:
-            merged.append(piece)
-    return _html(text, [tuple(piece) for piece in merged], matches)
+            merged.append(list(piece))
+    return [tuple(piece) for piece in merged]
 
 
 def _best_window(text, matches, maxchars, chosen) -> tuple[int, int] | None:
@@ -149,19 +177,26 @@ def _best_window(text, matches, maxchars, chosen) -> tuple[int, int] | None:
     for first in range(len(matches)):
         if first in taken:
             continue
-        last = first
-        while (last + 1 < len(matches) and last + 1 not in taken
-               and matches[last + 1].end - matches[first].start <= maxchars * 3 // 4):
-            last += 1
+        last = _window_last(matches, first, taken, maxchars * 3 // 4)
         window = matches[first:last + 1]
-        groups = {match.group for match in window}
-        words = {_folded(text, match) for match in window}
-        if chosen and not (groups - taken_groups or words - taken_words):
+        new_groups = {match.group for match in window} - taken_groups
+        new_words = {_folded(text, match) for match in window} - taken_words
+        if chosen and not (new_groups or new_words):
             continue
-        score = (len(groups - taken_groups), len(words - taken_words), len(window))
+        score = (len(new_groups), len(new_words), len(window))
         if best_score is None or score > best_score:
             best, best_score = (first, last), score
     return best
+
+
+def _window_last(matches: list[Match], first: int, taken: set[int], span: int) -> int:
+    """The last match of the run from ``first`` that fits in ``span`` characters and stops before a
+    taken match."""
+    last = first
+    while (last + 1 < len(matches) and last + 1 not in taken
+           and matches[last + 1].end - matches[first].start <= span):
+        last += 1
+    return last
 
 
 def _folded(text: str, match: Match) -> str:
@@ -255,13 +290,13 @@ def _word_info(analyzer, units: tuple) -> tuple[dict, frozenset, tuple]:
     for one analyzer and one query's units: a page's snippets share them."""
     key = (id(analyzer), units)
     infos = getattr(_local, "infos", None)
-    if infos is None or len(infos) > 8:
+    if infos is None:
         infos = _local.infos = {}
     entry = infos.get(key)
     if entry is None or entry[0] is not analyzer:
         wanted = frozenset(term for unit in units if not unit.prefix for term in unit.terms)
         prefixes = tuple(unit.terms[0] for unit in units if unit.prefix)
-        entry = infos[key] = (analyzer, {}, wanted, prefixes)
+        entry = remember(infos, key, (analyzer, {}, wanted, prefixes), _QUERIES_KEPT)
     return entry[1], entry[2], entry[3]
 
 
@@ -275,9 +310,7 @@ def _word_cache(analyzer) -> dict:
     entry = _caches.get(id(analyzer))
     if entry is None or entry[0] is not analyzer:
         with _lock:
-            if len(_caches) > 32:
-                _caches.clear()
-            entry = _caches[id(analyzer)] = (analyzer, {})
+            entry = remember(_caches, id(analyzer), (analyzer, {}), _ANALYZERS_KEPT)
     return entry[1]
 
 
@@ -294,9 +327,7 @@ def _word_tokens(analyzer, cache: dict, word: str) -> tuple[tuple, int]:
                   if not t.stopped]
         ranks = {pos: rank for rank, pos in enumerate(sorted({pos for *_, pos in tokens}))}
         found = (tuple((start, end, token, ranks[pos]) for start, end, token, pos in tokens), len(ranks))
-        if len(cache) >= _CACHE_SIZE:
-            cache.clear()
-        cache[word] = found
+        remember(cache, word, found, _CACHE_SIZE)
     return found
 
 

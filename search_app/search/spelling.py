@@ -44,8 +44,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from spellchecker import SpellChecker
 
-from ..enrich.matcher import ARABIC_CLITICS, actor_entities, find_mentions, place_entities
-from ..text.arabic import TOKEN_PATTERN, arabic_letter_count, has_arabic, light10, normalize_arabic
+from ..enrich.matcher import actor_entities, find_mentions, place_entities
+from ..text.arabic import ARABIC_CLITICS, TOKEN_PATTERN, arabic_letter_count, has_arabic, light10, normalize_arabic
 from ..text.glossary import all_concepts, find_concepts
 from ..text.normalize import normalized_tokens
 from .query import ITEM_PATTERN, MAX_CONCEPTS, MAX_QUERY_CHARS
@@ -148,21 +148,33 @@ class Speller:
         proper = dictionary_frequency(token)
         if proper and proper > DICTIONARY_FLOOR:
             return None
-        # A four-letter word has too many neighbours one edit away: it may only become a place
-        # or actor name (Idlb is Idlib). A capitalised word not in the dictionary is more often a
-        # person's or a foreign name (Beattie, Calum) than a misspelt common word: it becomes a
-        # place or actor, or else is only offered the common word (Chemcial, typed first).
-        capitalised = word[:1].isupper() and not has_arabic(token)
-        names_only = bool(proper) or bool(docs) or len(token) <= MIN_LETTERS
-        best = self._nearest(token, reader, names_only=names_only or capitalised)
-        suggest_only = False
-        if best is None and capitalised and not names_only:
-            best, suggest_only = self._nearest(token, reader, names_only=False), True
+        best, suggest_only = self._best_replacement(
+            word, token, reader, names_only=bool(proper) or bool(docs) or len(token) <= MIN_LETTERS)
         if best is None:
             return None
         replacement, replacement_docs = best
         if docs and replacement_docs < DOMINANCE * docs:
             return None
+        return self._fix(word, token, replacement, docs, suggest_only, reader)
+
+    def _best_replacement(self, word: str, token: str, reader,
+                          names_only: bool) -> tuple[tuple[str, int] | None, bool]:
+        """(the nearest word and its documents or None, whether it may only be suggested).
+
+        A four-letter word has too many neighbours one edit away: it may only become a place or
+        actor name (Idlb is Idlib); so may a word that is in the dictionary or the index. A
+        capitalised word not in the dictionary is more often a person's or a foreign name (Beattie,
+        Calum) than a misspelt common word: it becomes a place or actor, or else is only offered
+        the common word (Chemcial, typed first)."""
+        capitalised = word[:1].isupper() and not has_arabic(token)
+        best = self._nearest(token, reader, names_only=names_only or capitalised)
+        if best is None and capitalised and not names_only:
+            return self._nearest(token, reader, names_only=False), True
+        return best, False
+
+    def _fix(self, word: str, token: str, replacement: str, docs: int, suggest_only: bool, reader) -> _Fix | None:
+        """``replacement`` as the fix of ``word``: applied when what was typed finds nothing,
+        else offered; none when the word is found through its stem as the replacement is."""
         stems = self._stems(token)
         if not docs and self._stem_known(stems, reader):
             # Found through its stem: "conscripted" (conscript) stands; "unitted" (unit, as

@@ -24,7 +24,9 @@ import threading
 
 from whoosh.analysis import Filter, RegexTokenizer, StopFilter
 
+from ..utils import remember
 from .arabic import ARABIC_MARKS, FORMAT_CHARS, light10, normalize_arabic
+from .characters import APOSTROPHES, HYPHENS, POSSESSIVE_APOSTROPHES
 from .latin import fold_latin
 from .normalize import normalized_tokens
 from .stopwords import ARABIC_STOP_WORDS, ENGLISH_STOP_WORDS
@@ -34,15 +36,13 @@ from .stopwords import ARABIC_STOP_WORDS, ENGLISH_STOP_WORDS
 _INWORD_MARKS = f"{ARABIC_MARKS}{FORMAT_CHARS}\u0640\u0300-\u036F"
 INWORD_MARKS = _INWORD_MARKS
 _WORD = rf"[{_INWORD_MARKS}]*(?:[^\W_\u0640][{_INWORD_MARKS}]*)+"
-HYPHENS = "-\u2010\u2011"
-APOSTROPHES = "'\u2018\u2019`"
 # A word, or words joined by hyphens or apostrophes: ez-Zor, Dar'a, Assad's. The filters
 # below split hyphenated words and drop apostrophes, as fold_latin does.
 WORD_PATTERN = rf"{_WORD}(?:[{HYPHENS}{APOSTROPHES}]{_WORD})*"
 
-_POSSESSIVE = re.compile(r"(?<=\w)['\u2019][sS]$")
+_POSSESSIVE = re.compile(rf"(?<=\w)[{POSSESSIVE_APOSTROPHES}][sS]$")
 _HYPHEN_PARTS = re.compile(f"[^{HYPHENS}]+")
-_APOSTROPHE_S = frozenset("'\u2019")
+_APOSTROPHE_S = frozenset(POSSESSIVE_APOSTROPHES)
 
 
 def WordTokenizer() -> RegexTokenizer:
@@ -80,7 +80,7 @@ class HyphenSplitFilter(Filter):
             if t.positions:
                 t.pos += shift
             text = t.text
-            if "-" not in text and "\u2010" not in text and "\u2011" not in text:  # most words
+            if "-" not in text and "\u2010" not in text and "\u2011" not in text:  # HYPHENS unrolled; most words
                 t.compound_parts = 1
                 yield t
                 continue
@@ -146,8 +146,8 @@ class CompoundMergeFilter(Filter):
 class _TokenTextFilter(Filter):
     """Replaces each token's text with ``transform(text)``; drops a token left empty.
 
-    ``transform`` is pure and words recur, so results are kept in a per-instance dict (emptied
-    when full; left out of the pickle and of comparisons)."""
+    ``transform`` is pure and words recur, so results are kept in a per-instance dict (bounded by
+    ``utils.remember``; left out of the pickle and of comparisons)."""
 
     CACHE_SIZE = 200_000
 
@@ -164,9 +164,7 @@ class _TokenTextFilter(Filter):
             try:
                 text = cache[text]
             except KeyError:
-                if len(cache) >= self.CACHE_SIZE:
-                    cache.clear()
-                text = cache[text] = transform(text)
+                text = remember(cache, text, transform(text), self.CACHE_SIZE)
             t.text = text
             if text:
                 yield t
@@ -202,7 +200,7 @@ class _CachedStemFilter(Filter):
     """Stems unstopped tokens not in ``ignore``, caching stems per instance.
 
     Whoosh's StemFilter cache (``lfu_cache``) is not safe when several threads search at
-    once; a plain dict, emptied when full, is.
+    once; a plain dict bounded by ``utils.remember`` is.
     """
 
     is_morph = True
@@ -220,11 +218,7 @@ class _CachedStemFilter(Filter):
         try:
             return self._cache[word]
         except KeyError:
-            stem = self.stem_word(word)
-            if len(self._cache) >= self.cachesize:
-                self._cache.clear()
-            self._cache[word] = stem
-            return stem
+            return remember(self._cache, word, self.stem_word(word), self.cachesize)
 
     def __call__(self, tokens):
         ignore = self.ignore

@@ -29,7 +29,44 @@ _TRANSLATION = str.maketrans(_LETTER_MAP)
 PREFIXES = ("ال", "وال", "بال", "كال", "فال", "لل", "و")
 SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ية", "ه", "ة", "ي")
 
-_ARABIC_LETTER = re.compile("[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
+# The letters of Arabic itself, hamza to yeh (ء-ي), as written after normalize_arabic.
+ARABIC_LETTERS = "\u0621-\u064A"
+# Every block of the Arabic script: letters of Persian and Urdu, presentation forms, marks.
+ARABIC_SCRIPT = "\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF"
+_ARABIC_LETTER = re.compile(f"[{ARABIC_SCRIPT}]")
+
+# What Arabic writes onto the front of a word: a conjunction, a preposition, then the article
+# (وبالمدينة = و + ب + ال + مدينة). ل before the article merges with it: لل.
+ARABIC_ARTICLE = "ال"
+CONJUNCTION_CLITICS = ("و", "ف")  # and, so
+PREPOSITION_CLITICS = ("ب", "ل", "ك")  # in/by, to/for, as/like
+
+
+def clitic_prefixes(conjunctions=CONJUNCTION_CLITICS, prepositions=PREPOSITION_CLITICS,
+                    article: bool = False) -> tuple[str, ...]:
+    """Every prefix of a conjunction, a preposition and (with ``article``) the article, in the
+    order Arabic writes them, longest first so a loop strips the most it can; never the bare
+    article, which is part of the word."""
+    found = []
+    for conjunction in ("",) + tuple(conjunctions):
+        for preposition in ("",) + tuple(prepositions):
+            for with_article in (False, True) if article else (False,):
+                if with_article:
+                    clitic = conjunction + ("لل" if preposition == "ل" else preposition + ARABIC_ARTICLE)
+                else:
+                    clitic = conjunction + preposition
+                if clitic and clitic != ARABIC_ARTICLE:
+                    found.append(clitic)
+    return tuple(sorted(dict.fromkeys(found), key=len, reverse=True))
+
+
+# Every clitic, the article included: what the gazetteer matchers and the spelling check strip.
+ARABIC_CLITICS = clitic_prefixes(article=True)
+
+
+def ends_in_article(clitic: str) -> bool:
+    """Whether stripping ``clitic`` took the word's article with it (بالرقة, للرقة)."""
+    return clitic.endswith(ARABIC_ARTICLE) or clitic.endswith("لل")
 
 
 def normalize_arabic(text: str) -> str:

@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from babel import Locale
 
+from .arabic import ARABIC_ARTICLE, ends_in_article, has_arabic
 from .normalize import normalized_tokens
 
 # Names and adjectives that are more often something else in the text they would be searched in:
@@ -120,7 +121,6 @@ def _english_rule(name: str) -> tuple[str, ...]:
     return ()  # Lebanon, Taiwan, Bhutan: no rule is safe; the irregulars list the ones news needs
 
 
-ARABIC_ARTICLE = "ال"
 
 
 def arabic_adjectives(name: str) -> tuple[str, ...]:
@@ -219,18 +219,18 @@ class CountryMention:
 
 
 # A conjunction or preposition written onto an Arabic word (ولبنان, بسوريا); one ending in the
-# article gives the name its article back (بالعراق -> العراق).
+# article gives the name its article back (بالعراق -> العراق). Narrower than arabic.ARABIC_CLITICS
+# (no كـ alone, no فبـ or فلـ): widening it would change which tokens name a country.
 _ARABIC_CLITICS = ("وبال", "وال", "بال", "فال", "كال", "ولل", "لل", "وب", "ول", "و", "ب", "ل", "ف")
 
 
 def _first_forms(token: str) -> list[str]:
     forms = [token]
-    if token[:1] and "\u0600" <= token[0] <= "\u06ff":
+    if has_arabic(token[:1]):
         for clitic in _ARABIC_CLITICS:
             rest = token[len(clitic):]
             if token.startswith(clitic) and len(rest) >= 2:
-                article = clitic.endswith("ال") or clitic.endswith("لل")
-                forms.append(ARABIC_ARTICLE + rest if article else rest)
+                forms.append(ARABIC_ARTICLE + rest if ends_in_article(clitic) else rest)
     elif token.endswith("s") and len(token) > 3:
         forms.append(token[:-1])  # Jordan's -> jordans -> jordan
     return forms

@@ -67,7 +67,7 @@ from typing import Iterable
 
 import Stemmer
 
-from .arabic import TOKEN_PATTERN, has_arabic, light10, normalize_arabic
+from .arabic import TOKEN_PATTERN, clitic_prefixes, has_arabic, light10, normalize_arabic
 from .normalize import normalize_text
 
 __all__ = [
@@ -91,9 +91,9 @@ _ARTICLES = ("وال", "بال", "كال", "فال", "لل", "ال")
 # Proclitics Light10 never strips on its own; only used to look up keys that a
 # glossary term actually has. كـ "as" is left out there: it is rare on the nouns
 # the glossary holds and stripping it invents words (كاميرون -> اميرون).
-_CLITICS = ("وب", "ول", "فب", "فل", "و", "ف", "ب", "ل")
+_CLITICS = clitic_prefixes(prepositions=("ب", "ل"))
 # Protected names are also recognised behind كـ (كحماة).
-_PROTECTED_CLITICS = _CLITICS + ("وك", "فك", "ك")
+_PROTECTED_CLITICS = clitic_prefixes()
 
 # Single query words that never match a concept, compared after normalisation
 # and ignoring the article and one clitic (وحماة, بحماه, لحماة). Place names
@@ -360,22 +360,38 @@ def concept(id: str) -> GlossaryConcept:  # noqa: A002 - public API name
 
 
 @dataclass(frozen=True)
-class _Sub:
+class _Subword:
     token: int  # index into the caller's token list
     first: bool  # first sub-word of that token
     last: bool  # last sub-word of that token
-    primary: str
-    keys: frozenset
+    primary: str  # the key of the word as written
+    keys: frozenset  # its keys in every form the glossary may hold (primary included)
 
 
-def _subwords(tokens: list[str]) -> list[_Sub]:
-    subs: list[_Sub] = []
+def _subwords(tokens: list[str]) -> list[_Subword]:
+    subwords: list[_Subword] = []
     for index, token in enumerate(tokens):
         words = _split(token) if token else []
-        for j, word in enumerate(words):
+        for number, word in enumerate(words):
             primary, keys = _query_keys(word)
-            subs.append(_Sub(index, j == 0, j == len(words) - 1, primary, keys))
-    return subs
+            subwords.append(_Subword(index, number == 0, number == len(words) - 1, primary, keys))
+    return subwords
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A concept whose term matches the query's sub-words from ``start``."""
+    length: int  # sub-words covered
+    start: int
+    primary_hits: int  # sub-words matched as written, not through another form
+    order: int  # the concept's place in the glossary
+    first_token: int
+    end_token: int  # one past the last token covered
+    concept: GlossaryConcept
+
+    def rank(self) -> tuple[int, int, int, int]:
+        """Longest first, then earliest, then most words as written, then the glossary's order."""
+        return -self.length, self.start, -self.primary_hits, self.order
 
 
 def find_concepts(tokens: list[str]) -> list[GlossaryMatch]:
@@ -386,36 +402,43 @@ def find_concepts(tokens: list[str]) -> list[GlossaryMatch]:
     always start and end on token boundaries and never span a gap left by a
     token with no word characters.
     """
-    g = _glossary()
-    subs = _subwords(list(tokens))
-    candidates = []  # (length, start_sub, primary_hits, order, start_tok, end_tok, concept)
-    for start, sub in enumerate(subs):
-        if not sub.first or not sub.keys:
+    glossary = _glossary()
+    subwords = _subwords(list(tokens))
+    candidates = [candidate for start, subword in enumerate(subwords) if subword.first and subword.keys
+                  for candidate in _candidates_from(glossary, subwords, start)]
+    return _non_overlapping(candidates)
+
+
+def _candidates_from(glossary: _Glossary, subwords: list[_Subword], start: int) -> Iterable[_Candidate]:
+    """Every concept with a term matching the sub-words from ``start`` to the end of some token:
+    a depth-first walk of the glossary's trie, one sub-word a step, through any of its keys."""
+    stack = [(glossary.trie, start, 0)]  # (trie node, next sub-word, sub-words matched as written)
+    while stack:
+        node, following, primary_hits = stack.pop()
+        if following > start and _END in node and subwords[following - 1].last:
+            found = node[_END]
+            yield _Candidate(following - start, start, primary_hits, glossary.order[found.id],
+                             subwords[start].token, subwords[following - 1].token + 1, found)
+        if following >= len(subwords):
             continue
-        # depth-first walk of the trie; stack of (node, next index, plain-key hits)
-        stack = [(g.trie, start, 0)]
-        while stack:
-            node, i, hits = stack.pop()
-            if i > start and _END in node and subs[i - 1].last:
-                c = node[_END]
-                candidates.append((i - start, start, hits, g.order[c.id], sub.token, subs[i - 1].token + 1, c))
-            if i >= len(subs):
-                continue
-            nxt = subs[i]
-            if i > start and nxt.token - subs[i - 1].token > 1:
-                continue  # a token without words sits between them
-            for key in nxt.keys:
-                child = node.get(key)
-                if child is not None:
-                    stack.append((child, i + 1, hits + (key == nxt.primary)))
-    candidates.sort(key=lambda c: (-c[0], c[1], -c[2], c[3]))
+        subword = subwords[following]
+        if following > start and subword.token - subwords[following - 1].token > 1:
+            continue  # a token without words sits between them
+        for key in subword.keys:
+            child = node.get(key)
+            if child is not None:
+                stack.append((child, following + 1, primary_hits + (key == subword.primary)))
+
+
+def _non_overlapping(candidates: list[_Candidate]) -> list[GlossaryMatch]:
+    """The best candidates (by ``_Candidate.rank``) that share no token, in text order."""
     taken: set[int] = set()
     chosen = []
-    for length, start, _hits, _order, tok_start, tok_end, c in candidates:
-        span = range(tok_start, tok_end)
-        if any(t in taken for t in span):
+    for candidate in sorted(candidates, key=_Candidate.rank):
+        span = range(candidate.first_token, candidate.end_token)
+        if any(token in taken for token in span):
             continue
         taken.update(span)
-        chosen.append(GlossaryMatch(tok_start, tok_end, c))
-    chosen.sort(key=lambda m: m.start)
+        chosen.append(GlossaryMatch(candidate.first_token, candidate.end_token, candidate.concept))
+    chosen.sort(key=lambda match: match.start)
     return chosen

@@ -1,7 +1,7 @@
 """Index-time analysis in one pass: the terms and positions our analyzers give a text.
 
-Whoosh runs an analyzer as a chain of generators over one mutable Token; at index time that chain
-was half the cost of adding a document (every word passes seven filters, in two or three fields).
+Whoosh runs an analyzer as a chain of generators over one mutable Token, and at index time every
+word passes seven filters, in two or three fields: a large share of adding a document.
 For the analyzer shapes ``analyzers`` builds, ``term_positions_function`` returns a plain function
 that gives the same ``{term: [positions]}`` as Whoosh's ``Positions.word_values`` through the chain,
 computing each distinct word's normal form, stop test and stem once per process. The query side
@@ -13,14 +13,17 @@ from typing import Callable
 
 from whoosh.analysis import CompositeAnalyzer, RegexTokenizer, StopFilter
 
+from ..utils import remember
 from .analyzers import (WORD_PATTERN, ArabicNormalizeFilter, CompoundMergeFilter, HyphenSplitFilter,
                         LatinFoldFilter, PossessiveFilter, _CachedStemFilter, _APOSTROPHE_S,
                         _HYPHEN_PARTS, _POSSESSIVE)
+from .characters import HYPHENS
 
 TermPositions = dict[str, list[int]]
 _UNSEEN = object()
 _last_words: tuple = (None, None, None)  # (pattern, text, its words): see _words_of
-_HYPHEN_CHARS = ("-", "\u2010", "\u2011")
+_HYPHEN_CHARS = tuple(HYPHENS)
+_WORD_INFO_LIMIT = 500_000
 
 
 def term_positions_function(analyzer) -> Callable[[str], TermPositions] | None:
@@ -114,10 +117,7 @@ class _OnePass:
             if len(normals) > 1 and not all(n.isdigit() for _, n in normals):
                 joined = self._term("".join(normal for _, normal in normals))
             info = (len(parts), tuple((offset, self._term(normal)) for offset, normal in normals), joined)
-        if len(self._word_info) >= 500_000:
-            self._word_info.clear()
-        self._word_info[word] = info
-        return info
+        return remember(self._word_info, word, info, _WORD_INFO_LIMIT)
 
     def _without_possessive(self, word: str) -> str:
         if not self._possessives or word[-2:-1] not in _APOSTROPHE_S or word[-1:] not in "sS":

@@ -2,12 +2,16 @@
 import re
 import unicodedata
 
+from .characters import (APOSTROPHES, DASHES, HYPHENS, LETTER_APOSTROPHES, MODIFIER_APOSTROPHE,
+                         POSSESSIVE_APOSTROPHES)
+
 # A possessive goes before apostrophes are dropped: "Hama's" is Hama, never "Hamas".
-_POSSESSIVE = re.compile("(?<=\\w)['\u2019\u02BC]s\\b", re.IGNORECASE)
-_APOSTROPHES = re.compile("[\u2018\u2019\u02BF\u02BE`'\u02BC]")
-_HYPHENS = re.compile("[-\u2010-\u2015_]")
+_POSSESSIVE = re.compile(f"(?<=\\w)[{POSSESSIVE_APOSTROPHES}{MODIFIER_APOSTROPHE}]s\\b", re.IGNORECASE)
+# What folding drops, and what it turns into a space (the underscore too: \\w would keep it).
+DROPPED_APOSTROPHES = re.compile(f"[{APOSTROPHES}{LETTER_APOSTROPHES}]")
+SPACED_HYPHENS = re.compile(f"[{HYPHENS}{DASHES}_]")
 # Every combining mark (all lie below U+20000), for str.translate: one C-level pass instead of a
-# Python test per character, which made folding the largest cost of ingesting an article.
+# Python test per character (every name and token of an article is folded).
 _WITHOUT_MARKS = {code: None for code in range(0x20000) if unicodedata.combining(chr(code))}
 
 
@@ -15,5 +19,5 @@ def fold_latin(text: str) -> str:
     """Casefold, strip accents, drop apostrophes, hyphens to spaces (Dar'a -> dara, Ḩimş -> hims)."""
     decomposed = unicodedata.normalize("NFKD", text)
     without_marks = decomposed if decomposed.isascii() else decomposed.translate(_WITHOUT_MARKS)
-    without_marks = _APOSTROPHES.sub("", _POSSESSIVE.sub("", without_marks))
-    return _HYPHENS.sub(" ", without_marks).casefold()
+    without_marks = DROPPED_APOSTROPHES.sub("", _POSSESSIVE.sub("", without_marks))
+    return SPACED_HYPHENS.sub(" ", without_marks).casefold()

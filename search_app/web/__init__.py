@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import Flask, g
 from flask_babel import Babel
 
-from ..search import open_backend
 from ..settings import Settings
+from . import context
 from .i18n import UI_COOKIE, compiled_catalogs, ui_language
 
 CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -18,14 +18,13 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config.update(SETTINGS=settings, BABEL_TRANSLATION_DIRECTORIES=str(compiled_catalogs()),
                       DEBUG=False, PROPAGATE_EXCEPTIONS=False, MAX_CONTENT_LENGTH=64 * 1024)
     app.json.ensure_ascii = False
-    app.extensions["search_engine"] = open_backend(settings)
+    context.install(app, settings)
     Babel(app, locale_selector=lambda: ui_language(settings.ui_language))
 
     from . import api, entities, errors, export, feeds, stats, translation, views
     for module in (views, api, entities, stats, export, feeds, translation):
         app.register_blueprint(module.blueprint)
     errors.register_error_handlers(app)
-    app.teardown_appcontext(views.close_article_store)
 
     @app.after_request
     def security_headers(response):

@@ -1,4 +1,4 @@
-"""JSON API: the same searches as the pages, in the shape DESIGN.md documents.
+"""JSON API: the same searches as the pages, in the shape the README documents ("Web and API").
 
 Every error is JSON with a sentence saying what to change (400), never a stack trace.
 """
@@ -13,13 +13,13 @@ from flask_babel import gettext as _
 from ..enrich.actors import actor
 from ..enrich.outlets import outlet_keys, outlet_label
 from ..enrich.places import place
+from .context import ARTICLE_ID_CHARS, engine, stored_article
 from .facets import API_FACET_NAMES, api_facets
 from .i18n import UI_LANGUAGES
 from .labels import entity_name
 from .params import BadRequest, read_search
 from .stats import archive_stats
 from .urls import external_url
-from .views import article_store, engine
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
@@ -67,9 +67,9 @@ def facets():
 @blueprint.get("/article/<article_id>")
 def article(article_id: str):
     """One article from the store (the source of truth): original, translations, labelled places."""
-    found = article_store().get(article_id[:64])
+    found = stored_article(article_id)
     if found is None:
-        return jsonify(error=f"no article with id {article_id[:64]!r}"), 404
+        return jsonify(error=f"no article with id {article_id[:ARTICLE_ID_CHARS]!r}"), 404
     language = _label_language()
 
     def named(lookup, codes):

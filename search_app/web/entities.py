@@ -11,10 +11,10 @@ from werkzeug.datastructures import MultiDict
 from ..enrich.actors import actor
 from ..enrich.places import districts_of, place
 from ..search import SearchRequest
-from .facets import search_url
+from .context import engine, ui
+from .facets import place_search_args, search_url
 from .labels import entity_name, place_level_name
 from .timeline import build_timeline
-from .views import engine, place_search_args, ui
 
 blueprint = Blueprint("entities", __name__)
 LATEST = 10

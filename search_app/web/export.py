@@ -16,10 +16,10 @@ import re
 
 from flask import Blueprint, Response, current_app, request, stream_with_context
 
+from .context import engine, ui
 from .labels import facet_label
 from .params import read_search
 from .urls import external_url
-from .views import engine, ui
 
 blueprint = Blueprint("export", __name__)
 EXPORT_LIMIT = 10_000

@@ -7,7 +7,6 @@ Templates never build URLs: every link they show comes from here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -19,10 +18,11 @@ from ..models import KINDS
 from .formatting import format_count, format_published
 from .labels import facet_label, facet_names, kind_plural
 from .params import URL_FILTERS
+from .urls import with_args
 
 # Page facets in display order (URL parameter names); the timeline replaces the year list.
 PAGE_FACETS = ("governorate", "district", "town", "actor", "kind", "lang", "source")
-# The API's facets (DESIGN.md): the year facet is called "date" there.
+# The API's facets (README, "Web and API"): the year facet is called "date" there.
 API_FACET_NAMES = {"governorate": "governorate", "district": "district", "actor": "actor",
                    "year": "date", "lang": "lang", "source": "source", "kind": "kind"}
 FACET_TITLES = {"governorate": lazy_gettext("Governorate"), "district": lazy_gettext("District"),
@@ -31,6 +31,7 @@ FACET_TITLES = {"governorate": lazy_gettext("Governorate"), "district": lazy_get
 VISIBLE_ENTRIES = 8  # the rest sit behind "more"
 _PARENT_LEVELS = {"district": "governorate", "town": "district"}
 _CHILDREN = {"governorate": ("district", "town"), "district": ("town",)}
+PLACE_PARAMS = ("governorate", "district", "town")  # the place facets, broadest first
 
 
 @dataclass
@@ -76,8 +77,7 @@ def search_url(args: MultiDict, endpoint: str = "views.search", **changes) -> st
         params.poplist(name)
         if value is not None:
             params.setlist(name, value if isinstance(value, list) else [value])
-    query = urlencode(list(params.items(multi=True)))
-    return url_for(endpoint) + (f"?{query}" if query else "")
+    return with_args(url_for(endpoint), params)
 
 
 def _parent(code: str, level: str) -> str | None:
@@ -98,6 +98,23 @@ def toggle_url(args: MultiDict, param: str, value: str) -> str:
             kept = [v for v in args.getlist(child) if _parent(v, param) != value]
             changes[child] = kept or None
     return search_url(args, **changes)
+
+
+def place_search_args(entity) -> MultiDict:
+    """The search for one place, with its parents chosen too so the facets show the drill-down."""
+    args = MultiDict()
+    if entity.level == "governorate":
+        args.add("governorate", entity.id)
+        return args
+    if entity.governorate:
+        args.add("governorate", entity.governorate)
+    if entity.level == "district":
+        args.add("district", entity.id)
+        return args
+    if entity.district:
+        args.add("district", entity.district)
+    args.add("town", entity.id)
+    return args
 
 
 def _drill_down(param: str, values: list, args: MultiDict) -> list:

@@ -4,29 +4,45 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import xml.etree.ElementTree as ET
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, render_template, request
 from flask_babel import gettext as _
 
 from ..search.engine import NoIndexError
+from .context import engine, ui
 from .facets import chips, search_url
 from .labels import facet_label
 from .params import read_search
 from .urls import absolute_url, external_url
-from .views import engine, ui
 
 blueprint = Blueprint("feeds", __name__)
-ATOM = "http://www.w3.org/2005/Atom"
-OPENSEARCH = "http://a9.com/-/spec/opensearch/1.1/"
 FEED_ENTRIES = 50
 SUMMARY_CHARS = 400
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # characters XML 1.0 cannot carry
+# Characters XML 1.0 cannot carry: dropped from the rendered feed (a story's text is whatever its source sent).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def _clean(text: str) -> str:
-    return _NOT_XML.sub("", text or "")
+@dataclass(frozen=True)
+class FeedEntry:
+    permalink: str
+    title: str
+    lang: str
+    source_url: str | None  # the story at its publisher, when that is a web address
+    stamp: str  # RFC 3339: both <updated> and <published>
+    source: str
+    categories: list[tuple[str, str]]  # (term, label): its governorates, then its actors
+    summary: str
+
+
+@dataclass(frozen=True)
+class Feed:
+    lang: str
+    title: str
+    self_url: str
+    results_url: str  # the same search as a page
+    updated: str
+    entries: list[FeedEntry]
 
 
 def _rfc3339(value: dt.datetime) -> str:
@@ -35,11 +51,22 @@ def _rfc3339(value: dt.datetime) -> str:
     return value.replace(microsecond=0).isoformat() + "Z"
 
 
-def _element(parent, tag: str, text: str | None = None, **attributes) -> ET.Element:
-    node = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: _clean(v) for k, v in attributes.items()})
-    if text is not None:
-        node.text = _clean(text)
-    return node
+def _feed_title(req, args, language: str) -> str:
+    """The site's name, then what the search asks for: its words and its filters."""
+    described = ([req.q] if req.q.strip() else []) + [chip.label for chip in chips(args, req, language)]
+    title = _("Syria news search")
+    return f"{title}: {' · '.join(described)}" if described else title
+
+
+def _entry(document, fallback: dt.datetime, language: str) -> FeedEntry:
+    body = document.body if len(document.body) <= SUMMARY_CHARS else document.body[:SUMMARY_CHARS] + "…"
+    categories = ([(code, facet_label("governorate", code, language)) for code in document.governorates]
+                  + [(code, facet_label("actor", code, language)) for code in document.actors])
+    return FeedEntry(permalink=external_url("views.article", article_id=document.id),
+                     title=document.title or document.id, lang=document.lang or language,
+                     source_url=document.url if document.url.startswith(("http://", "https://")) else None,
+                     stamp=_rfc3339(document.published or fallback), source=document.source,
+                     categories=categories, summary=body)
 
 
 @blueprint.get("/feed.atom", endpoint="atom")
@@ -52,66 +79,18 @@ def atom():
         built_at = engine().stats().get("built_at")
     except NoIndexError:
         documents, built_at = [], None
-    title = _("Syria news search")
-    described = ([req.q] if req.q.strip() else []) + [chip.label for chip in chips(args, req, language)]
-    if described:
-        title = f"{title}: {' · '.join(described)}"
-    feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": language})
-    self_url = absolute_url(search_url(args, endpoint="feeds.atom"))
-    _element(feed, "id", self_url)
-    _element(feed, "title", title)
-    _element(feed, "subtitle", _("The newest articles matching this search"))
-    newest = [d.published for d in documents if d.published]
     fallback = dt.datetime.fromisoformat(built_at) if built_at else dt.datetime(2000, 1, 1)
-    _element(feed, "updated", _rfc3339(max(newest) if newest else fallback))
-    _element(feed, "link", rel="self", type="application/atom+xml", href=self_url)
-    _element(feed, "link", rel="alternate", type="text/html", href=absolute_url(search_url(args)))
-    _element(_element(feed, "author"), "name", _("Syria news search"))
-    _element(feed, "generator", "search_app")
-    for document in documents:
-        permalink = external_url("views.article", article_id=document.id)
-        entry = _element(feed, "entry")
-        entry.set("{http://www.w3.org/XML/1998/namespace}lang", document.lang or language)
-        _element(entry, "id", permalink)
-        _element(entry, "title", document.title or document.id, type="text")
-        _element(entry, "link", rel="alternate", type="text/html", href=permalink)
-        if document.url.startswith(("http://", "https://")):
-            _element(entry, "link", rel="related", type="text/html", href=document.url)
-        stamp = _rfc3339(document.published or fallback)
-        _element(entry, "updated", stamp)
-        _element(entry, "published", stamp)
-        _element(_element(entry, "author"), "name", document.source or _("unknown source"))
-        for code in document.governorates:
-            _element(entry, "category", term=code, label=facet_label("governorate", code, language))
-        for code in document.actors:
-            _element(entry, "category", term=code, label=facet_label("actor", code, language))
-        body = document.body if len(document.body) <= SUMMARY_CHARS else document.body[:SUMMARY_CHARS] + "…"
-        _element(entry, "summary", body, type="text")
-    ET.register_namespace("", ATOM)
-    xml = ET.tostring(feed, encoding="unicode", xml_declaration=False)
-    return Response('<?xml version="1.0" encoding="utf-8"?>\n' + xml,
-                    mimetype="application/atom+xml", content_type="application/atom+xml; charset=utf-8")
+    newest = max((document.published for document in documents if document.published), default=fallback)
+    feed = Feed(lang=language, title=_feed_title(req, args, language),
+                self_url=absolute_url(search_url(args, endpoint="feeds.atom")),
+                results_url=absolute_url(search_url(args)), updated=_rfc3339(newest),
+                entries=[_entry(document, fallback, language) for document in documents])
+    xml = _NOT_XML.sub("", render_template("feed.atom.xml", feed=feed))
+    return Response(xml, mimetype="application/atom+xml", content_type="application/atom+xml; charset=utf-8")
 
 
 @blueprint.get("/opensearch.xml", endpoint="opensearch")
 def opensearch():
-    ET.register_namespace("", OPENSEARCH)
-    root = ET.Element(f"{{{OPENSEARCH}}}OpenSearchDescription")
-
-    def add(tag, text=None, **attributes):
-        node = ET.SubElement(root, f"{{{OPENSEARCH}}}{tag}", attributes)
-        node.text = text
-        return node
-
-    add("ShortName", _("Syria news"))
-    add("Description", _("Search English and Arabic reporting on Syria"))
-    add("InputEncoding", "UTF-8")
-    add("Url", type="text/html", method="get", template=external_url("views.search") + "?q={searchTerms}")
-    add("Url", type="application/atom+xml", template=external_url("feeds.atom") + "?q={searchTerms}")
-    add("Url", type="application/opensearchdescription+xml", rel="self",
-        template=external_url("feeds.opensearch"))
-    add("Language", "en")
-    add("Language", "ar")
-    xml = ET.tostring(root, encoding="unicode")
-    return Response('<?xml version="1.0" encoding="utf-8"?>\n' + xml,
-                    content_type="application/opensearchdescription+xml; charset=utf-8")
+    xml = render_template("opensearch.xml", search_url=external_url("views.search"),
+                          feed_url=external_url("feeds.atom"), self_url=external_url("feeds.opensearch"))
+    return Response(xml, content_type="application/opensearchdescription+xml; charset=utf-8")

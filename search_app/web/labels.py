@@ -6,9 +6,11 @@ from flask_babel import gettext as _
 from ..enrich.actors import actor
 from ..enrich.outlets import outlet_key, outlet_keys, outlet_label
 from ..enrich.places import place
+from ..search.engine import PLACE_FACETS
 from .formatting import format_year
 
-PLACE_FACETS = ("governorate", "district", "town", "place")
+# Facets whose values are place ids: the engine's place filters and the page's town drill-down.
+_PLACE_ID_FACETS = (*PLACE_FACETS, "town")
 
 
 def entity_name(entity, ui: str) -> str:
@@ -50,7 +52,7 @@ def place_level_name(level: str) -> str:
 
 
 def facet_label(facet: str, value: str, ui: str) -> str:
-    if facet in PLACE_FACETS:
+    if facet in _PLACE_ID_FACETS:
         return _entity_label(place, value, ui)
     if facet == "actor":
         return _entity_label(actor, value, ui)
@@ -68,7 +70,7 @@ def facet_label(facet: str, value: str, ui: str) -> str:
 def facet_names(facet: str, value: str) -> list[str]:
     """Every name of a place or actor in both scripts, for the facet filter box (which matches
     parts of names: a name inside a longer one is left out, the longer one already matches)."""
-    lookup = place if facet in PLACE_FACETS else actor if facet == "actor" else None
+    lookup = place if facet in _PLACE_ID_FACETS else actor if facet == "actor" else None
     try:
         entity = lookup(value) if lookup else None
     except KeyError:

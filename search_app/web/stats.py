@@ -6,12 +6,12 @@ from flask import Blueprint, render_template
 from werkzeug.datastructures import MultiDict
 
 from ..search import SearchRequest
+from .context import engine, ui
 from .facets import search_url
 from .formatting import format_month, format_timestamp, format_year
 from .labels import language_name
 from .tilemap import build_map
 from .timeline import build_timeline
-from .views import engine, ui
 
 blueprint = Blueprint("stats", __name__)
 

@@ -115,15 +115,7 @@ def _bars(periods: list[tuple[str, int]], unit: str, link, ui: str) -> list[Bar]
     count_max = max(count for _, count in periods) or 1
     slot = WIDTH / len(periods)
     bar_width = max(2.0, slot * 0.78)
-    if unit == "year":
-        labels = [format_year(period, ui) for period, _ in periods]
-    else:
-        labels = [format_month(int(period[:4]), int(period[5:7]), ui, "LLL") for period, _ in periods]
-    longest = max(len(label) for label in labels)
-    label_every = _every(slot, longest, WIDE_SCALE)
-    if unit == "month":
-        label_every = max(label_every, math.ceil(len(periods) / 6))
-    narrow_every = _every(slot, longest, NARROW_SCALE, multiple_of=label_every)
+    labels, label_every, narrow_every = _axis_labels(periods, unit, slot, ui)
     # Counts above the bars: on every bar or on none (a few numbers over some bars read as if
     # only those mattered), wherever the widest of them fits.
     widest_count = max((format_count(count, ui) for _, count in periods), key=len)
@@ -132,30 +124,54 @@ def _bars(periods: list[tuple[str, int]], unit: str, link, ui: str) -> list[Bar]
     for position, (period, count) in enumerate(periods):
         slot_x = WIDTH - (position + 1) * slot if ui == "ar" else position * slot
         height = 0.0 if not count else max(2.0, (BASELINE - PLOT_TOP) * count / count_max)
-        label, sublabel = (labels[position] if position % label_every == 0 else None), None
-        if unit == "year":
-            name = format_year(period, ui)
-        else:
-            year, month = int(period[:4]), int(period[5:7])
-            name = format_month(year, month, ui)
-            # The first column's year, unless the next January's would sit on top of it.
-            if month == 1 or (position == 0 and (len(periods) <= 13 - month
-                                                 or _fits(format_year(year, ui), (13 - month) * slot, WIDE_SCALE))):
-                sublabel = format_year(year, ui)
-        count_label = format_count(count, ui) if count and counts_wide else None
-        # text-anchor follows the text's direction: "start" is the right end of Arabic text.
-        label_x, label_anchor = slot_x + slot / 2, "middle"
-        if position == 0 and len(periods) > 1:
-            label_x, label_anchor = (slot_x + slot if ui == "ar" else slot_x), "start"
-        elif position == len(periods) - 1 and len(periods) > 1:
-            label_x, label_anchor = (slot_x if ui == "ar" else slot_x + slot), "end"
+        name, sublabel = _period_names(periods, position, slot, unit, ui)
+        label_x, label_anchor = _label_place(position, len(periods), slot_x, slot, ui)
         bars.append(Bar(
             start=period, count=count, url=link(period, period),
             title=ngettext("%(period)s: %(count)s article", "%(period)s: %(count)s articles", count,
                            period=name, count=format_count(count, ui)),
             x=round(slot_x + (slot - bar_width) / 2, 2), y=round(BASELINE - height, 2),
             width=round(bar_width, 2), height=round(height, 2), slot_x=round(slot_x, 2),
-            slot_width=round(slot, 2), label=label, sublabel=sublabel, count_label=count_label,
+            slot_width=round(slot, 2), label=labels[position] if position % label_every == 0 else None,
+            sublabel=sublabel, count_label=format_count(count, ui) if count and counts_wide else None,
             label_minor=position % narrow_every != 0,
             count_minor=not counts_narrow, label_x=round(label_x, 2), label_anchor=label_anchor))
     return bars
+
+
+def _axis_labels(periods: list[tuple[str, int]], unit: str, slot: float, ui: str) -> tuple[list[str], int, int]:
+    """Each period's axis label, and how often one is shown on a wide and on a narrow screen."""
+    if unit == "year":
+        labels = [format_year(period, ui) for period, _ in periods]
+    else:
+        labels = [format_month(int(period[:4]), int(period[5:7]), ui, "LLL") for period, _ in periods]
+    longest = max(len(label) for label in labels)
+    label_every = _every(slot, longest, WIDE_SCALE)
+    if unit == "month":
+        label_every = max(label_every, math.ceil(len(periods) / 6))
+    return labels, label_every, _every(slot, longest, NARROW_SCALE, multiple_of=label_every)
+
+
+def _period_names(periods: list[tuple[str, int]], position: int, slot: float, unit: str,
+                  ui: str) -> tuple[str, str | None]:
+    """The period's full name (for the bar's title) and, for a month, the year shown under it: in
+    January, and in the first column unless the next January's would sit on top of it."""
+    period = periods[position][0]
+    if unit == "year":
+        return format_year(period, ui), None
+    year, month = int(period[:4]), int(period[5:7])
+    sublabel = None
+    if month == 1 or (position == 0 and (len(periods) <= 13 - month
+                                         or _fits(format_year(year, ui), (13 - month) * slot, WIDE_SCALE))):
+        sublabel = format_year(year, ui)
+    return format_month(year, month, ui), sublabel
+
+
+def _label_place(position: int, bars: int, slot_x: float, slot: float, ui: str) -> tuple[float, str]:
+    """(x, text-anchor) of a bar's label: centred, but kept inside the chart at either end.
+    text-anchor follows the text's direction: "start" is the right end of Arabic text."""
+    if position == 0 and bars > 1:
+        return (slot_x + slot if ui == "ar" else slot_x), "start"
+    if position == bars - 1 and bars > 1:
+        return (slot_x if ui == "ar" else slot_x + slot), "end"
+    return slot_x + slot / 2, "middle"

@@ -13,7 +13,8 @@ from flask_babel import gettext as _
 
 from ..store import open_store
 from ..translate import configured_translator, translate_article
-from .views import article_store, article_url, render_article
+from .context import article_url, stored_article
+from .views import render_article
 
 blueprint = Blueprint("translation", __name__)
 
@@ -33,7 +34,7 @@ def _from_this_site() -> bool:
 def translate(article_id: str):
     if not _from_this_site():
         abort(403)
-    found = article_store().get(article_id[:64])
+    found = stored_article(article_id)
     if found is None:
         abort(404)
     settings = current_app.config["SETTINGS"]

@@ -7,9 +7,10 @@ setting they follow the request's host, which suits a server on localhost.
 """
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from flask import current_app, request, url_for
+from werkzeug.datastructures import MultiDict
 
 # Characters a path may keep as they are (RFC 3986 pchar); everything else is percent-encoded.
 _PATH_SAFE = "/-._~!$&'()*+,;=:@"
@@ -33,3 +34,9 @@ def this_path() -> str:
     tab (``/%5Cevil.example``) cannot make a browser read it as another host, and with a single
     leading slash, so it is never protocol-relative (``//evil.example``)."""
     return request.script_root + "/" + quote(request.path, safe=_PATH_SAFE).lstrip("/")
+
+
+def with_args(base: str, args: MultiDict) -> str:
+    """``base`` with ``args`` as its query string (none when there are no arguments)."""
+    query = urlencode(list(args.items(multi=True)))
+    return base + (f"?{query}" if query else "")

@@ -1,10 +1,7 @@
 """Server-rendered pages: search, article, health."""
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode, urlsplit
-
 from flask import Blueprint, abort, current_app, g, jsonify, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
@@ -13,139 +10,18 @@ from ..enrich.actors import actor
 from ..enrich.places import place
 from ..search.engine import NoIndexError, SearchRequest
 from ..search.marks import TextMarker
-from ..store import Store, open_store_read_only
-from .facets import FACET_TITLES, build_facets, chips, kind_tabs, search_url, toggle_url
-from .formatting import format_count, format_published
-from .i18n import UI_LANGUAGES, text_direction
-from .labels import entity_name, facet_label, kind_name, kind_plural, language_name, place_level_name, source_labels
+from .context import (article_url, back_to_results_url, carried_search, engine, search_args, search_state,
+                      stored_article, ui)
+from .facets import (FACET_TITLES, PLACE_PARAMS, build_facets, chips, kind_tabs, place_search_args, search_url,
+                     toggle_url)
+from .labels import entity_name, facet_label, place_level_name
 from .pagination import page_links
-from .params import URL_FILTERS, BadRequest, SearchState, current_search, read_search
+from .params import URL_FILTERS, current_search, read_search
 from .tilemap import build_map
 from .timeline import build_timeline
-from .urls import external_url, this_path
+from .urls import external_url, with_args
 
 blueprint = Blueprint("views", __name__)
-PLACE_PARAMS = ("governorate", "district", "town")
-
-
-def engine():
-    return current_app.extensions["search_engine"]
-
-
-def article_store() -> Store:
-    """This request's read-only store connection, opened on first use (closed at teardown)."""
-    if "article_store" not in g:
-        g.article_store = open_store_read_only(current_app.config["SETTINGS"])
-    return g.article_store
-
-
-def close_article_store(_error=None) -> None:
-    store = g.pop("article_store", None)
-    if store is not None:
-        store.close()
-
-
-def ui() -> str:
-    return str(get_locale())
-
-
-def search_state() -> SearchState | None:
-    """The current search as read once per request (None when its parameters cannot be used)."""
-    if "search_state" not in g:
-        try:
-            g.search_state = read_search(request.args, current_app.config["SETTINGS"])
-        except BadRequest:
-            g.search_state = None
-    return g.search_state
-
-
-def search_args() -> MultiDict:
-    """The current search's normalised arguments: links are built from these, never from the raw
-    query string (its size and its unknown parameters are the client's choice)."""
-    state = search_state()
-    return state.args if state is not None else MultiDict()
-
-
-# Arguments of pages other than the search that their language switch keeps.
-_PAGE_ARGS = ("view",)
-
-
-def switch_ui_url(lang: str) -> str:
-    """This page in another interface language (the choice is then kept in a cookie)."""
-    if request.endpoint == "views.search":
-        args = MultiDict(search_args())
-    else:
-        args = MultiDict([(name, request.args[name][:20]) for name in _PAGE_ARGS if name in request.args])
-    args.setlist("ui", [lang])
-    return _with_args(this_path(), args)
-
-
-def _with_args(base: str, args: MultiDict) -> str:
-    query = urlencode(list(args.items(multi=True)))
-    return base + (f"?{query}" if query else "")
-
-
-def carried_search(args: MultiDict) -> list[tuple[str, str]]:
-    """The search an article was opened from, as its links carry it: the query and filters,
-    not the page (an article's address does not change with the page it was listed on)."""
-    return current_search(args, drop=("per_page",))
-
-
-def article_url(article_id: str, **extra) -> str:
-    """An article's page, carrying the current search (its matches are marked, and it links
-    back to the results)."""
-    args = MultiDict(carried_search(search_args()))
-    for name, value in extra.items():
-        args.setlist(name, [value])
-    return _with_args(url_for("views.article", article_id=article_id), args)
-
-
-def back_to_results_url(args: MultiDict) -> str | None:
-    """The results the article was opened from: the very page when the reader came from it
-    (the Referer, sent for this site's own pages only), else the first page of that search."""
-    carried = carried_search(args)
-    if not carried:
-        return None
-    results = url_for("views.search")
-    referrer = urlsplit(request.referrer or "")
-    if referrer.netloc == request.host and referrer.path == results:
-        try:  # the Referer is the client's to write: read it as any search is read
-            came_from = read_search(MultiDict(parse_qsl(referrer.query, keep_blank_values=True)),
-                                    current_app.config["SETTINGS"])
-        except BadRequest:
-            came_from = None
-        if came_from is not None and carried_search(came_from.args) == carried:
-            return _with_args(results, MultiDict(came_from.args))
-    return _with_args(results, MultiDict(carried))
-
-
-@blueprint.app_context_processor
-def template_helpers():
-    language = ui()
-    return {"ui": language, "text_dir": text_direction, "language_name": language_name, "kind_name": kind_name,
-            "kind_plural": kind_plural,
-            "source_labels": lambda source, url="": source_labels(source, url, language),
-            "facet_label": facet_label, "ui_languages": UI_LANGUAGES, "switch_ui_url": switch_ui_url,
-            "num": lambda number: format_count(number, language),
-            "published": lambda value, precision="day": format_published(value, precision, language),
-            "search_url": lambda **changes: search_url(search_args(), **changes), "article_url": article_url}
-
-
-def place_search_args(entity) -> MultiDict:
-    """The search for one place, with its parents chosen too so the facets show the drill-down."""
-    args = MultiDict()
-    if entity.level == "governorate":
-        args.add("governorate", entity.id)
-        return args
-    if entity.governorate:
-        args.add("governorate", entity.governorate)
-    if entity.level == "district":
-        args.add("district", entity.id)
-        return args
-    if entity.district:
-        args.add("district", entity.district)
-    args.add("town", entity.id)
-    return args
 
 
 def _relaxations(req, args: MultiDict, without: dict[str, int], language: str) -> list[dict]:
@@ -223,7 +99,7 @@ def search():
 
 @blueprint.get("/article/<article_id>")
 def article(article_id: str):
-    found = article_store().get(article_id[:64])
+    found = stored_article(article_id)
     if found is None:
         abort(404)
     return render_article(found)
@@ -237,28 +113,6 @@ def render_article(found, translate_error: str | None = None, status: int = 200)
     view = request.args.get("view", "both")
     if view not in ("both", "original", "translation") or not found.translations:
         view = "both" if found.translations else "original"
-    language = ui()
-    entities = []
-    for code in found.places:
-        try:
-            entity = place(code)
-        except KeyError:
-            continue
-        if entity.level in ("governorate", "district", "town"):
-            entities.append({"kind": "place", "level": entity.level, "level_name": place_level_name(entity.level),
-                             "name": entity_name(entity, language),
-                             "url": _with_args(url_for("views.search"), place_search_args(entity)),
-                             "profile": url_for("entities.place_page", code=entity.id)})
-    order = {"governorate": 0, "district": 1, "town": 2}
-    entities.sort(key=lambda item: order[item["level"]])
-    for actor_id in found.actors:
-        try:
-            entity = actor(actor_id)
-        except KeyError:
-            continue
-        entities.append({"kind": "actor", "level": "actor", "level_name": None, "name": entity_name(entity, language),
-                         "url": url_for("views.search", actor=actor_id),
-                         "profile": url_for("entities.actor_page", actor_id=actor_id)})
     args = search_args()  # normalised: what the page carries on is never the raw query string
     state = search_state()
     req = state.request if state is not None else SearchRequest()
@@ -273,14 +127,41 @@ def render_article(found, translate_error: str | None = None, status: int = 200)
     source_url = found.url if found.url.lower().startswith(("http://", "https://")) else None
     offer_translation = (found.lang != "en" and found.text_in("en") is None
                          and configured_translator(current_app.config["SETTINGS"], source=found.lang) is not None)
-    translate_url = (_with_args(url_for("translation.translate", article_id=found.id), MultiDict(carried_search(args)))
+    translate_url = (with_args(url_for("translation.translate", article_id=found.id), MultiDict(carried_search(args)))
                      if offer_translation else None)
-    return render_template("article.html", article=found, view=view, views=views, entities=entities,
+    return render_template("article.html", article=found, view=view, views=views,
+                           entities=_article_entities(found, ui()),
                            translate_url=translate_url, translate_error=translate_error,
                            source_url=source_url, req=req, search_fields=current_search(args, drop=("q",)),
                            back_url=back_to_results_url(args),
                            mark=lambda text, lang: Markup(marker.mark(text, lang)),
                            related=related, permalink=external_url("views.article", article_id=found.id)), status
+
+
+def _article_entities(found, language: str) -> list[dict]:
+    """The article's places (broadest first) and actors, each with its search and its own page."""
+    places = []
+    for code in found.places:
+        try:
+            entity = place(code)
+        except KeyError:
+            continue
+        if entity.level in PLACE_PARAMS:
+            places.append({"kind": "place", "level": entity.level, "level_name": place_level_name(entity.level),
+                           "name": entity_name(entity, language),
+                           "url": with_args(url_for("views.search"), place_search_args(entity)),
+                           "profile": url_for("entities.place_page", code=entity.id)})
+    places.sort(key=lambda item: PLACE_PARAMS.index(item["level"]))
+    actors = []
+    for actor_id in found.actors:
+        try:
+            entity = actor(actor_id)
+        except KeyError:
+            continue
+        actors.append({"kind": "actor", "level": "actor", "level_name": None, "name": entity_name(entity, language),
+                       "url": url_for("views.search", actor=actor_id),
+                       "profile": url_for("entities.actor_page", actor_id=actor_id)})
+    return places + actors
 
 
 @blueprint.get("/healthz")

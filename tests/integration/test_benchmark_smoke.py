@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from benchmarks import run
 from benchmarks.queries import KINDS
 
 
+@pytest.mark.slow
 def test_benchmark_runs_both_engines_on_a_tiny_corpus_and_writes_its_table(tmp_path, capsys):
     out = tmp_path / "results.json"
     run.main(["--sizes", "200", "--no-real", "--workdir", str(tmp_path / "work"), "--out", str(out),

@@ -19,10 +19,10 @@ from search_app.index.schema import build_schema
 from search_app.search import SearchEngine, SearchRequest
 from search_app.store import open_store
 
-from ..conftest import REPO_ROOT, make_settings
+from devtools.soak import soak, write_articles
 
-sys.path.insert(0, str(REPO_ROOT / "scripts"))
-from soak_rebuild import soak, write_articles  # noqa: E402
+from ..conftest import make_settings
+
 
 def ingest(settings, path):
     with open_store(settings) as store:
@@ -113,6 +113,7 @@ def _committed(store_path) -> int:
         return 0
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_killing_ingest_midway_loses_nothing_committed(tmp_path):
     settings = make_settings(tmp_path)
@@ -142,6 +143,7 @@ def test_killing_ingest_midway_loses_nothing_committed(tmp_path):
     assert report.outcomes["unchanged"] == after_kill
 
 
+@pytest.mark.slow
 def test_rebuild_killed_at_random_moments_under_query_load(tmp_path):
     """scripts/soak_rebuild.py: zero failed requests, the live count never drops, nothing lost."""
     # Over 1,000 articles the build forks parallel writers: a kill must not leave them holding the lock.

@@ -1,6 +1,7 @@
 """Ingest from the operator's point of view: good records go in, bad ones are reported and kept."""
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from search_app.cli import main
@@ -99,6 +100,7 @@ def test_dry_run_writes_nothing(tmp_path, monkeypatch):
         assert store.count() == 0
 
 
+@pytest.mark.slow
 def test_a_big_file_prepared_in_worker_processes_keeps_order_rejections_and_duplicates(tmp_path):
     """Batches of records are enriched in worker processes once a batch is full: the outcome
     must be what one process gives, down to each rejection's line and the duplicate groups."""

@@ -681,6 +681,7 @@ def test_nothing_already_stored_is_lost_when_a_bad_file_follows(tmp_path):
 
 # --- the real FA-KES file ----------------------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.shared_data
 def test_real_fakes_csv_with_preset_accounts_for_every_row(tmp_path, cli_env):
     if not FAKES_CSV.exists():

@@ -170,6 +170,7 @@ def arabic_news_engine(shared_dir, tmp_path_factory):
     return SearchEngine(settings.index_dir)
 
 
+@pytest.mark.slow
 def test_real_arabic_news_conscription_hama_puts_hama_stories_first(arabic_news_engine):
     hits = arabic_news_engine.search(SearchRequest(q="تجنيد حماة", per_page=100)).hits
     ids = [hit.id for hit in hits]

@@ -6,9 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from search_app.index.generations import current_generation, read_manifest
+import pytest
 
-from .test_index_lifecycle import write_articles  # the soak script's generator
+from devtools.soak import write_articles
+from search_app.index.generations import current_generation, read_manifest
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "nightly-rebuild.sh"
 
@@ -22,6 +23,7 @@ def run_nightly(tmp_path, *args, through_script=False):
                           cwd=tmp_path)
 
 
+@pytest.mark.slow
 def test_nightly_ingests_the_drop_folder_and_updates_the_index(tmp_path):
     drop = tmp_path / "data" / "drop"
     drop.mkdir(parents=True)
@@ -50,6 +52,7 @@ def test_nightly_refuses_to_run_twice_at_once(tmp_path):
     assert result.returncode == 75 and "another run is in progress" in result.stderr
 
 
+@pytest.mark.slow
 def test_the_old_script_runs_the_command_with_its_arguments(tmp_path):
     drop = tmp_path / "elsewhere"
     drop.mkdir()
@@ -61,6 +64,7 @@ def test_the_old_script_runs_the_command_with_its_arguments(tmp_path):
     assert list((drop / "done").glob("*/monday.jsonl")) and (drop / "notes.txt").exists()
 
 
+@pytest.mark.slow
 def test_a_file_dropped_twice_the_same_day_keeps_both_copies(tmp_path):
     drop = tmp_path / "data" / "drop"
     drop.mkdir(parents=True)
@@ -71,6 +75,7 @@ def test_a_file_dropped_twice_the_same_day_keeps_both_copies(tmp_path):
     assert read_manifest(current_generation(tmp_path / "index"))["documents"] == 8
 
 
+@pytest.mark.slow
 def test_the_feeds_file_is_read_and_a_dead_feed_is_reported(tmp_path):
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "feeds.txt").write_text("# comment\n\nhttp://127.0.0.1:9/feed.xml\n")
@@ -80,6 +85,7 @@ def test_the_feeds_file_is_read_and_a_dead_feed_is_reported(tmp_path):
     assert "feed http://127.0.0.1:9/feed.xml could not be read" in log
 
 
+@pytest.mark.slow
 def test_a_file_with_rejected_records_moves_on_and_the_log_and_status_say_how_many(tmp_path):
     drop = tmp_path / "data" / "drop"
     drop.mkdir(parents=True)

@@ -4,9 +4,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "eval_quality.py"
 
 
+@pytest.mark.slow
 def test_harness_without_shared_data_reports_the_demo_figures(tmp_path):
     out = tmp_path / "quality.json"
     result = subprocess.run([sys.executable, str(SCRIPT), "--shared", str(tmp_path / "absent"), "--out", str(out)],

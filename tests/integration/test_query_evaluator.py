@@ -4,6 +4,7 @@ reading them document by document."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import itertools
 from pathlib import Path
 
@@ -12,11 +13,11 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.util.times import long_to_datetime
 
-from benchmarks.corpus import generate
+from devtools.corpus import generate
 from search_app.index.generations import current_generation
 from search_app.index.build import rebuild, update
 from search_app.ingest.records import build_article
-from search_app.search.engine import _EPOCH, related_query
+from search_app.search.generation import related_query
 from search_app.search.facets import FacetPostings, published_days
 from search_app.search.matching import Matches, QueryEvaluator, top
 from search_app.search.query import QueryBuilder
@@ -26,6 +27,8 @@ from search_app.store import open_store
 from search_app.text.dictionary import open_dictionary
 
 from ..conftest import make_settings
+
+EPOCH = dt.datetime(1970, 1, 1)  # published_days counts from here
 
 QUERIES = [
     "conscription Hama", "shelling", "airstrikes Aleppo", "تجنيد حماة", "قصف حلب", '"air strikes"',
@@ -146,7 +149,7 @@ def test_facet_counts_and_dates_read_from_arrays_agree_with_one_document_at_a_ti
             published = long_to_datetime(value)
         except OverflowError:  # the column default: an undated article
             published = None
-        assert days[docnum] == ((published - _EPOCH).days if published and published > _EPOCH else -1)
+        assert days[docnum] == ((published - EPOCH).days if published and published > EPOCH else -1)
     assert (days == -1).sum() >= 10
 
 

@@ -80,11 +80,13 @@ def assert_same_index(expected, actual):
             assert got.max_field_length(fieldname) == want.max_field_length(fieldname)
 
 
+@pytest.mark.slow
 def test_one_process_writes_what_whoosh_writes(tmp_path, documents):
     assert len(documents) >= 150
     assert_same_index(whoosh_built(tmp_path / "whoosh", documents), fast_built(tmp_path / "fast", documents))
 
 
+@pytest.mark.slow
 def test_workers_and_several_segments_write_the_same_index(tmp_path, documents, monkeypatch):
     monkeypatch.setattr(segment_writer, "PARALLEL_FROM", 1)
     monkeypatch.setattr(segment_writer, "SEGMENT_DOCS", 60)

@@ -1,10 +1,10 @@
 """Typing mistakes over an index of the real corpora (FA-KES and the Arabic news): misspelt
 gazetteer and actor names are corrected, real words of English and Arabic news are not."""
-import importlib.util
 import random
 
 import pytest
 
+from devtools import typos
 from search_app.index.build import rebuild
 from search_app.ingest import ingest_paths
 from search_app.ingest.columns import parse_column_map
@@ -12,10 +12,11 @@ from search_app.ingest.presets import PRESETS
 from search_app.ingest.raw import ReadOptions
 from search_app.search import SearchEngine, SearchRequest
 from search_app.store import open_store
+from search_app.text.arabic import has_arabic
 
-from ..conftest import REPO_ROOT, make_settings
+from ..conftest import make_settings
 
-pytestmark = pytest.mark.shared_data
+pytestmark = [pytest.mark.shared_data, pytest.mark.slow]  # an index of the real corpora
 
 # Misspellings people make of names these corpora are full of, and the word each must become.
 MUST_CORRECT = [("Aleppoo", "Aleppo"), ("Alepo", "Aleppo"), ("Idlb", "Idlib"), ("Damascsu", "Damascus"),
@@ -25,13 +26,6 @@ MUST_CORRECT = [("Aleppoo", "Aleppo"), ("Alepo", "Aleppo"), ("Idlb", "Idlib"), (
 # Words of real reporting that the index may not have; none may become something else.
 MUST_STAY = ["bicycle", "weather", "reconciliation", "Jordanian", "parliamentarians", "Hamah", "sarin",
              "kidnapped", "الطقس", "والتجنيد", "بالقصف", "للاجئين", "المفاوضات"]
-
-
-def _eval_typos():
-    spec = importlib.util.spec_from_file_location("eval_typos", REPO_ROOT / "scripts" / "eval_typos.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
@@ -76,11 +70,10 @@ def test_real_words_are_not_corrected_in_the_real_corpora(real_engine, word):
 
 
 def test_generated_misspellings_of_gazetteer_and_actor_names_are_mostly_corrected(real_engine):
-    evaluation = _eval_typos()
     reader = real_engine.generation().searcher().reader()
-    cases = evaluation.typo_cases(reader, per_word=1, limit=300)
-    assert len(cases) >= 250 and any(evaluation.has_arabic(typo) for typo, _, _ in cases)
-    result = evaluation.evaluate_typos(real_engine, cases)
+    cases = typos.typo_cases(reader, per_word=1, limit=300)
+    assert len(cases) >= 250 and any(has_arabic(typo) for typo, _, _ in cases)
+    result = typos.evaluate_typos(real_engine, cases)
     assert result["hit_rate"] >= 0.75, result
     assert result["wrongly_corrected"] <= 0.1 * result["cases"], result
 
@@ -89,7 +82,6 @@ def test_words_of_other_real_news_are_rarely_corrected(real_engine, shared_dir):
     ntrex = shared_dir / "data" / "parallel-ar-en" / "docs.jsonl"
     if not ntrex.exists():
         pytest.skip("NTREX is missing from ../shared/data")
-    evaluation = _eval_typos()
-    words = random.Random(14).sample(evaluation.real_words(shared_dir)["ntrex"], 2000)
-    result = evaluation.evaluate_real_words(real_engine, words)
+    words = random.Random(14).sample(typos.real_words(shared_dir)["ntrex"], 2000)
+    result = typos.evaluate_real_words(real_engine, words)
     assert result["false_rate"] <= 0.02, result

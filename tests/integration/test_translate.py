@@ -292,6 +292,7 @@ def test_without_a_translator_the_page_offers_no_button(tmp_path, monkeypatch):
     assert archive.translations() == {}
 
 
+@pytest.mark.slow
 def test_nightly_translates_after_ingest_and_before_the_index_update(tmp_path):
     drop = tmp_path / "data" / "drop"
     drop.mkdir(parents=True)

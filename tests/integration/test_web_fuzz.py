@@ -7,6 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ..conftest import examples
+
 PAYLOADS = ('<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "'><svg onload=alert(1)>",
             '<iframe src="javascript:alert(1)"></iframe>', '</textarea><script>x()</script>', '<b>bold</b>',
             '<a href="javascript:alert(1)">x</a>', '{{7*7}}<!--', ']]><x>')
@@ -52,7 +54,7 @@ def assert_escaped(html: str) -> None:
     assert not re.search(r"<script(?![^>]*\bsrc=)", html)
 
 
-@settings(max_examples=2000, **UNHURRIED)
+@settings(max_examples=examples(2000), **UNHURRIED)
 @given(q=query, params=other_params)
 def test_no_query_breaks_the_search_page_or_escapes_into_it(client, q, params):
     page = client.get("/", query_string={"q": q, **params})
@@ -60,7 +62,7 @@ def test_no_query_breaks_the_search_page_or_escapes_into_it(client, q, params):
     assert_escaped(page.get_data(as_text=True))
 
 
-@settings(max_examples=500, **UNHURRIED)
+@settings(max_examples=examples(500), **UNHURRIED)
 @given(q=query, params=other_params)
 def test_no_query_breaks_the_api(client, q, params):
     api = client.get("/api/search", query_string={"q": q, **params})
@@ -70,7 +72,7 @@ def test_no_query_breaks_the_api(client, q, params):
     assert set(data) == {"error"} or data["query"] == q[:1000]
 
 
-@settings(max_examples=200, **UNHURRIED)
+@settings(max_examples=examples(200), **UNHURRIED)
 @given(q=short_query, params=other_params, path=st.sampled_from(("/feed.atom", "/export.csv", "/export.jsonl",
                                                                     "/api/facets", "/stats", "/place/SY05")))
 def test_no_query_breaks_feeds_exports_and_other_pages(client, q, params, path):

@@ -151,3 +151,17 @@ def test_without_an_index_every_page_says_so_politely(tmp_path):
     api = client.get("/api/search", query_string={"q": "Hama"})
     assert api.status_code == 503 and "index rebuild" in api.get_json()["error"]
     assert client.get("/feed.atom").status_code == 200
+
+
+def test_article_and_profile_pages_link_a_place_to_its_stories_and_to_its_own_page_alike(client):
+    story = client.get("/api/search", query_string={"actor": "sdf", "governorate": "SY08"}).get_json()["results"][0]
+    for ui, about in (("en", "About Al-Hasakeh"), ("ar", "نبذة عن الحسكة")):
+        article = get(client, f"/article/{story['id']}", ui=ui)
+        profile = re.search(r'id="co-occurring".*?</section>', get(client, "/actor/sdf", ui=ui), re.S).group(0)
+        for html in (article, profile):
+            name = re.search(r'<bdi>([^<]+)</bdi>(?:[^<]|<(?!a )[^>]*>)*<a class="profile-link" href="/place/SY08" '
+                             rf'title="{about}"><span class="visually-hidden">{about}</span></a>', html)
+            assert name and about.endswith(name.group(1)), html
+    chip = re.search(r'<a class="chip place level-governorate" href="([^"]+)" title="[^"]+"><bdi>Al-Hasakeh</bdi>',
+                     get(client, f"/article/{story['id']}", ui="en"))
+    assert chip and parse_qs(urlsplit(unescape(chip.group(1))).query) == {"governorate": ["SY08"]}

@@ -17,6 +17,8 @@ import pytest
 
 from ..conftest import REPO_ROOT
 
+pytestmark = pytest.mark.slow  # builds a wheel and installs it into a new virtualenv
+
 PAGES = ["/", "/?q=conscription+Hama", "/place/SY05", "/actor/sdf", "/stats", "/feed.atom",
          "/export.csv?q=Hama", "/api/search?q=Hama", "/static/style.css", "/?ui=ar&q=%D8%AA%D8%AC%D9%86%D9%8A%D8%AF"]
 

@@ -1,11 +1,11 @@
-"""Every pair of the shared arabic-test-pairs.json, through the analyzers the index uses (text/pairs.py)."""
+"""Every pair of the shared arabic-test-pairs.json, through the analyzers the index uses (devtools/pairs.py)."""
 import json
 import re
 from pathlib import Path
 
 import pytest
 
-from search_app.text.pairs import pair_holds
+from devtools.pairs import pair_holds
 
 PAIRS_FILE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "arabic-test-pairs.json"
 

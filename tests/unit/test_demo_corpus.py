@@ -1,4 +1,6 @@
-"""The demo corpus shipped in the package is complete and well formed."""
+"""The demo corpus shipped in the package is complete and well formed, and has what the demo shows:
+every governorate and many actors as the product's own tagger finds them, the Hama cases and their
+hard negatives. A failure names what is missing, with counts."""
 from __future__ import annotations
 
 import collections
@@ -8,8 +10,16 @@ from importlib import resources
 
 import pytest
 
+from search_app.enrich.actors import extract_actors
+from search_app.enrich.matcher import find_mentions
+from search_app.enrich.places import extract_places, governorates
+
 YEARS = range(2011, 2027)
 HAMA_WORD = re.compile(r"\bHamah?\b|حماة|حماه")
+CONSCRIPTION = re.compile(r"conscription|conscripts|reservists|military service|تجنيد|الخدمة الإلزامية|الاحتياط|"
+                          r"خدمة العلم", re.IGNORECASE)
+MIN_PER_GOVERNORATE = 6
+MIN_ACTORS = 25
 
 
 def corpus_file():
@@ -151,3 +161,43 @@ def test_hamas_stories_never_mention_hama(records):
 def test_arabic_story_about_protection_not_hama(records):
     assert any(r["lang"] == "ar" and re.search(r"(?<![\u0621-\u064A])حماية", r["body"])
                and not HAMA_WORD.search(all_text(r)) for r in records)
+
+
+def test_conscription_stories_elsewhere_than_hama(records):
+    elsewhere = [r["title"] for r in records if CONSCRIPTION.search(all_text(r)) and not HAMA_WORD.search(all_text(r))]
+    assert len(elsewhere) >= 3, elsewhere
+
+
+def test_hama_stories_on_other_topics(records):
+    other_topics = [r["title"] for r in records if HAMA_WORD.search(all_text(r)) and not CONSCRIPTION.search(all_text(r))]
+    assert len(other_topics) >= 3, other_topics
+
+
+@pytest.fixture(scope="module")
+def governorates_named(records) -> list[tuple[set[str], set[str]]]:
+    """Per record, the governorates the tagger finds named outright and those it tags in all
+    (a town rolls up to its governorate)."""
+    tagged = []
+    for record in records:
+        text = all_text(record)
+        named = {mention.entity.id for mention in find_mentions(text)
+                 if mention.entity.kind == "place" and mention.entity.level == "governorate"}
+        tagged.append((named, set(extract_places(text).governorates)))
+    return tagged
+
+
+def test_every_governorate_is_named_in_six_articles(governorates_named):
+    counts = collections.Counter(pcode for named, _ in governorates_named for pcode in named)
+    thin = {governorate.en: counts[governorate.id] for governorate in governorates()
+            if counts[governorate.id] < MIN_PER_GOVERNORATE}
+    assert thin == {}
+
+
+def test_ten_articles_reach_a_governorate_only_through_a_town(governorates_named):
+    through_a_town = [all_tags - named for named, all_tags in governorates_named if all_tags - named]
+    assert len(through_a_town) >= 10
+
+
+def test_many_distinct_actors(records):
+    actors = collections.Counter(actor for r in records for actor in extract_actors(all_text(r), source=r["source"]))
+    assert len(actors) >= MIN_ACTORS, actors.most_common()

@@ -1,7 +1,10 @@
 """The Arabic interface is complete: every message in the templates and the web code has a
 translation, the catalog compiles, and numbers and dates follow the interface language."""
 import datetime as dt
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -69,11 +72,29 @@ def test_catalogs_compile_and_fall_back_to_a_cache_when_the_package_is_read_only
     shutil.copytree(source, read_only, ignore=shutil.ignore_patterns("*.mo"))
     (read_only / "ar/LC_MESSAGES").chmod(0o555)
     try:
-        target = compiled_catalogs(read_only)
-        if target != read_only:  # (root may write anyway)
-            assert (target / "ar/LC_MESSAGES/messages.mo").exists()
+        target = Path(_compile_in_a_process_that_obeys_permissions(read_only, cache=tmp_path / "cache"))
     finally:
         (read_only / "ar/LC_MESSAGES").chmod(0o755)
+    assert target.parent == tmp_path / "cache" and (target / "ar/LC_MESSAGES/messages.mo").stat().st_size > 1000
+    assert not list(read_only.rglob("*.mo")) and not list(read_only.rglob(".messages.mo.*"))
+
+
+def _compile_in_a_process_that_obeys_permissions(source: Path, cache: Path) -> str:
+    """compiled_catalogs(source) in a child whose temporary folder is ``cache``. Root writes through
+    any mode bits (CAP_DAC_OVERRIDE), so as root the child runs without that capability (util-linux's
+    setpriv): the read-only folder is read-only to it too, on any filesystem."""
+    drop = []
+    if os.geteuid() == 0:
+        if not shutil.which("setpriv"):
+            pytest.skip("running as root without util-linux's setpriv to drop CAP_DAC_OVERRIDE")
+        capabilities = "-dac_override,-dac_read_search"
+        drop = ["setpriv", f"--inh-caps={capabilities}", f"--bounding-set={capabilities}"]
+    cache.mkdir()
+    child = subprocess.run(
+        [*drop, sys.executable, "-c", "import sys; from pathlib import Path; "
+         "from search_app.web.i18n import compiled_catalogs; print(compiled_catalogs(Path(sys.argv[1])))", str(source)],
+        env={**os.environ, "TMPDIR": str(cache)}, capture_output=True, text=True, check=True)
+    return child.stdout.strip()
 
 
 def test_numbers_use_arabic_indic_digits_in_arabic_and_latin_in_english():

@@ -47,7 +47,8 @@ from search_app.index.build import article_document
 from search_app.index.opensearch import (alias_swap_actions, bulk_lines, index_definition, opensearch_document,
                                          token_schema, token_stream)
 from search_app.models import Article, Translation
-from search_app.search.engine import RELATED_TERMS, SearchRequest, related_query_of
+from search_app.search.engine import SearchRequest
+from search_app.search.generation import RELATED_TERMS, related_query_of
 from search_app.search.opensearch import dsl
 from search_app.search.query import QueryBuilder
 

@@ -1,9 +1,9 @@
 """Place tagging: every spelling of a place finds its p-code, and look-alike words do not."""
-import importlib.util
 from pathlib import Path
 
 import pytest
 
+from devtools.places import evaluate as evaluate_places
 from search_app.enrich import PlaceTags, districts_of, extract_places, find_mentions, governorates, place
 from search_app.reference import load_places
 from search_app.text.normalize import normalized_tokens
@@ -165,15 +165,9 @@ def test_reference_data_ships_in_the_package_and_is_loaded_once():
     assert all("lat" in r for r in load_places() if r["level"] in ("governorate", "district"))
 
 
-def _eval_module():
-    spec = importlib.util.spec_from_file_location("eval_places", REPO_ROOT / "scripts" / "eval_places.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
+@pytest.mark.slow
 @pytest.mark.shared_data
 @pytest.mark.skipif(not FAKES.exists(), reason="../shared/data/fakes not available")
 def test_fakes_labelled_governorate_is_found_in_at_least_95_percent_of_articles():
-    scores = _eval_module().evaluate(FAKES)
+    scores = evaluate_places(FAKES)
     assert scores["strict"]["recall"] >= 0.95

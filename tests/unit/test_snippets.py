@@ -11,7 +11,7 @@ import re
 import pytest
 from whoosh import highlight as whoosh_highlight
 
-from benchmarks.corpus import generate
+from devtools.corpus import generate
 from search_app.search.snippets import Match, Unit, find_matches, make_snippet, merge_matches
 from search_app.text.analyzers import arabic_analyzer, english_analyzer, exact_analyzer
 
@@ -19,11 +19,18 @@ ENGLISH = english_analyzer(frozenset({"hama", "hamas"}))
 ARABIC = arabic_analyzer()
 EXACT = exact_analyzer()
 ANALYZERS = {"english": ENGLISH, "arabic": ARABIC, "exact": EXACT}
-TEXTS = [record["body"] for record in itertools.islice(generate(60, seed=11), 60)] + [
+WRITTEN_TEXTS = [
     "Deir ez-Zor's ez-Zor was shelled; al-Bab’s residents and Assad's forces, U.S.-backed fighters.",
     "الْحُكُومَة السورية قصفت حـــلب و ريف حماة، وقال المرصد إن ٢٠٢٣ كان عاما صعبا في دير الزور.",
     "conscription " * 40, "", "no match here at all",
 ]
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    """60 generated bodies and the written ones; generated when a test asks (the generator takes
+    seconds, which collecting the suite should not pay)."""
+    return [record["body"] for record in itertools.islice(generate(60, seed=11), 60)] + WRITTEN_TEXTS
 
 
 def _marked(html: str) -> list[str]:
@@ -31,10 +38,10 @@ def _marked(html: str) -> list[str]:
 
 
 @pytest.mark.parametrize("name", sorted(ANALYZERS))
-def test_single_terms_are_found_where_whooshs_highlighter_finds_them(name):
+def test_single_terms_are_found_where_whooshs_highlighter_finds_them(name, texts):
     analyzer = ANALYZERS[name]
     rng = random.Random(name)
-    for text in TEXTS:
+    for text in texts:
         words = sorted({t.text for t in analyzer(text, mode="query")}) or ["x"]
         for _ in range(4):
             terms = set(rng.sample(words, min(len(words), rng.randint(1, 4))))

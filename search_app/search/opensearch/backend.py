@@ -19,9 +19,9 @@ from whoosh import query as wq
 from ...index.opensearch import (STORED_DATE_FORMAT, OpenSearchUnavailable, connect, index_meta, live_index,
                                  token_schema, token_stream)
 from ...settings import Settings
-from ..engine import (FILTER_FACETS, RELATED_FIELDS, RELATED_LIMIT, RELATED_TERMS, FacetValue, Hit, NoIndexError,
-                      SearchRequest, SearchResponse, document_from_stored, highlight_units, hit_from_stored,
-                      mix_languages, narrower_choices, related_query_of)
+from ..engine import (FILTER_FACETS, RELATED_LIMIT, Document, FacetValue, Hit, NoIndexError, SearchRequest,
+                      SearchResponse, mix_languages, narrower_choices)
+from ..generation import RELATED_FIELDS, RELATED_TERMS, highlight_units, related_query_of, snippet_of
 from ..marks import TextMarker
 from ..query import QueryBuilder
 from . import dsl
@@ -118,7 +118,7 @@ class OpenSearchBackend:
             query, relaxed = parsed.relaxed_query, True
             answer = self._search(dsl.search_body(request, query, parsed.place_concepts,
                                                   min(first, dsl.FACET_SIZE), size))
-        hits = [hit_from_stored(token_schema(), query, _stored(item["_source"]["stored"]),
+        hits = [_hit(query, _stored(item["_source"]["stored"]),
                                 None if query is None or request.sort == "date" else round(item["_score"], 4))
                 for item in answer["hits"]["hits"]]
         return SearchResponse(request=request, total=answer["hits"]["total"]["value"], hits=hits,
@@ -141,7 +141,7 @@ class OpenSearchBackend:
     def iter_documents(self, request: SearchRequest, limit: int):
         answer = self._within_clause_limit(self._documents, request, limit)
         for item in answer["hits"]["hits"]:
-            yield document_from_stored(_stored(item["_source"]["stored"]))
+            yield Document.from_stored(_stored(item["_source"]["stored"]))
 
     def _documents(self, request: SearchRequest, limit: int) -> dict:
         query, parsed = self._understood(request)
@@ -160,7 +160,7 @@ class OpenSearchBackend:
         answer = self._search(dsl.related_body(query, article_id, limit * 6))
         ranked = [(_stored(item["_source"]["stored"]), round(item["_score"], 4),
                    item["_source"]["stored"].get("lang", "")) for item in answer["hits"]["hits"]]
-        return [hit_from_stored(token_schema(), None, stored, score)
+        return [_hit(None, stored, score)
                 for stored, score, _ in mix_languages(ranked, limit)]
 
     def _key_terms(self, stored: dict):
@@ -236,6 +236,11 @@ class _DocumentFrequencies:
 
     def doc_count(self) -> int:
         return self.count(None)
+
+
+def _hit(query, stored: dict, score: float | None) -> Hit:
+    """A result line as the Whoosh engine makes it: the snippet by our own code on the stored text."""
+    return Hit.from_stored(stored, *snippet_of(token_schema(), query, stored), score)
 
 
 def _stored(stored: dict) -> dict:

@@ -36,6 +36,7 @@ from pathlib import Path
 from search_app.enrich.actors import all_actors
 from search_app.enrich.matcher import find_mentions
 from search_app.enrich.places import all_places
+from search_app.text.arabic import has_arabic
 
 GENERATOR_VERSION = 1
 ARABIC_SHARE = 1 / 3
@@ -360,7 +361,7 @@ def describe(path: Path) -> dict:
             translated += 1
         chars.append(len(text))
         sizes.append(len(text.encode("utf-8")))
-        arabic += any("\u0600" <= ch <= "\u06ff" for ch in record["title"][:40])
+        arabic += has_arabic(record["title"][:40])
     return {"articles": count, "mean_chars": round(statistics.fmean(chars)) if chars else 0,
             "mean_bytes": round(statistics.fmean(sizes)) if sizes else 0,
             "arabic_share": round(arabic / count, 3) if count else 0,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .analyzers import analyze, arabic_analyzer, exact_analyzer
+from search_app.text.analyzers import analyze, arabic_analyzer, exact_analyzer
 
 
 @lru_cache(maxsize=1)
