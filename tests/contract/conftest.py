@@ -23,7 +23,8 @@ NO_CLUSTER = ("SEARCH_APP_OPENSEARCH_URL is not set: the contract suite runs aga
 
 
 def backend_settings(root, backend: str):
-    settings = make_settings(root)
+    # Without the FreeDict dictionaries: the same expansions on every machine, and no 4 s load a backend.
+    settings = make_settings(root, dictionary_dir="off")
     if backend == "whoosh":
         return settings
     if not OPENSEARCH_URL:
