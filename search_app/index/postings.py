@@ -35,13 +35,16 @@ import numpy as np
 from whoosh import formats
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.fields import NUMERIC
-from whoosh.system import _INT_SIZE
+
+from .whoosh_internals import (POSITIONS_COUNT_SIZE, block_ids_weights, block_last_id, block_values, next_block,
+                               term_matcher)
 
 VERSION = 2
 MIN_DOCS = 64  # half a posting block: rarer terms decode quickly enough from Whoosh
 POSITIONS_MIN_DOCS = MIN_DOCS  # "of", "the", "city": a phrase with them would decode every block
 _EMPTY_IDS = np.zeros(0, dtype=np.int32)
 _EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
+_EMPTY_LOCAL_IDS = np.zeros(0, dtype=np.int64)
 
 
 def leaf_readers(reader) -> list:
@@ -64,8 +67,8 @@ def _files(generation: Path, segment: str) -> tuple[Path, Path, Path, Path]:
 def decode_positions(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
     """(positions, how many per posting) of Whoosh ``Positions`` values (a count, then the pickled
     list of gaps between positions: ``Positions.decode_positions``), all postings at once."""
-    gaps = [pickle.loads(value[_INT_SIZE:] if value.endswith(b".") else value[_INT_SIZE:] + b".")
-            for value in values]
+    skip = POSITIONS_COUNT_SIZE
+    gaps = [pickle.loads(value[skip:] if value.endswith(b".") else value[skip:] + b".") for value in values]
     counts = np.fromiter(map(len, gaps), dtype=np.int64, count=len(gaps))
     flat = np.fromiter(itertools.chain.from_iterable(gaps), dtype=np.int64, count=int(counts.sum()))
     running = np.cumsum(flat)
@@ -77,24 +80,6 @@ def decode_positions(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
 # -- reading Whoosh's blocks ----------------------------------------------------------------
 
 
-def _block_arrays(matcher) -> tuple[np.ndarray, np.ndarray]:
-    """The current block's ids and weights, decoded with numpy (Whoosh's own ``_read_ids``
-    undoes the delta coding one id at a time in Python)."""
-    if matcher._data is None:
-        matcher._read_data()
-    ids, weights = matcher._data[0], matcher._data[1]
-    ids = np.asarray(ids, dtype=np.int64)
-    if not matcher._byteids:
-        ids = np.cumsum(ids)
-    if weights is None:
-        weights = np.ones(len(ids), dtype=np.float32)
-    elif isinstance(weights, float):
-        weights = np.full(len(ids), weights, dtype=np.float32)
-    else:
-        weights = np.asarray(weights, dtype=np.float32)
-    return ids, weights
-
-
 def decode_postings(segment_reader, fieldname: str, btext: bytes, only: np.ndarray | None = None,
                     with_values: bool = False):
     """One segment's postings of a term, decoded from Whoosh's blocks: (ids, weights) with
@@ -102,41 +87,66 @@ def decode_postings(segment_reader, fieldname: str, btext: bytes, only: np.ndarr
     segment-local ids) just those documents come back, with their values, and blocks holding none
     of them are never decoded."""
     with_values = with_values or only is not None
-    ids_parts, weight_parts, values = [], [], []
-    if (fieldname, btext) in segment_reader:
-        matcher = segment_reader._terms.matcher(fieldname, btext, segment_reader.schema[fieldname].format)
+    if (fieldname, btext) not in segment_reader:
+        ids, weights, values = _EMPTY_LOCAL_IDS, _EMPTY_WEIGHTS, []
+    else:
+        matcher = term_matcher(segment_reader, fieldname, btext)
         if isinstance(matcher, W3LeafMatcher):
-            low = 0
-            while matcher.is_active():
-                high = matcher._maxid  # the block's last id, known without decoding it
-                if only is None or np.searchsorted(only, low) != np.searchsorted(only, high, side="right"):
-                    ids, weights = _block_arrays(matcher)
-                    if only is not None:
-                        keep = np.isin(ids, only, assume_unique=True)
-                        matcher._read_values()
-                        values.extend(value for value, kept in zip(matcher._values, keep.tolist()) if kept)
-                        ids, weights = ids[keep], weights[keep]
-                    elif with_values:
-                        matcher._read_values()
-                        values.extend(matcher._values)
-                    ids_parts.append(ids)
-                    weight_parts.append(weights)
-                low = high + 1
-                matcher._next_block()
-        else:  # inlined postings (a term in one document) and other matcher kinds
-            block_ids, block_weights = [], []
-            while matcher.is_active():
-                if only is None or np.isin(matcher.id(), only):
-                    block_ids.append(matcher.id())
-                    block_weights.append(matcher.weight())
-                    if with_values:
-                        values.append(matcher.value())
-                matcher.next()
-            ids_parts.append(np.asarray(block_ids, dtype=np.int64))
-            weight_parts.append(np.asarray(block_weights, dtype=np.float32))
-    ids = np.concatenate(ids_parts) if ids_parts else np.zeros(0, dtype=np.int64)
-    weights = np.concatenate(weight_parts) if weight_parts else _EMPTY_WEIGHTS
+            ids, weights, values = _decode_blocks(matcher, only, with_values)
+        else:  # inlined postings (a rare term) and other matcher kinds
+            ids, weights, values = _decode_one_by_one(matcher, only, with_values)
     return (ids, weights, values) if with_values else (ids, weights)
+
+
+def _decode_blocks(matcher, only: np.ndarray | None, with_values: bool):
+    """(ids, weights, values) of a block matcher's postings, a block at a time; with ``only``,
+    blocks whose id range holds none of those documents are skipped undecoded."""
+    ids_parts, weight_parts, values = [], [], []
+    first_id = 0
+    while matcher.is_active():
+        last_id = block_last_id(matcher)
+        if only is None or _any_between(only, first_id, last_id):
+            ids, weights, their_values = _block_postings(matcher, only, with_values)
+            ids_parts.append(ids)
+            weight_parts.append(weights)
+            values.extend(their_values)
+        first_id = last_id + 1
+        next_block(matcher)
+    return _joined(ids_parts, np.int64), _joined(weight_parts, np.float32), values
+
+
+def _block_postings(matcher, only: np.ndarray | None, with_values: bool):
+    """The current block's (ids, weights, values), only those of ``only``'s documents when given
+    (their values always); no values without ``with_values``."""
+    ids, weights = block_ids_weights(matcher)
+    if only is not None:
+        keep = np.isin(ids, only, assume_unique=True)
+        kept_values = [value for value, kept in zip(block_values(matcher), keep.tolist()) if kept]
+        return ids[keep], weights[keep], kept_values
+    return ids, weights, block_values(matcher) if with_values else ()
+
+
+def _any_between(sorted_ids: np.ndarray, low: int, high: int) -> bool:
+    """Whether any of ``sorted_ids`` lies in [low, high]."""
+    return np.searchsorted(sorted_ids, low) != np.searchsorted(sorted_ids, high, side="right")
+
+
+def _decode_one_by_one(matcher, only: np.ndarray | None, with_values: bool):
+    """(ids, weights, values) through the public matcher API, a posting at a time: for matchers
+    of a few postings (inlined in the term table)."""
+    ids, weights, values = [], [], []
+    while matcher.is_active():
+        if only is None or np.isin(matcher.id(), only):
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            if with_values:
+                values.append(matcher.value())
+        matcher.next()
+    return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float32), values
+
+
+def _joined(parts: list[np.ndarray], dtype) -> np.ndarray:
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
 
 
 # -- writing --------------------------------------------------------------------------------

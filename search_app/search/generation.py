@@ -30,7 +30,7 @@ class Generation:
     def __init__(self, path: Path):
         self.path = path
         # Without mmap: Whoosh would copy every file of a compound segment into memory
-        # (BytesIO over the map), about 1.2 GB and half a second at 100,000 articles.
+        # (BytesIO over the map), the whole index on every open.
         self.index = FileStorage(str(path), supports_mmap=False).open_index()
         # Read once: Whoosh's ``index.schema`` unpickles the table of contents on every access,
         # and each copy brings fresh analyzers whose word caches start empty.

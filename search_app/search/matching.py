@@ -33,11 +33,11 @@ import numpy as np
 from cachetools import LRUCache
 from whoosh import formats
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
 from ..index.postings import GenerationArrays, decode_positions, decode_postings, leaf_readers, read_postings
+from ..index.whoosh_internals import has_field_specific_b, length_bytes
 
 _LENGTH_TABLE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
 _EMPTY_IDS = np.zeros(0, dtype=np.int32)
@@ -147,11 +147,10 @@ def field_lengths(reader, fieldname: str, doc_count: int) -> np.ndarray:
     lengths = np.ones(doc_count, dtype=np.float64)
     for segment, offset in leaf_readers(reader):
         count = segment.doc_count_all()
-        perdoc = segment._perdoc
-        column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        if column is None:
+        stored = length_bytes(segment, fieldname)
+        if stored is None:
             continue
-        raw = np.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=np.uint8)
+        raw = np.frombuffer(stored, dtype=np.uint8)
         codes = np.zeros(count, dtype=np.uint8)
         codes[:min(count, len(raw))] = raw[:count]
         lengths[offset:offset + count] = _LENGTH_TABLE[codes]
@@ -304,7 +303,7 @@ class QueryEvaluator:
         if not searcher.schema[fieldname].scorable:
             return weights  # Whoosh's WeightScorer
         weighting = searcher.weighting
-        if type(weighting) is not BM25F or weighting._field_B:
+        if type(weighting) is not BM25F or has_field_specific_b(weighting):
             return None
         ids = postings.ids if where is None else postings.ids[where]
         lengths = self.lengths(searcher, fieldname)[ids]

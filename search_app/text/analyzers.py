@@ -40,8 +40,8 @@ _WORD = rf"[{_INWORD_MARKS}]*(?:[^\W_\u0640][{_INWORD_MARKS}]*)+"
 # below split hyphenated words and drop apostrophes, as fold_latin does.
 WORD_PATTERN = rf"{_WORD}(?:[{HYPHENS}{APOSTROPHES}]{_WORD})*"
 
-_POSSESSIVE = re.compile(rf"(?<=\w)[{POSSESSIVE_APOSTROPHES}][sS]$")
-_HYPHEN_PARTS = re.compile(f"[^{HYPHENS}]+")
+POSSESSIVE_SUFFIX = re.compile(rf"(?<=\w)[{POSSESSIVE_APOSTROPHES}][sS]$")
+HYPHEN_PARTS = re.compile(f"[^{HYPHENS}]+")
 _APOSTROPHE_S = frozenset(POSSESSIVE_APOSTROPHES)
 
 
@@ -57,7 +57,7 @@ class PossessiveFilter(Filter):
         for t in tokens:
             text = t.text
             # Cheap test first: only a word ending in 's or ’s can match.
-            match = text[-2:-1] in _APOSTROPHE_S and text[-1:] in "sS" and _POSSESSIVE.search(text)
+            match = text[-2:-1] in _APOSTROPHE_S and text[-1:] in "sS" and POSSESSIVE_SUFFIX.search(text)
             if match:
                 t.text = t.text[: match.start()]
                 if t.chars:
@@ -84,7 +84,7 @@ class HyphenSplitFilter(Filter):
                 t.compound_parts = 1
                 yield t
                 continue
-            parts = list(_HYPHEN_PARTS.finditer(text))
+            parts = list(HYPHEN_PARTS.finditer(text))
             t.compound_parts = len(parts)
             if len(parts) == 1:
                 yield t
@@ -196,7 +196,7 @@ class LatinFoldFilter(_TokenTextFilter):
         return fold_latin(text)
 
 
-class _CachedStemFilter(Filter):
+class CachedStemFilter(Filter):
     """Stems unstopped tokens not in ``ignore``, caching stems per instance.
 
     Whoosh's StemFilter cache (``lfu_cache``) is not safe when several threads search at
@@ -237,14 +237,14 @@ class _CachedStemFilter(Filter):
         return type(self) is type(other) and self.__getstate__() == other.__getstate__()
 
 
-class Light10StemFilter(_CachedStemFilter):
+class Light10StemFilter(CachedStemFilter):
     """Arabic light stemming (``light10``) of normalised tokens: والمدينه -> مدين."""
 
     def stem_word(self, word: str) -> str:
         return light10(word)
 
 
-class SnowballStemFilter(_CachedStemFilter):
+class SnowballStemFilter(CachedStemFilter):
     """Snowball stemming through PyStemmer: conscripts, conscripted, conscription -> conscript.
 
     A PyStemmer object neither pickles nor may be shared between threads, so each thread

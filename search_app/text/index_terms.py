@@ -14,15 +14,15 @@ from typing import Callable
 from whoosh.analysis import CompositeAnalyzer, RegexTokenizer, StopFilter
 
 from ..utils import remember
-from .analyzers import (WORD_PATTERN, ArabicNormalizeFilter, CompoundMergeFilter, HyphenSplitFilter,
-                        LatinFoldFilter, PossessiveFilter, _CachedStemFilter, _APOSTROPHE_S,
-                        _HYPHEN_PARTS, _POSSESSIVE)
-from .characters import HYPHENS
+from .analyzers import (HYPHEN_PARTS, POSSESSIVE_SUFFIX, WORD_PATTERN, ArabicNormalizeFilter, CachedStemFilter,
+                        CompoundMergeFilter, HyphenSplitFilter, LatinFoldFilter, PossessiveFilter)
+from .characters import HYPHENS, POSSESSIVE_APOSTROPHES
 
 TermPositions = dict[str, list[int]]
 _UNSEEN = object()
 _last_words: tuple = (None, None, None)  # (pattern, text, its words): see _words_of
 _HYPHEN_CHARS = tuple(HYPHENS)
+_APOSTROPHE_S = frozenset(POSSESSIVE_APOSTROPHES)
 _WORD_INFO_LIMIT = 500_000
 
 
@@ -47,7 +47,7 @@ def term_positions_function(analyzer) -> Callable[[str], TermPositions] | None:
         return None
     if not items or type(items.pop(0)) is not CompoundMergeFilter:
         return None
-    stemmer = items.pop(0) if items and isinstance(items[0], _CachedStemFilter) else None
+    stemmer = items.pop(0) if items and isinstance(items[0], CachedStemFilter) else None
     if items:
         return None
     return _OnePass(tokenizer.expression, possessives, normalizer, folder, stop, stemmer)
@@ -105,7 +105,7 @@ class _OnePass:
         """A word's term (most words), None (dropped), or for a word split at hyphens
         (number of parts, ((part offset, term) of each part kept), joined term or None)."""
         text = self._without_possessive(word)
-        parts = _HYPHEN_PARTS.findall(text) if any(h in text for h in _HYPHEN_CHARS) else ()
+        parts = HYPHEN_PARTS.findall(text) if any(h in text for h in _HYPHEN_CHARS) else ()
         if len(parts) < 2:
             parts = (text,)
         normals = [(offset, self._normal(part)) for offset, part in enumerate(parts)]
@@ -122,7 +122,7 @@ class _OnePass:
     def _without_possessive(self, word: str) -> str:
         if not self._possessives or word[-2:-1] not in _APOSTROPHE_S or word[-1:] not in "sS":
             return word
-        match = _POSSESSIVE.search(word)
+        match = POSSESSIVE_SUFFIX.search(word)
         return word[: match.start()] if match else word
 
     def _normal(self, piece: str) -> str:

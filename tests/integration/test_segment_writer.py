@@ -15,6 +15,7 @@ from search_app.index.build import index_documents, protected_name_tokens
 from search_app.index.schema import FACET_FIELDS, build_schema
 from search_app.index.postings import (GenerationArrays, _decoded_terms, array_policy, leaf_readers,
                                        save_segment_arrays, segment_id)
+from search_app.index.whoosh_internals import index_segments
 from search_app.index.writer import write_segments
 from search_app.store import open_store
 
@@ -93,7 +94,7 @@ def test_workers_and_several_segments_write_the_same_index(tmp_path, documents, 
     monkeypatch.setattr(segment_writer, "BATCH_DOCS", 7)
     monkeypatch.setattr(segment_writer, "WINDOW_POSTINGS", 50)  # many windows a field
     fast = fast_built(tmp_path / "fast", documents, workers=2)
-    assert len(fast._segments()) >= 4  # two workers, 60 documents a segment
+    assert len(index_segments(fast)) >= 4  # two workers, 60 documents a segment
     assert_same_index(whoosh_built(tmp_path / "whoosh", documents), fast)
 
 
