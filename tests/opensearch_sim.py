@@ -43,7 +43,7 @@ class _Index:
 
     def put(self, doc_id: str, source: dict) -> None:
         for name in source:
-            if name not in self.mappings["properties"]:
+            if self.mappings.get("enabled", True) and name not in self.mappings["properties"]:
                 raise RequestError(400, "strict_dynamic_mapping_exception", name)
         self.docs[doc_id] = {"source": source, "terms": {name: analyze(source[name]) for name in self.text_fields
                                                          if name in source}}
@@ -76,7 +76,7 @@ class SimulatedCluster:
                 position += 1
             else:
                 try:
-                    index.put(meta["_id"], lines[position + 1])
+                    index.put(meta.get("_id") or f"auto-{len(index.docs)}", lines[position + 1])
                     items.append({action: {"status": 201}})
                 except RequestError as error:
                     items.append({action: {"status": 400, "error": str(error)}})
@@ -136,6 +136,9 @@ class _IndicesApi:
 
     def create(self, index: str, body: dict, **_):
         self.cluster.indices_by_name[index] = _Index(json.loads(json.dumps(body)))
+
+    def exists(self, index: str, **_):
+        return index in self.cluster.indices_by_name
 
     def exists_alias(self, name: str, **_):
         return name in self.cluster.aliases
@@ -387,6 +390,8 @@ def _route(cluster: SimulatedCluster, method: str, parts: list[str], params: dic
             return 200, {"acknowledged": True}
         return 200, indices.get_mapping(index=parts[0])
     if len(parts) == 1:
+        if method == "HEAD":
+            return (200 if indices.exists(index=parts[0]) else 404), None
         if method == "PUT":
             indices.create(index=parts[0], body=json.loads(body))
             return 200, {"acknowledged": True, "index": parts[0]}

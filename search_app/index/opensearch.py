@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from ..settings import Settings
 from .schema import build_schema, protected_name_tokens
@@ -39,6 +39,10 @@ EMPTY_POSITION = "|"  # a position our analyzer left empty: no capture, so kept 
 BULK_DOCUMENTS = 500
 BULK_BYTES = 16 * 1024 * 1024  # well below a cluster's http.max_content_length (100 MB by default)
 MAX_TERM_BYTES = 32766  # Lucene refuses a document holding a longer term ("immense term")
+WORDS_SUFFIX = ".words"
+WORDS_PER_DOCUMENT = 20_000
+MIN_SPELLING_WORD = 3  # the speller's candidates: three letters or more, no digits (spelling.Speller.buckets)
+_DIGIT = re.compile(r"\d")
 
 
 class OpenSearchUnavailable(RuntimeError):
@@ -219,13 +223,16 @@ def rebuild(store, settings: Settings, progress=None, client=None) -> OpenSearch
             expected, store_seq = store.count_indexed(), store.last_change()
             articles = store.iter_articles(indexed_only=True)
             articles = progress(articles, expected) if progress else articles
-            _send(client, name, (opensearch_document(document) for document in index_documents(store, articles)))
+            words: set[str] = set()
+            documents = (opensearch_document(document) for document in index_documents(store, articles))
+            _send(client, name, _collecting_words(documents, words))
             sample_ids = [row[0] for row in store.db.execute(
                 "SELECT id FROM articles WHERE dup_group IS NULL ORDER BY random() LIMIT 50")]
         client.indices.put_settings(index=name, body={"index": {
             "refresh_interval": "1s", "number_of_replicas": settings.opensearch_replicas}})
         client.indices.refresh(index=name)
         _verify(client, name, expected, sample_ids)
+        _add_words(client, name, words, settings.opensearch_replicas)
         _save_meta(client, name, store_seq, "rebuild", time.monotonic() - started)
         old = client.indices.get_alias(name=alias) if client.indices.exists_alias(name=alias) else {}
         client.indices.update_aliases(body=alias_swap_actions(alias, name, old))
@@ -260,10 +267,12 @@ def update(store, settings: Settings, progress=None, client=None) -> OpenSearchB
             articles = store.get_many(to_index)
             articles = progress(articles, len(to_index)) if progress else articles
             documents = (opensearch_document(document) for document in index_documents(store, articles))
-            _send(client, live, documents, deleted_ids=to_delete)
+            words: set[str] = set()
+            _send(client, live, _collecting_words(documents, words), deleted_ids=to_delete)
             expected = store.count_indexed()
         client.indices.refresh(index=live)
         _verify(client, live, expected, to_index[:50], absent_ids=to_delete[:50])
+        _add_words(client, live, words, settings.opensearch_replicas)
         _save_meta(client, live, store_seq, "update", time.monotonic() - started)
         return OpenSearchBuild(Path(live), expected, time.monotonic() - started, [], "update")
 
@@ -279,6 +288,51 @@ def status(settings: Settings, client=None) -> dict:
     return {"alias": alias, "index": live, "documents": _count(client, live), **index_meta(client, live)}
 
 
+def words_index(index: str) -> str:
+    """The index's word list for spelling correction: Whoosh's speller reads the lexicon of the
+    exact field, which a cluster does not hand out; the build writes it beside the index."""
+    return index + WORDS_SUFFIX
+
+
+def _collecting_words(documents: Iterable[dict], words: set[str]) -> Iterator[dict]:
+    """The documents, adding their exact field's words (as the speller keeps them) to ``words``."""
+    for document in documents:
+        words.update(term for item in document.get("exact", "").split() for term in item.split(SAME_POSITION)
+                     if len(term) >= MIN_SPELLING_WORD and not _DIGIT.search(term))
+        yield document
+
+
+def _add_words(client, index: str, words: set[str], replicas: int) -> None:
+    """Words not yet in the index's word list, in documents of WORDS_PER_DOCUMENT (not indexed:
+    the speller reads them all at once, on the first misspelt word)."""
+    target = words_index(index)
+    if not client.indices.exists(index=target):
+        client.indices.create(index=target, body={
+            "settings": {"index": {"number_of_shards": 1, "number_of_replicas": replicas}},
+            "mappings": {"enabled": False}})
+        known: set[str] = set()
+    else:
+        known = set(read_words(client, index))
+    new = sorted(words - known)
+    lines = []
+    for start in range(0, len(new), WORDS_PER_DOCUMENT):
+        lines += [{"index": {"_index": target}}, {"words": new[start:start + WORDS_PER_DOCUMENT]}]
+    if lines:
+        _bulk(client, _ndjson(lines))
+    client.indices.refresh(index=target)
+
+
+def read_words(client, index: str) -> list[str]:
+    """The word list of ``index`` (empty for an index built without one)."""
+    from opensearchpy.exceptions import NotFoundError
+
+    try:
+        answer = client.search(index=words_index(index), body={"query": {"match_all": {}}, "size": 10_000})
+    except NotFoundError:
+        return []
+    return [word for hit in answer["hits"]["hits"] for word in hit["_source"]["words"]]
+
+
 def prune_indices(client, alias: str, keep: int) -> list[str]:
     """Delete this alias's indices but the live one and the newest ``keep - 1`` others (names
     sort by build time). An index left by a killed build is one of the others."""
@@ -289,6 +343,8 @@ def prune_indices(client, alias: str, keep: int) -> list[str]:
     removed = others[: max(0, len(others) - (keep - 1))]
     for name in removed:
         client.indices.delete(index=name)
+        if client.indices.exists(index=words_index(name)):
+            client.indices.delete(index=words_index(name))
     return removed
 
 

@@ -128,6 +128,14 @@ def test_every_spelling_of_hama_finds_the_same_stories(demo_backend):
     assert everything(demo_backend, q="حماة", expand=False) == everything(demo_backend, q="حماه", expand=False)
 
 
+def test_a_misspelt_word_is_searched_corrected_and_said_so(demo_backend):
+    response = demo_backend.search(SearchRequest(q="Damscus", per_page=500))
+    assert response.corrected_query == "Damascus"
+    assert ids(response) == everything(demo_backend, q="Damascus")
+    as_typed = demo_backend.search(SearchRequest(q="Damscus", spell=False))
+    assert as_typed.total == 0 and as_typed.corrected_query is None
+
+
 def test_an_english_query_finds_arabic_only_stories(demo_backend):
     arabic_only = {r["_id"] for r in demo_records() if r.get("lang") == "ar" and not r.get("translations")
                    and "تجنيد" in _texts(r)}

@@ -146,12 +146,14 @@ def test_update_rebuild_swap_and_prune_on_the_cluster(tmp_path):
         with pytest.raises(KeyboardInterrupt):
             opensearch_index.rebuild(store, settings, progress=killed, client=cluster)
         assert backend.stats()["generation"] == first.generation.name  # the alias never moved
-        assert len(cluster.indices_by_name) == 2  # the unfinished index waits for the next pruning
+        built = {name for name in cluster.indices_by_name if not name.endswith(".words")}
+        assert len(built) == 2  # the unfinished index waits for the next pruning
         second = opensearch_index.rebuild(store, settings, client=cluster)
         third = opensearch_index.rebuild(store, settings, client=cluster)
     assert backend.stats()["generation"] == third.generation.name
     # keep 2: the live index and the newest other one; the unfinished and the first are gone
-    assert set(cluster.indices_by_name) == {second.generation.name, third.generation.name}
+    kept = {second.generation.name, third.generation.name}
+    assert set(cluster.indices_by_name) == kept | {f"{name}.words" for name in kept}  # word lists go with them
     assert opensearch_index.status(settings, client=cluster)["documents"] == 12
 
 
@@ -246,3 +248,15 @@ def test_a_query_over_the_clusters_clause_limit_is_searched_as_typed(demo_settin
     assert found.request == request  # the page still shows the request as made
     assert backend.without(request) == whoosh.without(as_typed)
     assert len(list(backend.iter_documents(request, 100))) == min(100, found.total)
+
+
+@pytest.mark.parametrize("typed", ["Damscus", "Alepo shelling", "conscripton Hama", "حلبب", "Hama", "zzyzxq"])
+def test_spelling_corrections_and_suggestions_are_the_engines(backends, typed):
+    """The speller reads the build's word list and the cluster's counts: the same correction searched
+    and the same did-you-mean as the Whoosh engine offers."""
+    whoosh, opensearch, _ = backends
+    for spell in (True, False):
+        request = SearchRequest(q=typed, spell=spell, per_page=500)
+        expected, found = whoosh.search(request), opensearch.search(request)
+        assert (found.corrected_query, found.suggestion) == (expected.corrected_query, expected.suggestion)
+        assert {hit.id for hit in found.hits} == {hit.id for hit in expected.hits} and found.total == expected.total

@@ -2,8 +2,8 @@
 
 Queries are parsed and expanded by our QueryBuilder against the same Whoosh schema (its analyzers
 make the terms) and sent as DSL (``dsl``); hits, snippets and documents are built from the stored
-fields by the engine's own functions. What it does not do yet: spelling correction and
-did-you-mean (the Whoosh speller reads the index's lexicon), so a misspelt word is searched as typed.
+fields by the engine's own functions; spelling by the engine's speller over the word list each build
+writes beside its index (``index.opensearch.words_index``).
 """
 from __future__ import annotations
 
@@ -17,13 +17,14 @@ from dataclasses import replace
 from whoosh import query as wq
 
 from ...index.opensearch import (STORED_DATE_FORMAT, OpenSearchUnavailable, connect, index_meta, live_index,
-                                 token_schema, token_stream)
+                                 read_words, token_schema, token_stream)
 from ...settings import Settings
 from ..engine import (FILTER_FACETS, RELATED_LIMIT, Document, FacetValue, Hit, NoIndexError, SearchRequest,
                       SearchResponse, mix_languages, narrower_choices)
 from ..generation import RELATED_FIELDS, RELATED_TERMS, highlight_units, related_query_of, snippet_of
 from ..marks import TextMarker
 from ..query import QueryBuilder
+from ..spelling import NO_SPELLING, Speller, Spelling
 from . import dsl
 
 FREQUENCY_CACHE = 10_000  # (field, term) document frequencies kept for the dictionary's filter
@@ -43,7 +44,8 @@ class OpenSearchBackend:
         self.dictionary = dictionary
         self._client = client
         self._lock = threading.Lock()
-        self._frequencies = _DocumentFrequencies(self._count)
+        self._reader = _IndexReader(self._count, self._words)
+        self._spellers: dict[str, Speller] = {}  # of the live index only: its word list is read once
 
     @property
     def client(self):
@@ -83,16 +85,54 @@ class OpenSearchBackend:
             return int(self.client.count(index=self.alias, body=dsl.count_body(query))["count"])
 
     def _builder(self, expand: bool) -> QueryBuilder:
-        return QueryBuilder(token_schema(), expand=expand, dictionary=self.dictionary, reader=self._frequencies)
+        return QueryBuilder(token_schema(), expand=expand, dictionary=self.dictionary, reader=self._reader)
 
-    def _understood(self, request: SearchRequest, relax: bool = True):
-        """(query, parsed) of what to search: the query, or its any-concept form when nothing has
-        every concept (the engine's relaxed fallback)."""
-        parsed = self._builder(request.expand).parse(request.q)
-        query = parsed.query
-        if relax and parsed.relaxed_query is not None and self._count(query) == 0:
-            query = parsed.relaxed_query
-        return query, parsed
+    def _words(self) -> list[str]:
+        with self._answering():
+            return read_words(self.client, self._live_name())
+
+    def _speller(self) -> Speller:
+        live = self._live_name()
+        found = self._spellers.get(live)
+        if found is None:
+            found = Speller(token_schema())
+            self._spellers = {live: found}
+            self._reader.known.clear()  # another index: other frequencies
+        return found
+
+    def _understood(self, request: SearchRequest):
+        """(parsed query, how many it matches before filters, spelling) of what to search, as the
+        engine decides: the query as typed, or its spelling correction when some word of it is in no
+        document, the typed query finds nothing and the correction finds something."""
+        builder = self._builder(request.expand)
+        parsed = builder.parse(request.q)
+        if not request.q.strip():
+            return parsed, None, NO_SPELLING
+        found = self._count(parsed.query)
+        spelling = self._speller().correct(request.q, self._reader)
+        if found:  # found as typed: only the archive's rare typos may earn a did-you-mean
+            return parsed, found, Spelling(None, None if spelling.corrected else spelling.suggested, spelling.words)
+        if request.spell and spelling.corrected:
+            corrected = builder.parse(spelling.corrected)
+            corrected_found = self._count(corrected.query)
+            relaxed = corrected.relaxed_query
+            if corrected_found or (relaxed is not None and self._count(relaxed)):
+                return corrected, corrected_found, spelling
+        return parsed, found, Spelling(None, spelling.suggested, spelling.words)
+
+    def _searched(self, request: SearchRequest):
+        """(parsed, query, relaxed, spelling): what is searched, the relaxed fallback included."""
+        parsed, found, spelling = self._understood(request)
+        if parsed.relaxed_query is not None and found == 0:
+            return parsed, parsed.relaxed_query, True, spelling
+        return parsed, parsed.query, False, spelling
+
+    def _suggestion(self, request: SearchRequest, spelling: Spelling) -> str | None:
+        """Did-you-mean, when no correction was searched instead (engine._suggestion)."""
+        suggestion = spelling.suggested
+        if spelling.corrected or not suggestion or suggestion == request.q:
+            return None
+        return suggestion if self._count(self._builder(request.expand).parse(suggestion).query) else None
 
     @staticmethod
     def _within_clause_limit(method, request: SearchRequest, *args):
@@ -109,28 +149,25 @@ class OpenSearchBackend:
 
     def _search_page(self, request: SearchRequest) -> SearchResponse:
         started = time.perf_counter()
-        parsed = self._builder(request.expand).parse(request.q)
-        query, relaxed = parsed.query, False
+        live = self._live_name()
+        parsed, query, relaxed, spelling = self._searched(request)
         first = (request.page - 1) * request.per_page
         size = max(0, min(request.per_page, dsl.FACET_SIZE - first))  # past max_result_window: counts only
         answer = self._search(dsl.search_body(request, query, parsed.place_concepts, min(first, dsl.FACET_SIZE), size))
-        if parsed.relaxed_query is not None and answer["aggregations"]["matched"]["doc_count"] == 0:
-            query, relaxed = parsed.relaxed_query, True
-            answer = self._search(dsl.search_body(request, query, parsed.place_concepts,
-                                                  min(first, dsl.FACET_SIZE), size))
         hits = [_hit(query, _stored(item["_source"]["stored"]),
                                 None if query is None or request.sort == "date" else round(item["_score"], 4))
                 for item in answer["hits"]["hits"]]
         return SearchResponse(request=request, total=answer["hits"]["total"]["value"], hits=hits,
                               facets=_facet_counts(request, answer["aggregations"]),
                               took_ms=round((time.perf_counter() - started) * 1000, 2),
-                              expansions=parsed.expansions, relaxed=relaxed, generation=self._live_name())
+                              expansions=parsed.expansions, relaxed=relaxed, generation=live,
+                              suggestion=self._suggestion(request, spelling), corrected_query=spelling.corrected)
 
     def without(self, request: SearchRequest) -> dict[str, int]:
         return self._within_clause_limit(self._without, request)
 
     def _without(self, request: SearchRequest) -> dict[str, int]:
-        query, _ = self._understood(request)
+        _, query, _, _ = self._searched(request)
         aggregations = self._search(dsl.without_body(request, query))["aggregations"]
         counts = {}
         for name, found in aggregations.items():
@@ -144,7 +181,7 @@ class OpenSearchBackend:
             yield Document.from_stored(_stored(item["_source"]["stored"]))
 
     def _documents(self, request: SearchRequest, limit: int) -> dict:
-        query, parsed = self._understood(request)
+        parsed, query, _, _ = self._searched(request)
         return self._search(dsl.documents_body(request, query, parsed.place_concepts, max(1, min(limit, dsl.FACET_SIZE))))
 
     def more_like_this(self, article_id: str, limit: int = RELATED_LIMIT) -> list[Hit]:
@@ -216,13 +253,17 @@ class OpenSearchBackend:
             pass
 
 
-class _DocumentFrequencies:
-    """The two reader methods QueryBuilder asks (to leave out dictionary translations nearly every
-    story has), answered by count requests and remembered."""
+class _IndexReader:
+    """What QueryBuilder and the Speller ask of a Whoosh reader: document frequencies (count
+    requests, remembered), the document count and the exact field's words (the build's word list)."""
 
-    def __init__(self, count):
+    def __init__(self, count, words):
         self.count = count  # documents matching a query
+        self.words = words  # the live index's word list
         self.known: dict[tuple[str, str], int] = {}
+
+    def lexicon(self, fieldname: str):
+        return (word.encode("utf-8") for word in self.words())
 
     def doc_frequency(self, fieldname: str, text: str) -> int:
         key = (fieldname, text)

@@ -120,10 +120,10 @@ def _filters_but(filters: dict[str, dict], dates: dict | None, dropped: str | No
 def facet_aggregations(request: SearchRequest) -> dict:
     """Disjunctive counts (engine._facet_counts): each facet counted over the query's matches with
     every filter but its own group's (the search's ``post_filter`` narrows only the hits), the
-    month as a date histogram, and "matched": how many the query finds before any filter."""
+    month as a date histogram."""
     filters, dates = filter_clauses(request), date_clause(request)
     narrower = narrower_choices(request)
-    aggregations: dict = {"matched": {"filter": {"match_all": {}}}}
+    aggregations: dict = {}
     for name in FILTER_FACETS + ("month",):
         if name == "month":
             values = {"date_histogram": {"field": "published", "calendar_interval": "month",
