@@ -154,8 +154,8 @@ class OpenSearchBackend:
         first = (request.page - 1) * request.per_page
         size = max(0, min(request.per_page, dsl.FACET_SIZE - first))  # past max_result_window: counts only
         answer = self._search(dsl.search_body(request, query, parsed.place_concepts, min(first, dsl.FACET_SIZE), size))
-        hits = [_hit(query, _stored(item["_source"]["stored"]),
-                                None if query is None or request.sort == "date" else round(item["_score"], 4))
+        scored = query is not None and request.sort != "date"
+        hits = [_hit(query, _stored(item["_source"]["stored"]), round(item["_score"], 4) if scored else None)
                 for item in answer["hits"]["hits"]]
         return SearchResponse(request=request, total=answer["hits"]["total"]["value"], hits=hits,
                               facets=_facet_counts(request, answer["aggregations"]),
