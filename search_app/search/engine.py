@@ -369,7 +369,7 @@ def _facet_counts(facets: FacetPostings, request: SearchRequest, selection: Sele
     """Disjunctive counts: each facet is counted with every filter but its own."""
     counted = {}
     masks: dict[str | None, np.ndarray] = {}  # a facet whose group no filter chose counts the final mask
-    narrowed = narrower_choices(request)
+    chosen_narrower = narrower_choices(request)
     for name in FILTER_FACETS + ("month",):
         group = filter_group(name)
         dropping = group if group in selection.filters else None
@@ -380,7 +380,7 @@ def _facet_counts(facets: FacetPostings, request: SearchRequest, selection: Sele
         counts = facets.counts(name, mask)
         for value in selected - counts.keys():
             counts[value] = 0
-        for parent, narrower in narrowed.get(name, {}).items():
+        for parent, narrower in chosen_narrower.get(name, {}).items():
             # Hama with its Salamiyah district chosen stands for that district: count what it shows.
             inside = np.zeros(facets.doc_count, dtype=bool)
             for level, value in narrower:
