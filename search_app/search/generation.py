@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 import numpy as np
+from cachetools import LRUCache
 from whoosh.filedb.filestore import FileStorage
 from whoosh import query as wq
 
@@ -21,6 +22,7 @@ from .spelling import Speller, Spelling
 SNIPPET_CHARS = 240
 RELATED_FIELDS = ("body_en", "body_ar", "title_en", "title_ar")
 RELATED_TERMS = 12  # key terms per field
+STORED_KEPT = 2000  # documents' stored fields kept per generation (~5 MB at the benchmark's sizes)
 _EPOCH = dt.datetime(1970, 1, 1)
 
 
@@ -44,6 +46,8 @@ class Generation:
         self.evaluator = QueryEvaluator(self.facets.doc_count, self.facets.live, arrays=arrays)
         self.published_days = self._published_days()
         self.speller = Speller(self.schema)
+        self._stored: LRUCache = LRUCache(maxsize=STORED_KEPT)
+        self._stored_lock = threading.Lock()
 
     def searcher(self):
         # Whoosh searchers are not safe to share between threads; each thread gets its own.
@@ -107,7 +111,16 @@ class Generation:
         return docnums[first:].tolist(), [round(score, 4) for score in scores[first:].tolist()]
 
     def stored_fields(self, docnum: int) -> dict:
-        return self.searcher().stored_fields(docnum)
+        """A document's stored fields (callers read them, never change them). The last few
+        thousand read are kept: a result page's documents recur as people refine a search, and
+        Whoosh unpickles and decompresses them anew on every read."""
+        with self._stored_lock:  # an LRU's order changes on every read
+            found = self._stored.get(docnum)
+        if found is None:
+            found = self.searcher().stored_fields(docnum)
+            with self._stored_lock:
+                self._stored[docnum] = found
+        return found
 
     def snippet(self, query, stored: dict) -> tuple[str, str]:
         return snippet_of(self.schema, query, stored)

@@ -33,6 +33,7 @@ CHAR_LIMIT = 1 << 15  # as Whoosh's highlighter: matches past this many characte
 _CACHE_SIZE = 100_000  # words analysed, per analyzer
 _ANALYZERS_KEPT = 32
 _QUERIES_KEPT = 8  # per thread: a page's snippets share their query's
+_TEXTS_KEPT = 512  # texts whose words are listed (their hashes: the document cache's recurring texts)
 # WORD_PATTERN where no in-word mark occurs: letters and digits, joined by a hyphen or apostrophe.
 _PLAIN_WORD = re.compile(rf"[^\W_]+(?:[{HYPHENS}{APOSTROPHES}][^\W_]+)*")
 _JOINERS = frozenset(HYPHENS + APOSTROPHES)
@@ -42,6 +43,7 @@ _CLAUSE_END = re.compile(r"[,،;؛:]+[\"'»”’)\]]*(?=\s)")
 _SPACE = re.compile(r"\s+")
 _BARE_LINE_BREAK = re.compile(r"(?<![.!?؟…:;،,\s])[^\S\n]*\n\s*")
 _caches: dict[int, tuple[object, dict]] = {}
+_texts_words: dict[int, tuple[str, list[str], set[str]]] = {}
 _vocabularies: dict[int, "_Vocabulary"] = {}
 _lock = threading.Lock()
 _local = threading.local()
@@ -89,7 +91,7 @@ def _lookup(text: str, analyzer, units: tuple, given=None) -> dict | None:
     vocabulary = _vocabulary(analyzer)
     key = hash(text)
     if key not in vocabulary.texts:
-        vocabulary.learn(key, _words(text)[1])
+        vocabulary.learn(key, _words(text, key)[1])
     query = _wanted(analyzer, units, given)
     wanted = query.current(vocabulary)
     found = {}
@@ -104,7 +106,7 @@ def _lookup(text: str, analyzer, units: tuple, given=None) -> dict | None:
     if query.phrases:
         tokens = {token[2] for word in found for token in wanted[word]}
         if any(phrase <= tokens for phrase in query.phrases):
-            words = _words(text)[0]
+            words = _words(text, key)[0]
             starts = [0, *accumulate(map(vocabulary.irregular.get, words, repeat(1)))]
             if vocabulary.epoch != query.epoch:  # emptied by another thread meanwhile
                 return None
@@ -124,16 +126,14 @@ def _lookup(text: str, analyzer, units: tuple, given=None) -> dict | None:
     return at_position
 
 
-def _words(text: str) -> tuple[list[str], set[str]]:
-    """The text's words in order and as a set; kept for the next call, the same text in the
-    other analyzer."""
-    last = getattr(_local, "words", None)
-    if last is not None and last[0] is text:
-        return last[1], last[2]
-    words = _PLAIN_WORD.findall(text)
-    distinct = set(words)
-    _local.words = (text, words, distinct)
-    return words, distinct
+def _words(text: str, key: int) -> tuple[list[str], set[str]]:
+    """The text's words in order and as a set, kept by the text's hash ``key`` for a few hundred
+    texts: the other analyzer reads the same text next, and a page's documents recur."""
+    found = _texts_words.get(key)
+    if found is None or found[0] != text:
+        words = _PLAIN_WORD.findall(text)
+        found = remember(_texts_words, key, (text, words, set(words)), _TEXTS_KEPT)
+    return found[1], found[2]
 
 
 def _occurrences(words: list[str], word: str) -> list[int]:
@@ -553,7 +553,17 @@ def _expression(analyzer, text: str):
     """The tokenizer's expression, or for our word pattern on a text without marks, tatweel,
     format characters or underscores the plain equivalent, which runs twice as fast."""
     expression = analyzer.items[0].expression
-    if expression.pattern == WORD_PATTERN and not _SPECIAL.search(text):
+    if expression.pattern == WORD_PATTERN and not _has_special(text):
         return _PLAIN_WORD
     return expression
+
+
+def _has_special(text: str) -> bool:
+    """Whether ``text`` has an in-word mark; kept for the next call (the other analyzer's)."""
+    last = getattr(_local, "special", None)
+    if last is not None and last[0] is text:
+        return last[1]
+    found = _SPECIAL.search(text) is not None
+    _local.special = (text, found)
+    return found
 
