@@ -185,28 +185,29 @@ def index() -> None:
 @index.command("rebuild")
 def index_rebuild() -> None:
     """Build a new generation from the store, verify it, switch to it, prune old ones."""
-    from .index.build import rebuild
+    from .index.backends import rebuild_index
 
-    _build(rebuild)
+    _build(rebuild_index)
 
 
 @index.command("update")
 def index_update() -> None:
     """Apply what changed in the store since the live generation (a full rebuild if there is none)."""
-    from .index.build import update
+    from .index.backends import update_index
 
-    _build(update)
+    _build(update_index)
 
 
 def _build(build) -> None:
     from .index.build import IndexLockedError, VerificationError
+    from .index.opensearch import OpenSearchUnavailable
     from .store import open_store
 
     settings = _settings()
     try:
         with open_store(settings) as store:
-            result = build(store, settings.index_dir, keep=settings.keep_generations, progress=_progress)
-    except (IndexLockedError, VerificationError) as error:
+            result = build(store, settings, progress=_progress)
+    except (IndexLockedError, VerificationError, OpenSearchUnavailable) as error:
         raise click.ClickException(str(error)) from None
     if result.kind == "unchanged":
         click.echo(f"no changes since generation {result.generation.name} ({result.documents} articles)")
@@ -217,16 +218,16 @@ def _build(build) -> None:
 
 @index.command("status")
 def index_status() -> None:
-    """Show the live generation."""
-    from .index.generations import current_generation, read_manifest
+    """Show the live generation (OpenSearch: the alias, its index and document count)."""
+    from .index.backends import NoLiveIndex, index_status
+    from .index.opensearch import OpenSearchUnavailable
 
-    settings = _settings()
-    live = current_generation(settings.index_dir)
-    if live is None:
-        raise click.ClickException(f"no index in {settings.index_dir}; run `search-app index rebuild`")
-    manifest = read_manifest(live)
-    click.echo(f"{live.name}: {manifest['documents']} articles, built {manifest['built_at']} "
-               f"in {manifest['build_seconds']}s")
+    try:
+        click.echo(index_status(_settings()))
+    except NoLiveIndex as error:
+        raise click.ClickException(f"{error}; run `search-app index rebuild`") from None
+    except OpenSearchUnavailable as error:
+        raise click.ClickException(str(error)) from None
 
 
 @main.command()
@@ -248,16 +249,15 @@ def search(query, governorate, district, actor, lang, source, kind, year, sort, 
     """Search the live index and print results in the terminal."""
     import re
 
-    from .search import SearchEngine, SearchRequest
+    from .search import SearchRequest, open_backend
     from .search.engine import NoIndexError
-    from .text.dictionary import open_dictionary
 
     settings = _settings()
     request = SearchRequest(q=query, governorate=governorate, district=district, actor=actor, lang=lang,
                             source=source, kind=kind, year=year, sort=sort, page=page, per_page=per_page,
                             expand=not no_expand, spell=not no_spell)
     try:
-        response = SearchEngine(settings.index_dir, dictionary=open_dictionary(settings.dictionary_dir)).search(request)
+        response = open_backend(settings).search(request)
     except NoIndexError as error:
         raise click.ClickException(str(error)) from None
     if response.corrected_query:
@@ -352,7 +352,7 @@ def show_settings() -> None:
     for variable, default, help_text in settings_help():
         name = variable.removeprefix("SEARCH_APP_").lower()
         value = getattr(current, name)
-        if name == "translator_api_key" and value:
+        if name in ("translator_api_key", "opensearch_password") and value:
             value = "(set)"  # a secret is not printed where logs and screens keep it
         click.echo(f"{variable:28} {value!s:40} {help_text} (default {default})")
     click.echo(_dictionary_status(current))

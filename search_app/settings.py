@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from urllib.parse import urlsplit
+
+BACKENDS = ("whoosh", "opensearch")
 
 def _path(value: str) -> Path:
     return Path(value).expanduser().resolve()
@@ -58,6 +61,27 @@ def _dictionary_dir(value: str) -> Path | str:
         raise ValueError(f"{folder} holds no {' or '.join(DICTIONARY_NAMES.values())} dictionary "
                          "(.index and .dict.dz); 'auto' finds an installed one, 'off' searches without")
     return folder
+
+
+def _backend(value: str) -> str:
+    value = value.strip().lower()
+    if value not in BACKENDS:
+        raise ValueError(f"must be one of {', '.join(BACKENDS)}")
+    return value
+
+
+def _count(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise ValueError("must be 0 or more")
+    return number
+
+
+def _index_name(value: str) -> str:
+    # OpenSearch's rules for index and alias names: lower case, no separators it reserves.
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]{0,200}", value):
+        raise ValueError("must be lower-case letters, digits, '-', '_' or '.', starting with a letter or digit")
+    return value
 
 
 def _ui_language(value: str) -> str:
@@ -118,6 +142,28 @@ class Settings:
         "parse": _positive_number, "help": "most requests per second sent to the translator"})
     translator_seconds: int = field(default=120, metadata={
         "parse": _positive_int, "help": "time limit in seconds for one translation request"})
+
+    backend: str = field(default="whoosh", metadata={
+        "parse": _backend,
+        "help": "search backend: whoosh (index generations in the index folder) or opensearch (a cluster "
+                "at SEARCH_APP_OPENSEARCH_URL; docs/scaling.md)"})
+    opensearch_url: str | None = field(default=None, metadata={
+        "parse": _base_url, "shown": "none",
+        "help": "address of the OpenSearch cluster (https://host:9200) the opensearch backend uses"})
+    opensearch_user: str | None = field(default=None, metadata={
+        "parse": _optional, "shown": "none", "help": "user name for the OpenSearch cluster (basic auth)"})
+    opensearch_password: str | None = field(default=None, metadata={
+        "parse": _optional, "shown": "none", "secret": True, "help": "password for the OpenSearch cluster"})
+    opensearch_ca_file: Path | None = field(default=None, metadata={
+        "parse": _path, "shown": "the system's certificates",
+        "help": "CA certificate (PEM) the OpenSearch cluster's TLS certificate is checked against"})
+    opensearch_index: str = field(default="syria-news", metadata={
+        "parse": _index_name,
+        "help": "name of the OpenSearch alias searches read; each build writes an index <name>-<time>"})
+    opensearch_shards: int = field(default=1, metadata={
+        "parse": _positive_int, "help": "primary shards of a new OpenSearch index (docs/scaling.md sizes them)"})
+    opensearch_replicas: int = field(default=1, metadata={
+        "parse": _count, "help": "replica copies of each shard of a new OpenSearch index"})
 
     @property
     def store_path(self) -> Path:

@@ -18,17 +18,13 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.query import Or, Term
 
-from ..enrich.actors import all_actors
 from ..enrich.outlets import outlet_keys
-from ..enrich.places import all_places
 from ..models import MAX_INDEXED_BODY_CHARS, Article
 from ..store import Store
-from ..text.arabic import has_arabic
-from ..text.normalize import normalized_tokens
 from ..utils import die_with_parent
 from .generations import MANIFEST, current_generation, current_link, generations_dir, read_manifest
 from .postings import write_segment_arrays
-from .schema import FACET_FIELDS, build_schema
+from .schema import FACET_FIELDS, build_schema, protected_name_tokens
 from .writer import write_segments
 
 log = logging.getLogger(__name__)
@@ -81,17 +77,6 @@ def _detach_from_writer(lock_handle) -> None:
     """In a forked helper: drop the inherited lock, and die with the parent (a killed build)."""
     lock_handle.close()
     die_with_parent(_lock_owner)
-
-
-def protected_name_tokens() -> tuple[frozenset[str], frozenset[str]]:
-    """Single-token place and actor names, which the stemmers must not touch."""
-    latin, arabic = set(), set()
-    for entity in list(all_places()) + list(all_actors()):
-        for name in entity.names_en + entity.names_ar:
-            tokens = normalized_tokens(name)
-            target = arabic if has_arabic(name) else latin
-            target.update(tokens if len(tokens) == 1 else ())
-    return frozenset(latin), frozenset(arabic)
 
 
 # What an index document holds; a live generation of another format is rebuilt, not updated.
@@ -147,7 +132,7 @@ def _new_generation_dir(index_dir: Path) -> Path:
     return path
 
 
-def _documents(store: Store, articles: Iterable[Article], batch_size: int = 500) -> Iterator[dict]:
+def index_documents(store: Store, articles: Iterable[Article], batch_size: int = 500) -> Iterator[dict]:
     """Index documents with each group's "also published by" list, read from the store in batches."""
     batch: list[Article] = []
     for article in articles:
@@ -264,7 +249,7 @@ def _rebuild_locked(store: Store, index_dir: Path, keep: int, progress) -> Build
         expected, store_seq = store.count_indexed(), store.last_change()
         articles = store.iter_articles(indexed_only=True)
         articles = progress(articles, expected) if progress else articles
-        written = _write_documents(generation, _documents(store, articles), expected)
+        written = _write_documents(generation, index_documents(store, articles), expected)
         sample_ids = _sample_ids(store)
     verify_generation(generation, sample_ids, expected)
     return _publish(index_dir, generation, written, store_seq, started, keep, "rebuild")
@@ -302,7 +287,7 @@ def update(store: Store, index_dir: Path, keep: int = 3, progress=None) -> Build
                     writer.delete_by_term("id", article_id)
                 articles = store.get_many(to_index)
                 articles = progress(articles, len(to_index)) if progress else articles
-                for document in _documents(store, articles):
+                for document in index_documents(store, articles):
                     writer.update_document(**document)
             except BaseException:
                 writer.cancel()

@@ -3,7 +3,11 @@ from __future__ import annotations
 
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
+from ..enrich.actors import all_actors
+from ..enrich.places import all_places
 from ..text.analyzers import arabic_analyzer, english_analyzer, exact_analyzer
+from ..text.arabic import has_arabic
+from ..text.normalize import normalized_tokens
 
 # Facet fields hold ids (p-codes, actor slugs, years); labels are looked up per UI language.
 FACET_FIELDS = ("governorate", "district", "place", "actor", "year", "month", "lang", "source", "kind")
@@ -47,3 +51,14 @@ def build_schema(protected_en: frozenset[str] = frozenset(),
         also=STORED,  # other outlets' copies of the same story: [{id, source, url}]
         outlets=STORED,  # the item's own outlets (``source`` also counts its copies' outlets)
     )
+
+
+def protected_name_tokens() -> tuple[frozenset[str], frozenset[str]]:
+    """Single-token place and actor names, which the stemmers must not touch."""
+    latin, arabic = set(), set()
+    for entity in list(all_places()) + list(all_actors()):
+        for name in entity.names_en + entity.names_ar:
+            tokens = normalized_tokens(name)
+            target = arabic if has_arabic(name) else latin
+            target.update(tokens if len(tokens) == 1 else ())
+    return frozenset(latin), frozenset(arabic)

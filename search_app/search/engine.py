@@ -292,6 +292,9 @@ class SearchEngine:
         generation = self.generation()
         return {"generation": generation.path.name, **generation.manifest, "dictionary": self.dictionary_status()}
 
+    def check(self) -> None:
+        self.generation()
+
     def dictionary_status(self) -> dict:
         """Whether query words the glossary lacks are translated, and by which dictionaries."""
         names = self.dictionary.names if self.dictionary is not None else []
@@ -359,14 +362,14 @@ class SearchEngine:
         docnums, scores = top(Matches(matches.ids[others], matches.scores[others]), None, limit * 6)
         ranked = [(number, round(score, 4), searcher.stored_fields(number).get("lang", ""))
                   for number, score in zip(docnums.tolist(), scores.tolist())]
-        return [self._hit(generation, None, number, score) for number, score, _ in _mix_languages(ranked, limit)]
+        return [self._hit(generation, None, number, score) for number, score, _ in mix_languages(ranked, limit)]
 
 
 def _facet_counts(facets: FacetPostings, request: SearchRequest, selection: Selection) -> dict[str, list[FacetValue]]:
     """Disjunctive counts: each facet is counted with every filter but its own."""
     counted = {}
     masks: dict[str | None, np.ndarray] = {}  # a facet whose group no filter chose counts the final mask
-    narrower_choices = _narrower_choices(request)
+    chosen_narrower = narrower_choices(request)
     for name in FILTER_FACETS + ("month",):
         group = filter_group(name)
         dropping = group if group in selection.filters else None
@@ -377,7 +380,7 @@ def _facet_counts(facets: FacetPostings, request: SearchRequest, selection: Sele
         counts = facets.counts(name, mask)
         for value in selected - counts.keys():
             counts[value] = 0
-        for parent, narrower in narrower_choices.get(name, {}).items():
+        for parent, narrower in chosen_narrower.get(name, {}).items():
             # Hama with its Salamiyah district chosen stands for that district: count what it shows.
             inside = np.zeros(facets.doc_count, dtype=bool)
             for level, value in narrower:
@@ -399,7 +402,7 @@ def _filter_masks(facets: FacetPostings, request: SearchRequest) -> dict[str, np
     chosen = [(name, value) for name in PLACE_FACETS for value in getattr(request, name)]
     if chosen:
         # parents of a chosen place: the narrower choice stands for them
-        refined = {parent for by_parent in _narrower_choices(request).values() for parent in by_parent}
+        refined = {parent for by_parent in narrower_choices(request).values() for parent in by_parent}
         mask = np.zeros(facets.doc_count, dtype=bool)
         for name, value in chosen:
             if value not in refined:
@@ -408,7 +411,7 @@ def _filter_masks(facets: FacetPostings, request: SearchRequest) -> dict[str, np
     return masks
 
 
-def _narrower_choices(request: SearchRequest) -> dict[str, dict[str, list[tuple[str, str]]]]:
+def narrower_choices(request: SearchRequest) -> dict[str, dict[str, list[tuple[str, str]]]]:
     """{"governorate"|"district": {parent: [(level, chosen place inside it)]}}: the places chosen
     below another place, by the governorate and the district they lie in."""
     found: dict[str, dict[str, list[tuple[str, str]]]] = {}
@@ -431,7 +434,7 @@ def _place_or_none(code: str):
         return None
 
 
-def _mix_languages(ranked: list[tuple], limit: int, minimum: int = 2) -> list[tuple]:
+def mix_languages(ranked: list[tuple], limit: int, minimum: int = 2) -> list[tuple]:
     """The best ``limit`` of ranked (docnum, score, lang) items, where a language with fewer than
     ``minimum`` gets its best remaining items in place of the weakest of the largest language."""
     chosen = list(ranked[:limit])

@@ -20,6 +20,8 @@ from .snippets import Unit, find_matches, make_snippet, merge_matches
 from .spelling import Speller, Spelling
 
 SNIPPET_CHARS = 240
+RELATED_FIELDS = ("body_en", "body_ar", "title_en", "title_ar")
+RELATED_TERMS = 12  # key terms per field
 STORED_KEPT = 2000  # documents' stored fields kept per generation (~5 MB at the benchmark's sizes)
 _EPOCH = dt.datetime(1970, 1, 1)
 
@@ -121,25 +123,7 @@ class Generation:
         return found
 
     def snippet(self, query, stored: dict) -> tuple[str, str]:
-        """(HTML, language) of the best highlighted fragments: from the body that shows the most
-        of the query's concepts, the original on a tie; its opening when nothing matched."""
-        bodies = ["body_ar", "body_en"] if stored.get("lang") == "ar" else ["body_en", "body_ar"]
-        units = highlight_units(query)
-        best = None
-        for body_field in bodies:
-            text = stored.get(body_field)
-            if not text:
-                continue
-            matches = merge_matches(
-                find_matches(text, self.schema[body_field].analyzer, units.get(body_field, ())),
-                find_matches(text, self.schema["exact"].analyzer, units.get("exact", ())))
-            shown = len({match.group for match in matches})
-            if best is None or shown > best[0]:
-                best = (shown, body_field, text, matches)
-        if best is None:
-            return "", ""
-        _, body_field, text, matches = best
-        return make_snippet(text, matches, SNIPPET_CHARS), body_field.removeprefix("body_")
+        return snippet_of(self.schema, query, stored)
 
     def query_builder(self, expand: bool, dictionary=None) -> QueryBuilder:
         return QueryBuilder(self.schema, expand=expand, dictionary=dictionary, reader=self.searcher().reader())
@@ -151,15 +135,43 @@ class Generation:
         return related_query(self.searcher(), docnum)
 
 
+def snippet_of(schema, query, stored: dict) -> tuple[str, str]:
+    """(HTML, language) of the best highlighted fragments: from the body that shows the most
+    of the query's concepts, the original on a tie; its opening when nothing matched. ``schema``'s
+    analyzers find the query's terms (every backend indexes with them)."""
+    bodies = ["body_ar", "body_en"] if stored.get("lang") == "ar" else ["body_en", "body_ar"]
+    units = highlight_units(query)
+    best = None
+    for body_field in bodies:
+        text = stored.get(body_field)
+        if not text:
+            continue
+        matches = merge_matches(
+            find_matches(text, schema[body_field].analyzer, units.get(body_field, ())),
+            find_matches(text, schema["exact"].analyzer, units.get("exact", ())))
+        shown = len({match.group for match in matches})
+        if best is None or shown > best[0]:
+            best = (shown, body_field, text, matches)
+    if best is None:
+        return "", ""
+    _, body_field, text, matches = best
+    return make_snippet(text, matches, SNIPPET_CHARS), body_field.removeprefix("body_")
+
+
 def related_query(searcher, docnum: int) -> wq.Or | None:
-    """What "more like this" looks for: the article's key terms in each language it has, and its
-    places and actors (a governorate counts less than a town: it is shared by more stories)."""
-    stored = searcher.stored_fields(docnum)
+    """What "more like this" looks for in the Whoosh index (``related_query_of``)."""
+    return related_query_of(searcher.stored_fields(docnum),
+                            lambda fieldname: searcher.key_terms([docnum], fieldname, numterms=RELATED_TERMS))
+
+
+def related_query_of(stored: dict, key_terms) -> wq.Or | None:
+    """What "more like this" looks for: the article's key terms in each language it has
+    (``key_terms(fieldname)``: [(term, weight)], Whoosh's Bo1 model), and its places and actors
+    (a governorate counts less than a town: it is shared by more stories)."""
     clauses = []
-    for fieldname in ("body_en", "body_ar", "title_en", "title_ar"):
+    for fieldname in RELATED_FIELDS:
         if stored.get(fieldname):
-            clauses += [wq.Term(fieldname, term, boost=weight)
-                        for term, weight in searcher.key_terms([docnum], fieldname, numterms=12)]
+            clauses += [wq.Term(fieldname, term, boost=weight) for term, weight in key_terms(fieldname)]
     governorates = set(split_ids(stored.get("governorate")))
     clauses += [wq.Term("place", value, boost=0.4 if value in governorates else 1.0)
                 for value in split_ids(stored.get("place"))]

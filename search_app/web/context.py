@@ -12,11 +12,10 @@ from flask import Flask, current_app, g, request, url_for
 from flask_babel import get_locale
 from werkzeug.datastructures import MultiDict
 
-from ..search import SearchEngine
+from ..search import SearchBackend, open_backend
 from ..settings import Settings
 from ..models import Article
 from ..store import Store, open_store_read_only
-from ..text.dictionary import open_dictionary
 from .facets import search_url
 from .formatting import format_count, format_published
 from .i18n import UI_LANGUAGES, text_direction
@@ -29,9 +28,9 @@ PAGE_ARGS = ("view",)
 ARTICLE_ID_CHARS = 64  # an id from a URL is cut to this before the store is asked: a client chooses its length
 
 
-def open_engine(settings: Settings) -> SearchEngine:
+def open_engine(settings: Settings) -> SearchBackend:
     """The search backend the whole web answers from: the one place it is chosen and built."""
-    return SearchEngine(settings.index_dir, dictionary=open_dictionary(settings.dictionary_dir))
+    return open_backend(settings)
 
 
 def install(app: Flask, settings: Settings) -> None:
@@ -41,7 +40,7 @@ def install(app: Flask, settings: Settings) -> None:
     app.teardown_appcontext(close_article_store)
 
 
-def engine() -> SearchEngine:
+def engine() -> SearchBackend:
     return current_app.extensions["search_engine"]
 
 

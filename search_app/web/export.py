@@ -36,7 +36,7 @@ def _filename(extension: str) -> str:
 
 def _documents():
     req = read_search(request.args, current_app.config["SETTINGS"], per_page=1).request
-    engine().generation()  # no index: fail now with a page, not halfway through a download
+    engine().check()  # no index: fail now with a page, not halfway through a download
     return engine().iter_documents(req, EXPORT_LIMIT)
 
 

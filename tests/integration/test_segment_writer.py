@@ -11,7 +11,7 @@ import pytest
 from whoosh import index as whoosh_index
 
 from search_app.index import writer as segment_writer
-from search_app.index.build import _documents, protected_name_tokens
+from search_app.index.build import index_documents, protected_name_tokens
 from search_app.index.schema import FACET_FIELDS, build_schema
 from search_app.index.postings import (GenerationArrays, _decoded_terms, array_policy, leaf_readers,
                                        save_segment_arrays, segment_id)
@@ -23,7 +23,7 @@ from search_app.store import open_store
 @pytest.fixture(scope="module")
 def documents(demo_settings):
     with open_store(demo_settings) as store:
-        return list(_documents(store, store.iter_articles(indexed_only=True)))
+        return list(index_documents(store, store.iter_articles(indexed_only=True)))
 
 
 def whoosh_built(path, documents):

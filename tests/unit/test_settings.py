@@ -25,7 +25,11 @@ def test_environment_variables_override_defaults(tmp_path):
 @pytest.mark.parametrize("variable, value", [("SEARCH_APP_PORT", "eighty"), ("SEARCH_APP_PAGE_SIZE", "0"),
                                              ("SEARCH_APP_UI_LANGUAGE", "fr"),
                                              ("SEARCH_APP_BASE_URL", "news.example.org"),
-                                             ("SEARCH_APP_BASE_URL", "javascript:alert(1)")])
+                                             ("SEARCH_APP_BASE_URL", "javascript:alert(1)"),
+                                             ("SEARCH_APP_BACKEND", "elasticsearch"),
+                                             ("SEARCH_APP_OPENSEARCH_URL", "localhost:9200"),
+                                             ("SEARCH_APP_OPENSEARCH_INDEX", "Syria News"),
+                                             ("SEARCH_APP_OPENSEARCH_REPLICAS", "-1")])
 def test_a_bad_value_names_the_variable(variable, value):
     with pytest.raises(ValueError, match=variable):
         Settings.from_env({variable: value})
@@ -41,3 +45,22 @@ def test_every_setting_is_documented_in_the_readme():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     for variable, _default, _help in settings_help():
         assert variable in readme
+
+
+def test_the_backend_is_chosen_by_one_setting_and_the_cluster_password_is_never_printed(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from search_app.cli import main
+    from search_app.search import SearchEngine, open_backend
+    from search_app.search.opensearch import OpenSearchBackend
+
+    settings = Settings.from_env({"SEARCH_APP_INDEX_DIR": str(tmp_path), "SEARCH_APP_DICTIONARY_DIR": "off"})
+    assert isinstance(open_backend(settings), SearchEngine)
+    chosen = Settings.from_env({"SEARCH_APP_BACKEND": "opensearch", "SEARCH_APP_DICTIONARY_DIR": "off",
+                                "SEARCH_APP_OPENSEARCH_URL": "https://search.example.org:9200/"})
+    assert chosen.opensearch_url == "https://search.example.org:9200" and chosen.opensearch_shards == 1
+    assert isinstance(open_backend(chosen), OpenSearchBackend)  # connects on first use, not here
+    monkeypatch.setenv("SEARCH_APP_OPENSEARCH_PASSWORD", "hunter2")
+    monkeypatch.setenv("SEARCH_APP_DICTIONARY_DIR", "off")
+    output = CliRunner().invoke(main, ["settings"]).output
+    assert "SEARCH_APP_OPENSEARCH_PASSWORD" in output and "(set)" in output and "hunter2" not in output
