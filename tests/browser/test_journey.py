@@ -2,18 +2,10 @@
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions as loaded
-from selenium.webdriver.support.ui import WebDriverWait
+
+from .waits import follow
 
 pytestmark = pytest.mark.browser
-
-
-def _follow(browser, action, url_part):
-    """Do something that loads a new page and wait until it has replaced the old one."""
-    old_page = browser.find_element(By.TAG_NAME, "html")
-    action()
-    WebDriverWait(browser, 15).until(loaded.staleness_of(old_page))
-    WebDriverWait(browser, 15).until(loaded.url_contains(url_part))
 
 
 def _result_governorates(browser):
@@ -23,13 +15,13 @@ def _result_governorates(browser):
 def test_search_narrow_to_hama_and_read_the_translation(browser, live_server, artifacts):
     browser.get(live_server + "/")
     box = browser.find_element(By.NAME, "q")
-    _follow(browser, lambda: box.send_keys("conscription Hama", Keys.ENTER), "q=conscription")
+    follow(browser, lambda: box.send_keys("conscription Hama", Keys.ENTER), "q=conscription")
     assert "results for conscription Hama" in browser.find_element(By.ID, "summary").text
     before = _result_governorates(browser)
     assert before
 
     hama = browser.find_element(By.CSS_SELECTOR, '#facet-governorate a[data-value="SY05"]')
-    _follow(browser, hama.click, "governorate=SY05")
+    follow(browser, hama.click, "governorate=SY05")
     after = _result_governorates(browser)
     assert after and all("SY05" in places for places in after)
     selected = browser.find_element(By.CSS_SELECTOR, '#facet-governorate li.selected .count').text
@@ -39,10 +31,10 @@ def test_search_narrow_to_hama_and_read_the_translation(browser, live_server, ar
     translated = [hit for hit in browser.find_elements(By.CSS_SELECTOR, "li.hit")
                   if hit.find_elements(By.CSS_SELECTOR, ".badge")]
     assert translated, "a Hama conscription story with a translation should be listed"
-    _follow(browser, translated[0].find_element(By.CSS_SELECTOR, "h3 a").click, "/article/")
+    follow(browser, translated[0].find_element(By.CSS_SELECTOR, "h3 a").click, "/article/")
     original = browser.find_element(By.CSS_SELECTOR, "section.original")
     assert original.get_attribute("dir") == "rtl"
-    _follow(browser, browser.find_element(By.ID, "view-translation").click, "view=translation")
+    follow(browser, browser.find_element(By.ID, "view-translation").click, "view=translation")
     assert not browser.find_elements(By.CSS_SELECTOR, "section.original")
     assert browser.find_element(By.CSS_SELECTOR, "section.translation").get_attribute("dir") == "ltr"
 

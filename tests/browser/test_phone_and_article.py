@@ -9,8 +9,9 @@ import threading
 import pytest
 import waitress
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as loaded
 from selenium.webdriver.support.ui import WebDriverWait
+
+from .waits import follow
 
 from search_app.index.build import rebuild
 from search_app.ingest import ingest_paths
@@ -23,13 +24,6 @@ from .conftest import PHONE
 pytestmark = pytest.mark.browser
 
 UIS = ["en", "ar"]
-
-
-def follow(browser, action, url_part: str) -> None:
-    old_page = browser.find_element(By.TAG_NAME, "html")
-    action()
-    WebDriverWait(browser, 15).until(loaded.staleness_of(old_page))
-    WebDriverWait(browser, 15).until(loaded.url_contains(url_part))
 
 
 def page_top(browser, element) -> float:

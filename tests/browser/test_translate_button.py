@@ -6,8 +6,9 @@ import threading
 import pytest
 import waitress
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as loaded
 from selenium.webdriver.support.ui import WebDriverWait
+
+from .waits import page_replaced
 
 from search_app.index.build import rebuild
 from search_app.ingest import ingest_paths
@@ -38,7 +39,7 @@ def test_translate_button_shows_the_machine_translation_beside_the_original(brow
             assert not browser.find_elements(By.CSS_SELECTOR, "section.translation")
             old_page = browser.find_element(By.TAG_NAME, "html")
             browser.find_element(By.ID, "translate").click()
-            WebDriverWait(browser, 15).until(loaded.staleness_of(old_page))
+            WebDriverWait(browser, 15).until(page_replaced(old_page))
             translation = browser.find_element(By.CSS_SELECTOR, "section.translation")
             original = browser.find_element(By.CSS_SELECTOR, "section.original")
         finally:

@@ -8,8 +8,9 @@ import time
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions as loaded
 from selenium.webdriver.support.ui import WebDriverWait
+
+from .waits import follow
 
 pytestmark = pytest.mark.browser
 
@@ -26,14 +27,6 @@ def fresh_browser(browser, tmp_path):
     browser.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
     yield browser
     browser.delete_all_cookies()
-
-
-def follow(browser, action, url_part: str) -> None:
-    """Do something that loads a new page and wait until it has replaced the old one."""
-    old_page = browser.find_element(By.TAG_NAME, "html")
-    action()
-    WebDriverWait(browser, 15).until(loaded.staleness_of(old_page))
-    WebDriverWait(browser, 15).until(loaded.url_contains(url_part))
 
 
 def hits(browser) -> list:
