@@ -30,6 +30,7 @@ def test_benchmark_runs_both_engines_on_a_tiny_corpus_and_writes_its_table(tmp_p
     assert "| words + full facet counts p95 (ms) |" in table
 
 
+@pytest.mark.slow
 def test_million_command_runs_every_step_at_a_tiny_size_and_resumes(tmp_path, capsys):
     from benchmarks import million
 
