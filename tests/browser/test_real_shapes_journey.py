@@ -14,6 +14,7 @@ from selenium.webdriver.common.keys import Keys
 from search_app.web import create_app
 
 from ..shapes import build_shaped_archive
+from .waits import follow
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +32,7 @@ def search_for(browser, server: str, words: str, ui: str = "en") -> None:
     browser.get(f"{server}/?ui={ui}")
     box = browser.find_element(By.NAME, "q")
     box.clear()
-    box.send_keys(words, Keys.ENTER)
+    follow(browser, lambda: box.send_keys(words, Keys.ENTER), "q=")  # read the results, not the page before
 
 
 def titles(browser) -> list[str]:
@@ -43,7 +44,7 @@ def test_one_click_shows_only_the_events_with_readable_titles(browser, shaped_se
     search_for(browser, shaped_server, "Idlib")
     tabs = browser.find_element(By.ID, "kind-tabs")
     assert tabs.find_element(By.TAG_NAME, "strong").text == "All (6)"
-    tabs.find_element(By.PARTIAL_LINK_TEXT, "Events").click()
+    follow(browser, tabs.find_element(By.PARTIAL_LINK_TEXT, "Events").click, "kind=")
     assert titles(browser) == ["Airstrike in Ariha, Idlib — 12 killed"]
     badge = browser.find_element(By.CSS_SELECTOR, "section.results li.hit .badge.kind")
     assert badge.get_attribute("textContent") == "Event" and badge.is_displayed()
