@@ -132,4 +132,36 @@ UCDP = Preset(
     constants={"lang": "en", "kind": "event"},
 )
 
-PRESETS = {preset.name: preset for preset in (FAKES, UCDP)}
+
+
+def _ntrex_id(doc_id: str | None) -> str | None:
+    return None if doc_id is None else f"ntrex-{doc_id}"
+
+
+def _after_headline(text: str | None) -> str | None:
+    """NTREX's document text starts with its headline line (the title): the body is the rest."""
+    return text.partition("\n")[2].strip() or text if text else None
+
+
+def _arabic_reference(title: str | None, text: str | None) -> list[dict]:
+    if not title or not text:
+        return []
+    return [{"lang": "ar", "title": title, "body": _after_headline(text),
+             "translator": "NTREX-128 professional translation"}]
+
+
+NTREX = Preset(
+    name="ntrex",
+    description="NTREX-128 newstest2019 documents (docs.jsonl): the English original with its professional "
+                "Arabic translation",
+    column_map={
+        "id": Field(("doc_id",), _ntrex_id),
+        "title": Field(("title_en",)),
+        "body": Field(("en",), _after_headline),
+        "source": Field(("source_site",)),
+        "translations": Field(("title_ar", "ar"), _arabic_reference),
+    },
+    constants={"lang": "en", "kind": "article"},
+)
+
+PRESETS = {preset.name: preset for preset in (FAKES, UCDP, NTREX)}

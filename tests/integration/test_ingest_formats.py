@@ -288,6 +288,38 @@ def test_an_event_is_placed_where_ucdp_placed_it_not_where_its_headlines_point(t
     assert "Bombardment targets Idlib and Hama" in article.body
 
 
+def test_ntrex_preset_stores_the_english_original_with_its_arabic_translation(tmp_path):
+    """A newstest document: the headline line is the title, not the start of the body; the Arabic
+    reference is a translation the article page shows beside the original."""
+    doc = {"doc_id": "bbc.1", "source_site": "bbc", "title_en": "Bakery reopens in Hama",
+           "title_ar": "مخبز يعيد فتح أبوابه في حماة",
+           "en": "Bakery reopens in Hama\nA bakery reopened on Sunday.\nQueues formed early.",
+           "ar": "مخبز يعيد فتح أبوابه في حماة\nأعاد مخبز فتح أبوابه يوم الأحد."}
+    source = tmp_path / "docs.jsonl"
+    source.write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
+    report, articles = _ingest(tmp_path, [source], preset=PRESETS["ntrex"])
+    assert report.accepted == 1 and not report.rejections
+    article = articles["Bakery reopens in Hama"]
+    assert article.id == "ntrex-bbc.1" and article.lang == "en" and article.source == "bbc"
+    assert article.body == "A bakery reopened on Sunday.\nQueues formed early."
+    [arabic] = article.translations
+    assert (arabic.lang, arabic.title, arabic.body) == ("ar", doc["title_ar"], "أعاد مخبز فتح أبوابه يوم الأحد.")
+    assert "SY05" in article.governorates
+
+
+@pytest.mark.shared_data
+@pytest.mark.slow  # ingests and indexes 123 documents
+def test_ntrex_documents_are_found_by_a_word_of_their_arabic_translation(tmp_path, cli_env, shared_dir):
+    """The whole parallel corpus through the command line: 123 documents, and an Arabic query finds
+    the English story whose translation holds the word."""
+    docs = shared_dir / "data" / "parallel-ar-en" / "docs.jsonl"
+    result = cli_env.invoke(main, ["ingest", "--preset", "ntrex", str(docs)])
+    assert result.exit_code == 0, result.output
+    assert cli_env.invoke(main, ["index", "rebuild"]).exit_code == 0
+    found = cli_env.invoke(main, ["search", "ويلز"])
+    assert found.exit_code == 0 and "Welsh AMs worried about 'looking like muppets'" in found.output
+
+
 def test_kind_comes_from_the_record_or_the_command_line(tmp_path):
     source = tmp_path / "mixed.jsonl"
     source.write_text(json.dumps({"title": "Annual report", "body": "Text.", "kind": "report"}) + "\n"
