@@ -105,6 +105,14 @@ def test_arabic_interface_is_translated_right_to_left_with_arabic_digits_and_lev
     assert 'id="facet-governorate"' in html and ">حماة</bdi>" in html
 
 
+def test_arabic_result_lines_never_put_a_middle_dot_beside_arabic_indic_digits(client):
+    """A middle dot after "٢٠١٦" reads as a further zero (٠): Arabic lines separate with a bar."""
+    text = re.sub(r"<[^>]+>", " ", get(client, "/", ui="ar", q="Hama").split("<main")[1])
+    assert not re.search(f"[{ARABIC_DIGITS}]\\s*·|·\\s*[{ARABIC_DIGITS}]", text)
+    assert re.search(f"[{ARABIC_DIGITS}]{{4}}\\s*\\|", text)  # the date, then the separator
+    assert "·" in get(client, "/", ui="en", q="Hama").split("<main")[1]
+
+
 def test_english_interface_uses_latin_digits_and_english_months(client):
     html = get(client, "/", ui="en", q="Hama")
     assert re.search(r"(January|February|March|April|May|June|July|August|September|October|November|December) "
