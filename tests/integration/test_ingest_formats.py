@@ -291,7 +291,7 @@ def test_an_event_is_placed_where_ucdp_placed_it_not_where_its_headlines_point(t
 def test_ntrex_preset_stores_the_english_original_with_its_arabic_translation(tmp_path):
     """A newstest document: the headline line is the title, not the start of the body; the Arabic
     reference is a translation the article page shows beside the original."""
-    doc = {"doc_id": "bbc.1", "source_site": "bbc", "title_en": "Bakery reopens in Hama",
+    doc = {"doc_id": "rt.1", "source_site": "rt", "title_en": "Bakery reopens in Hama",
            "title_ar": "مخبز يعيد فتح أبوابه في حماة",
            "en": "Bakery reopens in Hama\nA bakery reopened on Sunday.\nQueues formed early.",
            "ar": "مخبز يعيد فتح أبوابه في حماة\nأعاد مخبز فتح أبوابه يوم الأحد."}
@@ -300,7 +300,7 @@ def test_ntrex_preset_stores_the_english_original_with_its_arabic_translation(tm
     report, articles = _ingest(tmp_path, [source], preset=PRESETS["ntrex"])
     assert report.accepted == 1 and not report.rejections
     article = articles["Bakery reopens in Hama"]
-    assert article.id == "ntrex-bbc.1" and article.lang == "en" and article.source == "bbc"
+    assert article.id == "ntrex-rt.1" and article.lang == "en" and article.source == "RT"  # not "Rt"
     assert article.body == "A bakery reopened on Sunday.\nQueues formed early."
     [arabic] = article.translations
     assert (arabic.lang, arabic.title, arabic.body) == ("ar", doc["title_ar"], "أعاد مخبز فتح أبوابه يوم الأحد.")
