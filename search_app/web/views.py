@@ -105,6 +105,18 @@ def article(article_id: str):
     return render_article(found)
 
 
+def _narrow_shows(found, marker) -> str:
+    """Which text a phone shows of the side-by-side view (it has room for one): the original,
+    unless only a translation holds what the search matched."""
+    def matched(text: str, lang: str) -> bool:
+        return "<mark" in marker.mark(text, lang)
+
+    if not matched(f"{found.title}\n{found.body}", found.lang) and any(
+            matched(f"{translation.title}\n{translation.body}", translation.lang) for translation in found.translations):
+        return "translation"
+    return "original"
+
+
 def render_article(found, translate_error: str | None = None, status: int = 200):
     """The article page: original and translations side by side, its places and actors, more like it;
     "Translate" when it has no English and a translator is configured."""
@@ -130,6 +142,7 @@ def render_article(found, translate_error: str | None = None, status: int = 200)
     translate_url = (with_args(url_for("translation.translate", article_id=found.id), MultiDict(carried_search(args)))
                      if offer_translation else None)
     return render_template("article.html", article=found, view=view, views=views,
+                           narrow_shows=_narrow_shows(found, marker) if view == "both" else view,
                            entities=_article_entities(found, ui()),
                            translate_url=translate_url, translate_error=translate_error,
                            source_url=source_url, req=req, search_fields=current_search(args, drop=("q",)),

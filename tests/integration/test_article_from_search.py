@@ -117,3 +117,24 @@ def test_article_from_a_search_still_opens_from_the_store_alone(demo_settings, t
     settings = make_settings(tmp_path, data_dir=demo_settings.data_dir)  # the store, and no index
     html = get(create_app(settings).test_client(), story_link)
     assert STORY_TITLE in html and back_link(html) and "<mark" not in html
+
+
+def test_a_phone_shows_the_text_that_matched_when_only_the_translation_did(tmp_path):
+    """A phone has room for one text of the side-by-side view: the translation, and its tab reads
+    as chosen, when the search matched only the translation; else the original."""
+    from search_app.web import create_app
+    from ..conftest import index_of_records
+
+    settings = index_of_records(tmp_path, [{
+        "id": "welsh-1", "title": "Welsh members worried about their title", "lang": "en", "source": "BBC",
+        "body": "There is consternation among some members at a suggestion their title should change.",
+        "translations": [{"lang": "ar", "title": "أعضاء جمعية ويلز قلقون من لقبهم",
+                          "body": "أعرب أعضاء جمعية ويلز الوطنية عن قلقهم من تغيير لقبهم."}]}])
+    client = create_app(settings).test_client()
+    only_translation = get(client, "/article/welsh-1", q="ويلز")
+    assert '<div class="texts texts-both narrow-translation">' in only_translation
+    assert '<nav class="views narrow-translation"' in only_translation
+    assert "<mark" in section(only_translation, "translation") and "<mark" not in section(only_translation, "original")
+    assert '<div class="texts texts-both narrow-original">' in get(client, "/article/welsh-1", q="consternation")
+    assert '<div class="texts texts-original narrow-original">' in get(client, "/article/welsh-1", q="ويلز",
+                                                                          view="original")

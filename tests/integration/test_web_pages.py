@@ -25,7 +25,7 @@ def translated_arabic_story():
 def test_article_shows_original_beside_translation_with_permalink_and_source(client, translated_arabic_story):
     story = translated_arabic_story
     html = get(client, f"/article/{story['_id']}", ui="en")
-    assert re.search(r'<div class="texts texts-both">\s*<section class="text original" lang="ar" dir="rtl">', html)
+    assert re.search(r'<div class="texts texts-both narrow-original">\s*<section class="text original" lang="ar" dir="rtl">', html)
     assert f'<h1>{story["translations"][0]["title"]}</h1>' in unescape(html)
     assert f'href="http://localhost/article/{story["_id"]}"' in html and 'id="permalink"' in html
     assert f'id="source-link" href="{story["url"]}"' in html
