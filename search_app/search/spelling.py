@@ -23,7 +23,8 @@ are not offered): one edit keeping the first letter, else one edit anywhere, els
 letters) two edits keeping the first letter; among equals, the word in more documents. A
 four-letter word may only become a place or actor name (not a common word such as camp or
 western), one edit away; so may a capitalised word outside the dictionary (Beattie, Calum: names
-more often than typos), which is otherwise only offered its correction (``Chemcial``). Whether the corrected query is searched instead of the typed one is the engine's choice.
+more often than typos), which is otherwise only offered its correction (``Chemcial``). Whether the corrected query is searched instead of the typed one is ``SpellingDecision``'s
+choice, the same for every backend.
 
 A word the index does know, but only in a document or two, is the archive's own typo more often
 than not (``Damscus``): its correction is only *suggested*, when the nearest name or word is in
@@ -39,6 +40,7 @@ import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, Callable, Generic, TypeVar
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -48,7 +50,7 @@ from ..enrich.matcher import actor_entities, find_mentions, place_entities
 from ..text.arabic import ARABIC_CLITICS, TOKEN_PATTERN, arabic_letter_count, has_arabic, light10, normalize_arabic
 from ..text.glossary import all_concepts, find_concepts
 from ..text.normalize import normalized_tokens
-from .query import ITEM_PATTERN, MAX_CONCEPTS, MAX_QUERY_CHARS
+from .query import ITEM_PATTERN, MAX_CONCEPTS, MAX_QUERY_CHARS, ParsedQuery
 
 MIN_LETTERS = 4  # shorter words (Hms, Dam) have too many neighbours one edit away
 MIN_CANDIDATE_DOCS = 3  # an index word offered as a correction is in at least this many documents
@@ -236,6 +238,74 @@ class Speller:
                 minus_docs, choice = min(found)
                 return choice, -minus_docs
         return None
+
+
+Matches = TypeVar("Matches")
+
+
+@dataclass(frozen=True)
+class Understood(Generic[Matches]):
+    """What a search searches: the parse (of the query as typed, or of its spelling correction),
+    the query searched (that parse's, or its any-concept form when no story has every concept:
+    ``relaxed``), what the backend's ``matching`` made of it (the engine's match mask, reused for
+    the page) and the spelling to show (``corrected`` only when the correction is what is searched)."""
+    parsed: ParsedQuery
+    query: Any  # a whoosh query, or None for a browse
+    matches: Matches
+    spelling: Spelling
+    relaxed: bool = False
+
+
+@dataclass(frozen=True)
+class SpellingDecision(Generic[Matches]):
+    """The one choice, for every backend, between the query as typed and its spelling correction,
+    and of the did-you-mean. A backend supplies how to parse a text, correct its words, and find a
+    query's matches: ``matching`` makes of a query what the backend keeps (the engine's mask; by
+    default the query itself, for a backend that only counts), ``finds`` says whether that is anything."""
+    parse: Callable[[str], ParsedQuery]
+    correct: Callable[[str], Spelling]
+    finds: Callable[[Matches], bool]
+    matching: Callable[[Any], Matches] = lambda query: query
+
+    def understand(self, text: str, spell: bool = True) -> Understood[Matches]:
+        """The query as typed, or its spelling correction when some word of it is in no document,
+        the typed query finds nothing and the correction finds something (``spell=False`` turns
+        this off); then, when the chosen query finds nothing, its any-concept form."""
+        typed = self.parse(text)
+        matches = self.matching(typed.query)
+        if not text.strip():
+            return Understood(typed, typed.query, matches, NO_SPELLING)
+        spelling = self.correct(text)
+        if self.finds(matches):  # found as typed: only the archive's rare typos may earn a did-you-mean
+            offered = Spelling(None, None if spelling.corrected else spelling.suggested, spelling.words)
+            return Understood(typed, typed.query, matches, offered)
+        if spell and spelling.corrected:
+            corrected = self._found(self.parse(spelling.corrected), spelling)
+            if corrected is not None:
+                return corrected
+        offered = Spelling(None, spelling.suggested, spelling.words)
+        if typed.relaxed_query is not None:  # no story has every concept: those with some, and say so
+            return Understood(typed, typed.relaxed_query, self.matching(typed.relaxed_query), offered, relaxed=True)
+        return Understood(typed, typed.query, matches, offered)
+
+    def _found(self, parsed: ParsedQuery, spelling: Spelling) -> Understood[Matches] | None:
+        """The correction's query, or its any-concept form, whichever first finds something; or None."""
+        matches = self.matching(parsed.query)
+        if self.finds(matches):
+            return Understood(parsed, parsed.query, matches, spelling)
+        if parsed.relaxed_query is not None:
+            relaxed = self.matching(parsed.relaxed_query)
+            if self.finds(relaxed):
+                return Understood(parsed, parsed.relaxed_query, relaxed, spelling, relaxed=True)
+        return None
+
+    def suggestion(self, text: str, spelling: Spelling) -> str | None:
+        """Did-you-mean, when no correction was searched instead: the query with its misspelt words
+        (and the archive's rare typos, ``Damscus``) corrected, offered when that finds something."""
+        suggested = spelling.suggested
+        if spelling.corrected or not suggested or suggested == text:
+            return None
+        return suggested if self.finds(self.matching(self.parse(suggested).query)) else None
 
 
 def _plain_words(text: str):
