@@ -127,15 +127,17 @@ def test_a_capitalised_common_word_with_two_letters_swapped_is_searched_as_corre
 
 @pytest.fixture(scope="module")
 def swaps_engine(tmp_path_factory) -> SearchEngine:
-    """Three stories of a chemical attack, three of a man named Nasir, and two of other attacks."""
+    """Three stories of a chemical attack, three of a man named Nasir, three of a plain (two of them
+    of other attacks)."""
     stories = [("Chemical attack on Khan Sheikhoun", "Dozens died in a chemical attack on the town."),
                ("Inspectors study the chemical attack", "The chemical attack left traces of sarin."),
                ("Survivors of the chemical attack", "Doctors treated survivors of the chemical attack."),
                ("Nasir returns to Hama", "Ahmed Nasir, a teacher, went back to his school."),
                ("A school reopens", "The headmaster, Nasir, said lessons start on Sunday."),
                ("Nasir speaks to reporters", "Nasir described the shelling of the market."),
-               ("Attack on a checkpoint", "Gunmen attacked a checkpoint near Homs."),
-               ("Market attack", "An attack on the market killed four.")]
+               ("Attack on a checkpoint", "Gunmen attacked a checkpoint on the plain near Homs."),
+               ("Market attack", "An attack on the market killed four on the plain."),
+               ("Farmers return", "Farmers return to the Ghab plain.")]
     records = [{"url": f"https://example.org/swaps/{number}", "source": "Example", "lang": "en",
                 "published": "2018-04-0" + str(number % 9 + 1), "title": title, "body": body}
                for number, (title, body) in enumerate(stories)]
@@ -150,3 +152,6 @@ def test_two_swapped_letters_make_a_common_word_searched_but_never_a_name(swaps_
     # (the footballer) stays as typed, with Nasir only offered.
     name = swaps_engine.search(SearchRequest(q="Nasri"))
     assert name.corrected_query is None and name.total == 0 and name.suggestion == "Nasir"
+    # Under six letters names are swaps of common words too often: Palin is not Plain.
+    short = swaps_engine.search(SearchRequest(q="Palin"))
+    assert short.corrected_query is None and short.total == 0 and short.suggestion == "Plain"
