@@ -19,7 +19,7 @@ from .generation import Generation, highlight_units, split_ids
 from .matching import Matches, top
 from .marks import TextMarker
 from .query import ParsedQuery
-from .spelling import NO_SPELLING, Spelling
+from .spelling import Spelling, SpellingDecision
 
 SORTS = ("relevance", "date")
 FILTER_FACETS = ("governorate", "district", "place", "actor", "lang", "source", "year", "kind")
@@ -245,13 +245,9 @@ class SearchEngine:
 
     def _searched(self, generation: Generation, request: SearchRequest) -> Searched:
         """What search() searches for ``request``: spelling correction and the relaxed fallback included."""
-        parsed, base, spelling = self._understood(generation, request)
-        query, relaxed = parsed.query, False
-        if parsed.relaxed_query is not None and not base.any():
-            # No story has every concept: show those with some, best first, and say so.
-            query, relaxed = parsed.relaxed_query, True
-            base = generation.match_mask(query)
-        return Searched(parsed, query, Selection.of(generation, request, base), spelling, relaxed)
+        understood = self._spelling_decision(generation, request.expand).understand(request.q, request.spell)
+        return Searched(understood.parsed, understood.query, Selection.of(generation, request, understood.matches),
+                        understood.spelling, understood.relaxed)
 
     @staticmethod
     def _hit(generation: Generation, query, docnum: int, score: float | None) -> Hit:
@@ -259,34 +255,14 @@ class SearchEngine:
         snippet, snippet_lang = generation.snippet(query, stored)
         return Hit.from_stored(stored, snippet, snippet_lang, score)
 
-    def _understood(self, generation: Generation, request: SearchRequest):
-        """(parsed query, match mask before filters, spelling) of what to search: the query as
-        typed, or its spelling correction when some word of it is in no document, the typed
-        query finds nothing and the correction finds something (``spell=False`` turns this off).
-        ``spelling.corrected`` is set only when the correction is what was searched."""
-        parsed = generation.query_builder(request.expand, self.dictionary).parse(request.q)
-        base = generation.match_mask(parsed.query)
-        if not request.q.strip():
-            return parsed, base, NO_SPELLING
-        spelling = generation.spelling(request.q)
-        if base.any():  # found as typed: only the archive's rare typos may earn a did-you-mean
-            return parsed, base, Spelling(None, None if spelling.corrected else spelling.suggested, spelling.words)
-        if request.spell and spelling.corrected:
-            corrected = generation.query_builder(request.expand, self.dictionary).parse(spelling.corrected)
-            corrected_base = generation.match_mask(corrected.query)
-            relaxed = corrected.relaxed_query
-            if corrected_base.any() or (relaxed is not None and generation.match_mask(relaxed).any()):
-                return corrected, corrected_base, spelling
-        return parsed, base, Spelling(None, spelling.suggested, spelling.words)
+    def _spelling_decision(self, generation: Generation, expand: bool) -> SpellingDecision[np.ndarray]:
+        """The spelling choice over this generation: a query's matches are its match mask (before
+        filters), kept as the selection's base."""
+        return SpellingDecision(parse=generation.query_builder(expand, self.dictionary).parse,
+                                correct=generation.spelling, matching=generation.match_mask, finds=np.any)
 
     def _suggestion(self, generation: Generation, request: SearchRequest, spelling: Spelling) -> str | None:
-        """Did-you-mean, when no correction was searched instead: the query with its misspelt words
-        (and the archive's rare typos, ``Damscus``) corrected, offered when that finds something."""
-        suggestion = spelling.suggested
-        if spelling.corrected or not suggestion or suggestion == request.q:
-            return None
-        parsed = generation.query_builder(request.expand, self.dictionary).parse(suggestion)
-        return suggestion if generation.match_mask(parsed.query).any() else None
+        return self._spelling_decision(generation, request.expand).suggestion(request.q, spelling)
 
     def stats(self) -> dict:
         generation = self.generation()

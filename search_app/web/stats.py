@@ -33,16 +33,20 @@ def stats_page():
     stats = archive_stats()
     empty = MultiDict()
     months = stats["months"]
+    # An archive holding UCDP events or reports counts "items": "20,187 articles" would call
+    # 16,566 events articles.
+    items = not set(stats["kinds"]) <= {"article"}
     years = sorted({month[:4] for month in months}, reverse=True)
     month_table = [{"year": format_year(year, language),
                     "cells": [{"count": months.get(f"{year}-{m:02d}", 0),
                                "url": search_url(empty, **{"from": f"{year}-{m:02d}", "to": f"{year}-{m:02d}"})}
                               for m in range(1, 13)]} for year in years]
     return render_template(
-        "stats.html", stats=stats, built_at=format_timestamp(stats.get("built_at"), language),
+        "stats.html", stats=stats, built_at=format_timestamp(stats.get("built_at"), language), items=items,
         languages=[{"name": language_name(code), "count": count, "url": search_url(empty, lang=code)}
                    for code, count in sorted(stats["languages"].items(), key=lambda item: -item[1])],
-        tile_map=build_map(stats["governorates"], set(), lambda code: search_url(empty, governorate=code), language),
+        tile_map=build_map(stats["governorates"], set(), lambda code: search_url(empty, governorate=code), language,
+                           items),
         timeline=build_timeline(months, None, None, lambda start, end: search_url(empty, **{"from": start, "to": end}),
-                                language),
+                                language, items),
         month_names=[format_month(2000, m, language, "LLL") for m in range(1, 13)], month_table=month_table)

@@ -59,8 +59,9 @@ class TileMap:
     height: int = 4 * (TILE_HEIGHT + GAP)
 
 
-def build_map(counts: dict[str, int], selected: set[str], toggle, ui: str) -> TileMap:
-    """``counts``: governorate code -> results; ``toggle(code)``: the URL choosing or dropping it."""
+def build_map(counts: dict[str, int], selected: set[str], toggle, ui: str, items: bool = False) -> TileMap:
+    """``counts``: governorate code -> results; ``toggle(code)``: the URL choosing or dropping it;
+    ``items``: the counts are of events or reports too, not articles alone (said as "items")."""
     most = max(counts.values(), default=0) or 1
     tiles = []
     for entity in governorates():
@@ -69,8 +70,10 @@ def build_map(counts: dict[str, int], selected: set[str], toggle, ui: str) -> Ti
         name = entity_name(entity, ui)
         tiles.append(Tile(
             code=entity.id, name=name, count=count, count_label=format_count(count, ui),
-            title=ngettext("%(place)s: %(count)s article", "%(place)s: %(count)s articles", count,
-                           place=name, count=format_count(count, ui)),
+            title=(ngettext("%(place)s: %(count)s item", "%(place)s: %(count)s items", count,
+                            place=name, count=format_count(count, ui)) if items else
+                   ngettext("%(place)s: %(count)s article", "%(place)s: %(count)s articles", count,
+                            place=name, count=format_count(count, ui))),
             selected=entity.id in selected,
             shade=0 if not count else min(SHADES - 1, max(1, math.ceil((SHADES - 1) * count / most))),
             url=toggle(entity.id), x=column * (TILE_WIDTH + GAP), y=row * (TILE_HEIGHT + GAP)))

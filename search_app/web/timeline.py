@@ -87,8 +87,9 @@ def _month_index(value: str) -> int:
 
 
 def build_timeline(month_counts: dict[str, int], date_from, date_to, link: Callable[[str, str], str],
-                   ui: str) -> Timeline | None:
-    """``month_counts``: {"2019-03": n}; ``link(start, end)``: the search narrowed to a period."""
+                   ui: str, items: bool = False) -> Timeline | None:
+    """``month_counts``: {"2019-03": n}; ``link(start, end)``: the search narrowed to a period;
+    ``items``: the counts are of events or reports too, not articles alone (said as "items")."""
     months = {_month_index(value): count for value, count in month_counts.items()
               if count and len(value) == 7 and value[:4].isdigit() and value[5:7].isdigit()}
     if not months:
@@ -107,11 +108,14 @@ def build_timeline(month_counts: dict[str, int], date_from, date_to, link: Calla
             per_year[index // 12] += count
         periods = [(f"{year:04d}", per_year.get(year, 0)) for year in range(first // 12, last // 12 + 1)]
         unit = "year"
-    return Timeline(unit, _("Articles per month") if unit == "month" else _("Articles per year"),
-                    _bars(periods, unit, link, ui))
+    if items:
+        caption = _("Items per month") if unit == "month" else _("Items per year")
+    else:
+        caption = _("Articles per month") if unit == "month" else _("Articles per year")
+    return Timeline(unit, caption, _bars(periods, unit, link, ui, items))
 
 
-def _bars(periods: list[tuple[str, int]], unit: str, link, ui: str) -> list[Bar]:
+def _bars(periods: list[tuple[str, int]], unit: str, link, ui: str, items: bool) -> list[Bar]:
     count_max = max(count for _, count in periods) or 1
     slot = WIDTH / len(periods)
     bar_width = max(2.0, slot * 0.78)
@@ -128,8 +132,10 @@ def _bars(periods: list[tuple[str, int]], unit: str, link, ui: str) -> list[Bar]
         label_x, label_anchor = _label_place(position, len(periods), slot_x, slot, ui)
         bars.append(Bar(
             start=period, count=count, url=link(period, period),
-            title=ngettext("%(period)s: %(count)s article", "%(period)s: %(count)s articles", count,
-                           period=name, count=format_count(count, ui)),
+            title=(ngettext("%(period)s: %(count)s item", "%(period)s: %(count)s items", count,
+                            period=name, count=format_count(count, ui)) if items else
+                   ngettext("%(period)s: %(count)s article", "%(period)s: %(count)s articles", count,
+                            period=name, count=format_count(count, ui))),
             x=round(slot_x + (slot - bar_width) / 2, 2), y=round(BASELINE - height, 2),
             width=round(bar_width, 2), height=round(height, 2), slot_x=round(slot_x, 2),
             slot_width=round(slot, 2), label=labels[position] if position % label_every == 0 else None,

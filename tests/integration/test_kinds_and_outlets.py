@@ -93,6 +93,22 @@ def test_the_stats_page_counts_items_by_kind(client):
     assert "Articles 8" in summary and "Reports 1" in summary
 
 
+def test_the_stats_page_heads_its_counts_items_when_events_are_among_them(client):
+    # The tables, the month table and the chart count events and reports too: "Articles" would
+    # call them articles. (An archive of articles alone keeps "Articles": test_web_page_state.)
+    html = client.get("/stats", query_string={"ui": "en"}).get_data(as_text=True)
+    headings = re.findall(r'<th scope="col" class="n">([^<]+)</th>', html)
+    assert headings[:2] == ["Items", "Items"]
+    assert "<caption>Items per month</caption>" in html
+    assert re.search(r"<figcaption>Items per (year|month)</figcaption>", html)
+    assert ">Articles<" not in html and "Articles per" not in html and " articles<" not in html
+    assert "<title>Aleppo: 1 item</title>" in html  # the map's tiles
+    arabic = client.get("/stats", query_string={"ui": "ar"}).get_data(as_text=True)
+    assert re.findall(r'<th scope="col" class="n">([^<]+)</th>', arabic)[:2] == ["العناصر", "العناصر"]
+    assert "<caption>العناصر حسب الشهر</caption>" in arabic
+    assert "المقالات" not in arabic.split('id="generation"')[1]  # below the summary, which names each kind
+
+
 def test_exports_say_what_kind_each_item_is(client):
     rows = list(csv.DictReader(io.StringIO(client.get("/export.csv", query_string={"q": "Ariha"})
                                            .get_data().decode("utf-8-sig"))))

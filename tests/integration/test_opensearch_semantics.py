@@ -250,7 +250,8 @@ def test_a_query_over_the_clusters_clause_limit_is_searched_as_typed(demo_settin
     assert len(list(backend.iter_documents(request, 100))) == min(100, found.total)
 
 
-@pytest.mark.parametrize("typed", ["Damscus", "Alepo shelling", "conscripton Hama", "حلبب", "Hama", "zzyzxq"])
+@pytest.mark.parametrize("typed", ["Damscus", "Alepo shelling", "conscripton Hama", "Chemcial attack", "Chemicl attack",
+                                   "حلبب", "Hama", "zzyzxq"])
 def test_spelling_corrections_and_suggestions_are_the_engines(backends, typed):
     """The speller reads the build's word list and the cluster's counts: the same correction searched
     and the same did-you-mean as the Whoosh engine offers."""

@@ -8,7 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from search_app.cli import main
+from search_app.search import SearchEngine, SearchRequest
 
+from ..conftest import index_of_records
 from .test_web_facets import api, page
 
 
@@ -104,8 +106,52 @@ def test_the_command_line_says_what_it_searched_instead(demo_settings):
 
 
 def test_a_capitalised_misspelling_of_a_common_word_is_offered_not_searched(client):
-    # Typed first, as a phone capitalises it: "Chemcial" might be a name, so it is not replaced,
+    # Typed first, as a phone capitalises it: "Chemicl" might be a name, so it is not replaced,
     # but the page and the API both offer "Chemical attack" instead of silently showing "attack".
-    data = api(client, q="Chemcial attack")
+    data = api(client, q="Chemicl attack")
     assert data["corrected_query"] is None and data["suggestion"] == "Chemical attack"
-    assert link(page(client, q="Chemcial attack"), "suggestion") == ({"q": ["Chemical attack"]}, "Chemical attack")
+    assert link(page(client, q="Chemicl attack"), "suggestion") == ({"q": ["Chemical attack"]}, "Chemical attack")
+
+
+def test_a_capitalised_common_word_with_two_letters_swapped_is_searched_as_corrected(client):
+    # A swap of neighbouring letters is a slip of the fingers, not a name: "Chemcial attack" shows
+    # the chemical attacks, not every story with "attack" under "stories matching some of the words".
+    data = api(client, q="Chemcial attack")
+    wanted = api(client, q="Chemical attack")
+    assert data["corrected_query"] == "Chemical attack" and data["suggestion"] is None
+    assert 0 < data["total"] == wanted["total"] < api(client, q="attack")["total"]
+    assert result_ids(data) == result_ids(wanted)
+    html = page(client, q="Chemcial attack")
+    assert 'id="relaxed"' not in html and link(html, "corrected") == ({"q": ["Chemical attack"]}, "Chemical attack")
+
+
+@pytest.fixture(scope="module")
+def swaps_engine(tmp_path_factory) -> SearchEngine:
+    """Three stories of a chemical attack, three of a man named Nasir, three of a plain (two of them
+    of other attacks)."""
+    stories = [("Chemical attack on Khan Sheikhoun", "Dozens died in a chemical attack on the town."),
+               ("Inspectors study the chemical attack", "The chemical attack left traces of sarin."),
+               ("Survivors of the chemical attack", "Doctors treated survivors of the chemical attack."),
+               ("Nasir returns to Hama", "Ahmed Nasir, a teacher, went back to his school."),
+               ("A school reopens", "The headmaster, Nasir, said lessons start on Sunday."),
+               ("Nasir speaks to reporters", "Nasir described the shelling of the market."),
+               ("Attack on a checkpoint", "Gunmen attacked a checkpoint on the plain near Homs."),
+               ("Market attack", "An attack on the market killed four on the plain."),
+               ("Farmers return", "Farmers return to the Ghab plain.")]
+    records = [{"url": f"https://example.org/swaps/{number}", "source": "Example", "lang": "en",
+                "published": "2018-04-0" + str(number % 9 + 1), "title": title, "body": body}
+               for number, (title, body) in enumerate(stories)]
+    return SearchEngine(index_of_records(tmp_path_factory.mktemp("swaps"), records).index_dir)
+
+
+def test_two_swapped_letters_make_a_common_word_searched_but_never_a_name(swaps_engine):
+    corrected = swaps_engine.search(SearchRequest(q="Chemcial attack"))
+    assert corrected.corrected_query == "Chemical attack" and not corrected.relaxed
+    assert corrected.total == swaps_engine.search(SearchRequest(q="chemical attack")).total == 3
+    # "Nasri" is "Nasir" with two letters swapped, but Nasir is no common word: a name typed
+    # (the footballer) stays as typed, with Nasir only offered.
+    name = swaps_engine.search(SearchRequest(q="Nasri"))
+    assert name.corrected_query is None and name.total == 0 and name.suggestion == "Nasir"
+    # Under six letters names are swaps of common words too often: Palin is not Plain.
+    short = swaps_engine.search(SearchRequest(q="Palin"))
+    assert short.corrected_query is None and short.total == 0 and short.suggestion == "Plain"

@@ -24,7 +24,7 @@ from ..engine import (FILTER_FACETS, RELATED_LIMIT, Document, FacetValue, Hit, N
 from ..generation import RELATED_FIELDS, RELATED_TERMS, highlight_units, related_query_of, snippet_of
 from ..marks import TextMarker
 from ..query import QueryBuilder
-from ..spelling import NO_SPELLING, Speller, Spelling
+from ..spelling import Speller, Spelling, SpellingDecision
 from . import dsl
 
 FREQUENCY_CACHE = 10_000  # (field, term) document frequencies kept for the dictionary's filter
@@ -100,39 +100,20 @@ class OpenSearchBackend:
             self._reader.known.clear()  # another index: other frequencies
         return found
 
-    def _understood(self, request: SearchRequest):
-        """(parsed query, how many it matches before filters, spelling) of what to search, as the
-        engine decides: the query as typed, or its spelling correction when some word of it is in no
-        document, the typed query finds nothing and the correction finds something."""
-        builder = self._builder(request.expand)
-        parsed = builder.parse(request.q)
-        if not request.q.strip():
-            return parsed, None, NO_SPELLING
-        found = self._count(parsed.query)
-        spelling = self._speller().correct(request.q, self._reader)
-        if found:  # found as typed: only the archive's rare typos may earn a did-you-mean
-            return parsed, found, Spelling(None, None if spelling.corrected else spelling.suggested, spelling.words)
-        if request.spell and spelling.corrected:
-            corrected = builder.parse(spelling.corrected)
-            corrected_found = self._count(corrected.query)
-            relaxed = corrected.relaxed_query
-            if corrected_found or (relaxed is not None and self._count(relaxed)):
-                return corrected, corrected_found, spelling
-        return parsed, found, Spelling(None, spelling.suggested, spelling.words)
+    def _spelling_decision(self, expand: bool) -> SpellingDecision[wq.Query | None]:
+        """The engine's spelling choice, with count requests: a query "finds" when the cluster
+        counts a match for it (nothing is kept of its matches but the query)."""
+        return SpellingDecision(parse=self._builder(expand).parse,
+                                correct=lambda text: self._speller().correct(text, self._reader),
+                                finds=lambda query: self._count(query) > 0)
 
     def _searched(self, request: SearchRequest):
-        """(parsed, query, relaxed, spelling): what is searched, the relaxed fallback included."""
-        parsed, found, spelling = self._understood(request)
-        if parsed.relaxed_query is not None and found == 0:
-            return parsed, parsed.relaxed_query, True, spelling
-        return parsed, parsed.query, False, spelling
+        """(parsed, query, relaxed, spelling): what is searched, the correction and relaxed fallback included."""
+        understood = self._spelling_decision(request.expand).understand(request.q, request.spell)
+        return understood.parsed, understood.query, understood.relaxed, understood.spelling
 
     def _suggestion(self, request: SearchRequest, spelling: Spelling) -> str | None:
-        """Did-you-mean, when no correction was searched instead (engine._suggestion)."""
-        suggestion = spelling.suggested
-        if spelling.corrected or not suggestion or suggestion == request.q:
-            return None
-        return suggestion if self._count(self._builder(request.expand).parse(suggestion).query) else None
+        return self._spelling_decision(request.expand).suggestion(request.q, spelling)
 
     @staticmethod
     def _within_clause_limit(method, request: SearchRequest, *args):
