@@ -12,7 +12,7 @@ from ..enrich.actors import actor
 from ..enrich.places import districts_of, place
 from ..search import SearchRequest
 from .context import engine, ui
-from .facets import place_search_args, search_url
+from .facets import counts_items, place_search_args, search_url
 from .labels import entity_name, place_level_name
 from .timeline import build_timeline
 
@@ -57,7 +57,8 @@ def _profile(kind: str, entity, request: SearchRequest, search_args: MultiDict, 
                             "url": url_for(".place_page", code=district.id)} for district in districts_of(entity.id)),
                           key=lambda row: -row["count"])  # stable: equal counts keep p-code order
     timeline = build_timeline({v.value: v.count for v in response.facets.get("month", [])}, None, None,
-                              lambda start, end: search_url(search_args, **{"from": start, "to": end}), language)
+                              lambda start, end: search_url(search_args, **{"from": start, "to": end}), language,
+                              counts_items(response, search_args))
     return render_template(
         "entity.html", kind=kind, entity=entity, name=entity_name(entity, language), response=response,
         level=place_level_name(entity.level) if kind == "place" else None, timeline=timeline,

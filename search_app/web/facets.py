@@ -159,6 +159,14 @@ def api_facets(response, args: MultiDict, ui: str, names: dict[str, str] = API_F
             for param, api_name in names.items()}
 
 
+def counts_items(response, args: MultiDict) -> bool:
+    """Whether what the page counts holds events or reports, not articles alone: then counts read
+    "items" ("2,257 articles" would call UCDP events articles)."""
+    chosen = set(args.getlist("kind"))
+    shown = chosen or {value.value for value in response.facets.get("kind", []) if value.count}
+    return not shown <= {"article"}
+
+
 def kind_tabs(response, args: MultiDict, ui: str) -> list[Chip]:
     """All · Articles · Events (with counts): one click shows one kind; none when there is one kind."""
     counts = {value.value: value.count for value in response.facets.get("kind", [])}

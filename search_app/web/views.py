@@ -12,8 +12,8 @@ from ..search.engine import NoIndexError, SearchRequest
 from ..search.marks import TextMarker
 from .context import (article_url, back_to_results_url, carried_search, engine, search_args, search_state,
                       stored_article, ui)
-from .facets import (FACET_TITLES, PLACE_PARAMS, build_facets, chips, kind_tabs, place_search_args, search_url,
-                     toggle_url)
+from .facets import (FACET_TITLES, PLACE_PARAMS, build_facets, chips, counts_items, kind_tabs, place_search_args,
+                     search_url, toggle_url)
 from .labels import entity_name, facet_label, place_level_name
 from .pagination import page_links
 from .params import URL_FILTERS, current_search, read_search
@@ -73,15 +73,16 @@ def search():
     without = engine().without(req) if response.total == 0 else {}
     no_articles_yet = response.total == 0 and engine().stats().get("documents") == 0
     pages = -(-response.total // req.per_page)
+    items = counts_items(response, args)
     timeline = build_timeline({v.value: v.count for v in response.facets.get("month", [])}, req.date_from,
                               req.date_to, lambda start, end: search_url(args, **{"from": start, "to": end,
-                                                                               "year": None}), language)
+                                                                               "year": None}), language, items)
     tile_map = build_map({v.value: v.count for v in response.facets.get("governorate", [])},
-                         set(req.governorate), lambda code: toggle_url(args, "governorate", code), language)
+                         set(req.governorate), lambda code: toggle_url(args, "governorate", code), language, items)
     chosen = chips(args, req, language)
     page_url = lambda number: search_url(args, page=str(number) if number > 1 else None)  # noqa: E731
     return render_template(
-        "search.html", response=response, req=req, facets=build_facets(response, args, language),
+        "search.html", response=response, req=req, items=items, facets=build_facets(response, args, language),
         chips=chosen, kind_tabs=kind_tabs(response, args, language),
         clear_url=search_url(args, **{name: None for name in (*URL_FILTERS, "from", "to")})
         if len(chosen) > 1 else None, problems=state.problems,

@@ -109,6 +109,22 @@ def test_the_stats_page_heads_its_counts_items_when_events_are_among_them(client
     assert "المقالات" not in arabic.split('id="generation"')[1]  # below the summary, which names each kind
 
 
+def test_results_that_hold_events_are_counted_as_items_and_articles_alone_as_articles(client):
+    """The home page, the chart and the map of a search say "items" while events are among what they
+    count, "articles" once the Articles tab narrows to articles (and "items" for events alone)."""
+    def summary(html: str) -> str:
+        return " ".join(re.search(r'<p class="summary" id="summary">(.*?)<span', html, re.S).group(1).split())
+
+    home = client.get("/", query_string={"ui": "en"}).get_data(as_text=True)
+    assert summary(home) == "11 items" and "Articles per" not in home and " article</title>" not in home
+    assert re.search(r"<figcaption>Items per (year|month)</figcaption>", home)
+    articles = client.get("/", query_string={"ui": "en", "kind": "article"}).get_data(as_text=True)
+    assert summary(articles) == "8 articles" and re.search(r"<figcaption>Articles per (year|month)</figcaption>", articles)
+    assert summary(client.get("/", query_string={"ui": "en", "kind": "event"}).get_data(as_text=True)) == "2 items"
+    arabic = client.get("/", query_string={"ui": "ar"}).get_data(as_text=True)
+    assert "عنصر" in summary(arabic) and "مقال" not in summary(arabic)
+
+
 def test_exports_say_what_kind_each_item_is(client):
     rows = list(csv.DictReader(io.StringIO(client.get("/export.csv", query_string={"q": "Ariha"})
                                            .get_data().decode("utf-8-sig"))))
