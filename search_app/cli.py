@@ -349,13 +349,24 @@ def demo(ctx: click.Context, no_serve: bool) -> None:
 def show_settings() -> None:
     """List the SEARCH_APP_* environment variables, defaults and current values."""
     current = _settings()
+    rows = []
     for variable, default, help_text in settings_help():
         name = variable.removeprefix("SEARCH_APP_").lower()
         value = getattr(current, name)
         if name in ("translator_api_key", "opensearch_password") and value:
             value = "(set)"  # a secret is not printed where logs and screens keep it
-        click.echo(f"{variable:28} {value!s:40} {help_text} (default {default})")
+        rows.append((variable, _as_set(value), f"{help_text} (default {default})"))
+    widths = [max(len(row[column]) for row in rows) for column in (0, 1)]
+    for variable, value, described in rows:
+        click.echo(f"{variable:{widths[0]}}  {value:{widths[1]}}  {described}")
     click.echo(_dictionary_status(current))
+
+
+def _as_set(value) -> str:
+    """A setting's value as one would write it in the environment (1/0, none)."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return "none" if value is None else str(value)
 
 
 def _dictionary_status(settings: Settings) -> str:

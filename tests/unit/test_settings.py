@@ -64,3 +64,19 @@ def test_the_backend_is_chosen_by_one_setting_and_the_cluster_password_is_never_
     monkeypatch.setenv("SEARCH_APP_DICTIONARY_DIR", "off")
     output = CliRunner().invoke(main, ["settings"]).output
     assert "SEARCH_APP_OPENSEARCH_PASSWORD" in output and "(set)" in output and "hunter2" not in output
+
+
+def test_settings_are_listed_in_aligned_columns_as_one_would_set_them(monkeypatch):
+    import re
+
+    from click.testing import CliRunner
+
+    from search_app.cli import main
+
+    monkeypatch.setenv("SEARCH_APP_DICTIONARY_DIR", "off")
+    monkeypatch.delenv("SEARCH_APP_FETCH_PRIVATE_ADDRESSES", raising=False)
+    monkeypatch.delenv("SEARCH_APP_TRANSLATOR_URL", raising=False)
+    lines = [line for line in CliRunner().invoke(main, ["settings"]).output.splitlines() if line.startswith("SEARCH_APP_")]
+    assert len({len(re.match(r"SEARCH_APP_\S+\s+", line).group(0)) for line in lines}) == 1  # values in one column
+    shown = {line.split()[0]: line.split()[1] for line in lines}
+    assert shown["SEARCH_APP_FETCH_PRIVATE_ADDRESSES"] == "0" and shown["SEARCH_APP_TRANSLATOR_URL"] == "none"
