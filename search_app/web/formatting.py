@@ -65,4 +65,5 @@ def format_timestamp(value: str | dt.datetime | None, ui: str) -> str:
         return ""
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
-    return localize_digits(format_datetime(value, "medium", locale=format_locale(ui)), ui)
+    # With its zone: an operator reading "8:21 PM" cannot tell the server's clock from their own.
+    return localize_digits(format_datetime(value, "long", tzinfo=dt.timezone.utc, locale=format_locale(ui)), ui)

@@ -121,3 +121,10 @@ def test_every_template_uses_gettext_for_visible_text():
             words = chunk.strip(" \n·|()-–")
             if words and re.search(r"[A-Za-z]{2,}", words) and words not in allowed:
                 pytest.fail(f"{template.name}: untranslatable text {words!r}")
+
+
+def test_an_index_build_time_says_its_time_zone_in_both_languages():
+    from search_app.web.formatting import format_timestamp
+
+    assert format_timestamp("2026-12-07T20:21:06+00:00", "en") == "December 7, 2026, 8:21:06\u202fPM UTC"
+    assert format_timestamp("2026-12-07T20:21:06+00:00", "ar").endswith("التوقيت العالمي")
