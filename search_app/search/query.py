@@ -16,7 +16,7 @@ from ..enrich.actors import actor_country, country_actor
 from ..enrich.matcher import LATIN_ARTICLES, find_mentions, place_word_beside, source_case_tokens, text_tokens
 from ..enrich.outlets import outlet_key
 from ..text.arabic import ARABIC_ARTICLE, has_arabic
-from ..text.countries import arabic_clitic_forms, countries, country_names, find_countries
+from ..text.countries import arabic_clitic_forms, countries, country_names, find_countries, language_names
 from ..text.glossary import find_concepts
 from ..text.normalize import normalized_tokens
 
@@ -163,6 +163,19 @@ class QueryBuilder:
             parsed.expansions += self._added_terms(country.all_names, typed)
             taken[mention.start:mention.end] = [True] * (mention.end - mention.start)
 
+    def _language_concepts(self, tokens: list[str], written_as_names: set[int], taken: list[bool], spans: list,
+                           parsed: ParsedQuery) -> None:
+        """A capitalised language name no concept took (Welsh, Syriac): CLDR's Arabic name of the
+        language as its translation, where some story has it, instead of the dictionary's senses
+        of the word (FreeDict's "Welsh" is the verb, to welsh on a debt)."""
+        for position in sorted(written_as_names):
+            arabic = language_names().get(tokens[position])
+            if arabic and not taken[position]:
+                built = self._dictionary_query(tokens[position:position + 1], (arabic,), parsed)
+                if built is not None:
+                    spans.append((position, built, ()))
+                    taken[position] = True
+
     def _field_query(self, item: _Item) -> wq.Query | None:
         fieldname = FIELD_PREFIXES[item.field][0]
         if fieldname in EXACT_FIELDS:
@@ -176,7 +189,7 @@ class QueryBuilder:
         tokens = normalized_tokens(text)
         spans: list[tuple[int, wq.Query, tuple]] = []
         taken = [False] * len(tokens)
-        names = self._written_as_names(text, tokens)
+        written_as_names = self._written_as_names(text, tokens)
         if self.expand:
             concepts = find_concepts(tokens)
             for mention in find_mentions(text, for_query=True):
@@ -205,8 +218,9 @@ class QueryBuilder:
                 parsed.expansions += self._added_terms(match.concept.en + match.concept.ar, typed)
                 taken[match.start:match.end] = [True] * (match.end - match.start)
             self._country_concepts(tokens, taken, spans, parsed)
+            self._language_concepts(tokens, written_as_names, taken, spans, parsed)
             # A name is not translated as a word: Wales is not "welts" (علامات).
-            untranslated = [done or position in names for position, done in enumerate(taken)]
+            untranslated = [done or position in written_as_names for position, done in enumerate(taken)]
             for match in self.dictionary.find(tokens, untranslated) if self.dictionary else ():
                 built = self._dictionary_query(tokens[match.start:match.end], match.translations, parsed)
                 if built is not None:
@@ -214,7 +228,7 @@ class QueryBuilder:
                     taken[match.start:match.end] = [True] * (match.end - match.start)
         for position, token in enumerate(tokens):
             if not taken[position]:
-                stemmed = not (position in names and self._stems_to_another_word(token))
+                stemmed = not (position in written_as_names and self._stems_to_another_word(token))
                 spans.append((position, self._word_query(token, stemmed), ()))
         return [(query, places) for _, query, places in sorted(spans, key=lambda span: span[0])
                 if query is not None]
@@ -277,7 +291,8 @@ class QueryBuilder:
     def _written_as_names(self, text: str, tokens: list[str]) -> set[int]:
         """Positions of Latin words typed as names: capitalised (not all capitals) and either
         standing after a lower-case word of the query ("floods in Wales") or a form English uses
-        more than the word it stems to (Wales, not the plural of "wale"). A capital that starts
+        more than the word it stems to (Wales, not the plural of "wale") or a language's name
+        (Welsh, not the verb to welsh). A capital that starts
         the query says little by itself: "Schools" is still the plural of "school"."""
         written = source_case_tokens(text)
         if len(written) != len(tokens):
@@ -287,7 +302,8 @@ class QueryBuilder:
             if not _capitalised(word):
                 continue
             after_lower_case = any(other[:1].islower() for other in written[:position] if not has_arabic(other))
-            if after_lower_case or self._stems_to_another_word(tokens[position]):
+            if (after_lower_case or tokens[position] in language_names()
+                    or self._stems_to_another_word(tokens[position])):
                 names.add(position)
         return names
 

@@ -30,11 +30,14 @@ WALEED_CLASHES = {"id": "en-waleed", "lang": "en", "source": "SOHR", "published"
 ROAD_SIGNS = {"id": "ar-signs", "lang": "ar", "source": "Enab Baladi", "published": "2018-05-02",
               "title": "علامات الطرق تعود إلى شوارع المدينة",
               "body": "أعاد المجلس المحلي تركيب علامات الطرق التي أزيلت خلال المعارك في شوارع المدينة."}
+DEBTS = {"id": "ar-debts", "lang": "ar", "source": "Enab Baladi", "published": "2018-07-12",
+         "title": "تجار يشكون من زبائن يتهربون من الديون",
+         "body": "قال تجار في السوق إن بعض الزبائن يتهرب من السداد منذ أشهر بعد ارتفاع الأسعار."}
 SCHOOLS = {"id": "ar-schools", "lang": "ar", "source": "Enab Baladi", "published": "2018-09-02",
            "title": "المدارس تفتح أبوابها في ريف حلب",
            "body": "افتتحت المدارس أبوابها للطلاب في قرى ريف حلب بعد ترميمها."}
 
-RECORDS = [NERVE_GAS, SIEGE_NEAR_SARRIN, WELSH_ASSEMBLY, WALEED_CLASHES, ROAD_SIGNS, SCHOOLS]
+RECORDS = [NERVE_GAS, SIEGE_NEAR_SARRIN, WELSH_ASSEMBLY, WALEED_CLASHES, ROAD_SIGNS, DEBTS, SCHOOLS]
 with_dictionary = pytest.mark.skipif(open_dictionary("auto") is None,
                                      reason="FreeDict's dict-freedict-eng-ara is not installed")
 
@@ -74,6 +77,13 @@ def test_a_name_is_not_translated_as_the_common_noun_it_looks_like(engine, query
     response = engine.search(SearchRequest(q=query))
     assert "ar-signs" not in _ids(response)
     assert "علامات" not in response.expansions
+
+
+@with_dictionary
+def test_a_capitalised_language_name_is_not_translated_as_the_word_it_also_is(engine):
+    # FreeDict's "Welsh" is the verb (to welsh on a debt: يتهرب من السداد); CLDR names the language.
+    response = engine.search(SearchRequest(q="Welsh"))
+    assert _ids(response) == ["en-wales"]
 
 
 @with_dictionary
