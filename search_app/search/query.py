@@ -289,11 +289,11 @@ class QueryBuilder:
         return self.text_anywhere(token, stemmed=stemmed)
 
     def _written_as_names(self, text: str, tokens: list[str]) -> set[int]:
-        """Positions of Latin words typed as names: capitalised (not all capitals) and either
-        standing after a lower-case word of the query ("floods in Wales") or a form English uses
-        more than the word it stems to (Wales, not the plural of "wale") or a language's name
-        (Welsh, not the verb to welsh). A capital that starts
-        the query says little by itself: "Schools" is still the plural of "school"."""
+        """Positions of Latin words typed as names: capitalised (not all capitals) and standing
+        after a lower-case word of the query ("floods in Wales"), or a form English uses more than
+        the word it stems to (Wales, not the plural of "wale"), or a language's name (Welsh, not
+        the verb to welsh). A capital that starts the query says little by itself: "Schools" is
+        still the plural of "school"."""
         written = source_case_tokens(text)
         if len(written) != len(tokens):
             return set()
