@@ -499,6 +499,18 @@ def _says_where(gap: list[str]) -> bool:
 _QUERY_FILLERS = frozenset({"of", "the"})
 
 
+def place_word_beside(tokens: list[str], start: int, end: int) -> bool:
+    """A word that says "place" stands right before or after ``tokens[start:end]`` (village of,
+    بلدة, بريف, "... province"): the name there is meant as a place. ``tokens`` as ``text_tokens``."""
+    return (bool(_preceding_forms(tokens, start) & _PLACE_TRIGGERS_BEFORE)
+            or (end < len(tokens) and tokens[end] in _PLACE_TRIGGERS_AFTER))
+
+
+def source_case_tokens(text: str) -> list[str]:
+    """``normalized_tokens(text)`` in the case they were written (the same tokens, uncasefolded)."""
+    return _source_case_tokens(text)
+
+
 def _whole_query(match: _Match, context: _Context) -> bool:
     """Nothing else in the query but the name and words like "city of" or "the"."""
     rest = context.tokens[:match.start] + context.tokens[match.end:]

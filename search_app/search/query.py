@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 
 from ..enrich.actors import actor_country, country_actor
-from ..enrich.matcher import find_mentions
+from ..enrich.matcher import LATIN_ARTICLES, find_mentions, place_word_beside, source_case_tokens, text_tokens
 from ..enrich.outlets import outlet_key
-from ..text.arabic import has_arabic
-from ..text.countries import arabic_clitic_forms, countries, country_names, find_countries
+from ..text.arabic import ARABIC_ARTICLE, has_arabic
+from ..text.countries import arabic_clitic_forms, countries, country_names, find_countries, language_names
 from ..text.glossary import find_concepts
 from ..text.normalize import normalized_tokens
 
@@ -163,6 +163,19 @@ class QueryBuilder:
             parsed.expansions += self._added_terms(country.all_names, typed)
             taken[mention.start:mention.end] = [True] * (mention.end - mention.start)
 
+    def _language_concepts(self, tokens: list[str], written_as_names: set[int], taken: list[bool], spans: list,
+                           parsed: ParsedQuery) -> None:
+        """A capitalised language name no concept took (Welsh, Syriac): CLDR's Arabic name of the
+        language as its translation, where some story has it, instead of the dictionary's senses
+        of the word (FreeDict's "Welsh" is the verb, to welsh on a debt)."""
+        for position in sorted(written_as_names):
+            arabic = language_names().get(tokens[position])
+            if arabic and not taken[position]:
+                built = self._dictionary_query(tokens[position:position + 1], (arabic,), parsed)
+                if built is not None:
+                    spans.append((position, built, ()))
+                    taken[position] = True
+
     def _field_query(self, item: _Item) -> wq.Query | None:
         fieldname = FIELD_PREFIXES[item.field][0]
         if fieldname in EXACT_FIELDS:
@@ -176,8 +189,12 @@ class QueryBuilder:
         tokens = normalized_tokens(text)
         spans: list[tuple[int, wq.Query, tuple]] = []
         taken = [False] * len(tokens)
+        written_as_names = self._written_as_names(text, tokens)
         if self.expand:
+            concepts = find_concepts(tokens)
             for mention in find_mentions(text, for_query=True):
+                if _glossary_word_not_place(mention, concepts, text, tokens):
+                    continue
                 typed = " ".join(tokens[mention.start:mention.end])
                 entity = mention.entity
                 names = _distinct_names(entity.names_en + entity.names_ar)
@@ -193,7 +210,7 @@ class QueryBuilder:
                 parsed.entities.append(entity)
                 parsed.expansions += _spellings(entity, names, text)
                 taken[mention.start:mention.end] = [True] * (mention.end - mention.start)
-            for match in find_concepts(tokens):
+            for match in concepts:
                 if any(taken[match.start:match.end]):
                     continue
                 typed = " ".join(tokens[match.start:match.end])
@@ -201,14 +218,18 @@ class QueryBuilder:
                 parsed.expansions += self._added_terms(match.concept.en + match.concept.ar, typed)
                 taken[match.start:match.end] = [True] * (match.end - match.start)
             self._country_concepts(tokens, taken, spans, parsed)
-            for match in self.dictionary.find(tokens, taken) if self.dictionary else ():
+            self._language_concepts(tokens, written_as_names, taken, spans, parsed)
+            # A name is not translated as a word: Wales is not "welts" (علامات).
+            untranslated = [done or position in written_as_names for position, done in enumerate(taken)]
+            for match in self.dictionary.find(tokens, untranslated) if self.dictionary else ():
                 built = self._dictionary_query(tokens[match.start:match.end], match.translations, parsed)
                 if built is not None:
                     spans.append((match.start, built, ()))
                     taken[match.start:match.end] = [True] * (match.end - match.start)
         for position, token in enumerate(tokens):
             if not taken[position]:
-                spans.append((position, self._word_query(token), ()))
+                stemmed = not (position in written_as_names and self._stems_to_another_word(token))
+                spans.append((position, self._word_query(token, stemmed), ()))
         return [(query, places) for _, query, places in sorted(spans, key=lambda span: span[0])
                 if query is not None]
 
@@ -262,10 +283,44 @@ class QueryBuilder:
         fieldname = ARABIC_FIELDS[1] if has_arabic(text) else ENGLISH_FIELDS[1]
         return tuple(self.terms(fieldname, text))
 
-    def _word_query(self, token: str) -> wq.Query | None:
+    def _word_query(self, token: str, stemmed: bool = True) -> wq.Query | None:
         if token.endswith("*") and len(token) > 2:
             return _any([wq.Prefix(name, token.rstrip("*")) for name in EXACT_FIELDS])
-        return self.text_anywhere(token)
+        return self.text_anywhere(token, stemmed=stemmed)
+
+    def _written_as_names(self, text: str, tokens: list[str]) -> set[int]:
+        """Positions of Latin words typed as names: capitalised (not all capitals) and standing
+        after a lower-case word of the query ("floods in Wales"), or a form English uses more than
+        the word it stems to (Wales, not the plural of "wale"), or a language's name (Welsh, not
+        the verb to welsh). A capital that starts the query says little by itself: "Schools" is
+        still the plural of "school"."""
+        written = source_case_tokens(text)
+        if len(written) != len(tokens):
+            return set()
+        names = set()
+        for position, word in enumerate(written):
+            if not _capitalised(word):
+                continue
+            after_lower_case = any(other[:1].islower() for other in written[:position] if not has_arabic(other))
+            if (after_lower_case or tokens[position] in language_names()
+                    or self._stems_to_another_word(tokens[position])):
+                names.add(position)
+        return names
+
+    def _stems_to_another_word(self, token: str) -> bool:
+        """Stemming merges ``token`` with a rarer English word it is no form of in use: "wales"
+        stems as "wale" (and so does "Waleed"), but English writes Wales far more than wales the
+        plural of wale. A common noun's plural is rarer than its singular (schools, Christians)."""
+        from .spelling import dictionary_frequency  # the English word list; spelling imports this module
+
+        stem = self.terms(ENGLISH_FIELDS[1], token)
+        if len(stem) != 1 or stem[0] == token:
+            return False
+        lemmas = {stem[0], stem[0] + "e", token[:-1], token[:-2], token[:-3]}
+        lemma_frequency = max((dictionary_frequency(lemma) for lemma in lemmas
+                               if len(lemma) >= 3 and lemma != token
+                               and self.terms(ENGLISH_FIELDS[1], lemma) == stem), default=0)
+        return 0 < lemma_frequency < dictionary_frequency(token)
 
     def parse(self, text: str) -> ParsedQuery:
         parsed = ParsedQuery(None)
@@ -354,6 +409,39 @@ def _distinct_names(names) -> list[str]:
         if not any(_contains(tokens, shorter) for shorter in map(tuple, map(normalized_tokens, kept))):
             kept.append(forms[tokens])
     return kept
+
+
+def _capitalised(word: str) -> bool:
+    """A Latin word written with a capital and some lower case (Wales, not WALES or wales)."""
+    return word[:1].isupper() and any(letter.islower() for letter in word[1:]) and not has_arabic(word)
+
+
+def _glossary_word_not_place(mention, concepts, text: str, tokens: list[str]) -> bool:
+    """The query names a glossary word, not the minor place spelled the same ("sarin Idlib" is the
+    nerve agent in Idlib, not the sub-district of Sarin near Kobani): a place below a governorate
+    whose whole name a glossary term covers is the place only with a word that says place beside it
+    ("village of Sarin", بلدة) or when typed in a spelling of the place that no term of the concept has."""
+    entity = mention.entity
+    if entity.kind != "place" or entity.level == "governorate":
+        return False
+    concept = next((match.concept for match in concepts
+                    if match.start <= mention.start and mention.end <= match.end), None)
+    if concept is None or place_word_beside(list(text_tokens(text)), mention.start, mention.end):
+        return False
+    typed = _without_article(tokens[mention.start:mention.end])
+    place_forms = {_without_article(normalized_tokens(name)) for name in entity.names_en + entity.names_ar}
+    term_forms = {_without_article(normalized_tokens(term)) for term in concept.en + concept.ar}
+    return typed not in place_forms or typed in term_forms
+
+
+def _without_article(tokens) -> tuple[str, ...]:
+    """Tokens without a leading article (al-, ال), for comparing names with glossary terms."""
+    tokens = tuple(tokens)
+    if tokens and tokens[0] in LATIN_ARTICLES and len(tokens) > 1:
+        return tokens[1:]
+    if tokens and tokens[0].startswith(ARABIC_ARTICLE) and len(tokens[0]) > len(ARABIC_ARTICLE) + 1:
+        return (tokens[0][len(ARABIC_ARTICLE):],) + tokens[1:]
+    return tokens
 
 
 def _not_another_country(names, code: str) -> list[str]:

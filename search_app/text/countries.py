@@ -260,3 +260,16 @@ def find_countries(tokens: list[str]) -> list[CountryMention]:
         else:
             position += 1
     return found
+
+
+@lru_cache(maxsize=1)
+def language_names() -> dict[str, str]:
+    """CLDR's one-word English names of languages, as ``normalized_tokens`` writes them, each with
+    the language's Arabic name: welsh -> الويلزية, syriac -> السريانية, kurdish -> الكردية."""
+    english, arabic = Locale("en").languages, Locale("ar").languages
+    names = {}
+    for code, name in english.items():
+        tokens = normalized_tokens(name)
+        if len(tokens) == 1 and "_" not in code and code in arabic:
+            names.setdefault(tokens[0], arabic[code])
+    return names
