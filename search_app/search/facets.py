@@ -16,12 +16,13 @@ class _FacetField:
     bits a value, ANDed with the packed mask and counted (many matches). ``ids(value)``: a
     value's live documents, ascending (None for a value no live document has)."""
 
-    def __init__(self, values: list[str], codes_by_doc: np.ndarray, doc_starts: np.ndarray, ids):
+    def __init__(self, values: list[str], codes_by_doc: np.ndarray, doc_starts: np.ndarray, ids, pair_runs):
         self.values = values
         self.doc_count = len(doc_starts) - 1
         self.codes_by_doc = codes_by_doc
         self.doc_starts = doc_starts
         self.ids = ids
+        self._pair_runs = pair_runs
         self.row_bytes = (self.doc_count + 63) // 64 * 8
         self._bits: np.ndarray | None = None  # built on the first count with many matches
 
@@ -34,7 +35,7 @@ class _FacetField:
         pair_codes = np.repeat(np.arange(len(postings), dtype=np.int32), lengths)
         by_doc = np.argsort(pair_docs, kind="stable")
         doc_starts = np.searchsorted(pair_docs[by_doc], np.arange(doc_count + 1))
-        return cls(list(postings), pair_codes[by_doc], doc_starts, postings.get)
+        return cls(list(postings), pair_codes[by_doc], doc_starts, postings.get, lambda: [(pair_codes, pair_docs)])
 
     def counts(self, mask: np.ndarray) -> dict[str, int]:
         matched = np.flatnonzero(mask)
@@ -62,11 +63,16 @@ class _FacetField:
         return np.bitwise_count(bits & packed.view(np.uint64)).sum(axis=1)
 
     def _bit_rows(self) -> np.ndarray:
-        """values x documents bits, rows padded to whole 64-bit words."""
-        docs = np.repeat(np.arange(self.doc_count, dtype=np.int64), np.diff(self.doc_starts))
-        byte_index = self.codes_by_doc.astype(np.int64) * self.row_bytes + (docs >> 3)
+        """values x documents bits, rows padded to whole 64-bit words. ``pair_runs()`` gives the
+        (value, document) pairs in runs ordered by value, documents ascending within each value,
+        so each byte's bits within a run sum up in one stretch."""
         rows = np.zeros(len(self.values) * self.row_bytes, dtype=np.uint8)
-        np.bitwise_or.at(rows, byte_index, np.uint8(128) >> (docs & 7).astype(np.uint8))
+        for pair_codes, pair_docs in self._pair_runs():
+            byte_index = pair_codes.astype(np.int64) * self.row_bytes + (pair_docs >> 3)
+            bit = np.uint8(128) >> (pair_docs & 7).astype(np.uint8)
+            if len(byte_index):
+                starts = np.flatnonzero(np.concatenate(([True], byte_index[1:] != byte_index[:-1])))
+                rows[byte_index[starts]] |= np.add.reduceat(bit, starts)
         return rows.view(np.uint64).reshape(len(self.values), self.row_bytes // 8)
 
 
@@ -94,7 +100,7 @@ class _SavedField:
         codes = codes[live_pairs]
         # Values only deleted documents have are dropped, as reading the postings drops them.
         kept = np.bincount(codes, minlength=len(every)) > 0
-        renumbered = np.cumsum(kept, dtype=np.int32) - 1
+        self.renumbered = renumbered = np.cumsum(kept, dtype=np.int32) - 1
         self.values = [value for value, keep in zip(every, kept.tolist()) if keep]
         self._code = {value: code for code, value in enumerate(every)}
         self.codes_by_doc = renumbered[codes]
@@ -114,6 +120,18 @@ class _SavedField:
         ids = ids[self.live[ids]]
         return ids if len(ids) else None
 
+    def pair_runs(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Each segment's live (value, document) pairs in value order (``_FacetField._bit_rows``)."""
+        runs = []
+        for sections, offset, to_code in self._parts:
+            if not sections:
+                continue
+            docs = sections["docs"].astype(np.int32) + offset
+            codes = np.repeat(to_code, np.diff(sections["value_starts"]))
+            live = self.live[docs]
+            runs.append((self.renumbered[codes[live]], docs[live]))
+        return runs
+
     def facet_field(self) -> _FacetField:
         values_ids: dict[str, np.ndarray | None] = {}
 
@@ -121,7 +139,7 @@ class _SavedField:
             if value not in values_ids:
                 values_ids[value] = self.ids(value)
             return values_ids[value]
-        return _FacetField(self.values, self.codes_by_doc, self.doc_starts, ids)
+        return _FacetField(self.values, self.codes_by_doc, self.doc_starts, ids, self.pair_runs)
 
 
 class FacetPostings:
