@@ -34,7 +34,6 @@ from whoosh.filedb.filestore import FileStorage
 
 from .generations import current_generation
 from .postings import GenerationArrays, decode_postings, leaf_readers, segment_id
-from .schema import FACET_FIELDS
 from .whoosh_internals import column_default, raw_int64_column
 
 VERSION = 1
@@ -74,8 +73,7 @@ def segment_days(segment_reader) -> np.ndarray:
 # -- writing --------------------------------------------------------------------------------
 
 
-def write_facet_arrays(generation: Path, reader, facet_fields=FACET_FIELDS,
-                       arrays: GenerationArrays | None = None) -> list[str]:
+def write_facet_arrays(generation: Path, reader, facet_fields, arrays: GenerationArrays | None = None) -> list[str]:
     """Save the facet arrays of every segment of ``reader`` that has none yet; returns their ids.
     Postings come from the saved postings arrays where a segment has them (``arrays``)."""
     arrays = arrays if arrays is not None else GenerationArrays(generation)
@@ -145,8 +143,10 @@ def add_to_live_generation(index_dir: Path) -> list[str]:
     generation = current_generation(index_dir)
     if generation is None:
         raise SystemExit(f"no index in {index_dir}")
+    from .schema import FACET_FIELDS  # not at import: search reads these files without the schema's imports
+
     with FileStorage(str(generation), supports_mmap=False).open_index().reader() as reader:
-        return write_facet_arrays(generation, reader)
+        return write_facet_arrays(generation, reader, FACET_FIELDS)
 
 
 # -- reading --------------------------------------------------------------------------------
