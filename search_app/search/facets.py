@@ -87,24 +87,36 @@ class _SavedField:
         every = sorted(set().union(*(values for (values, _), _ in parts)))
         position = {value: code for code, value in enumerate(every)}
         self._parts = []  # (sections, offset, local code -> code of ``every``)
-        codes, sizes = [], []
-        for (values, sections), offset in parts:
+        codes, starts, pairs = [], [], 0
+        for ((values, sections), offset), (segment, _) in zip(parts, segments):
             to_code = np.array([position[value] for value in values], dtype=np.int32)
             self._parts.append((sections, offset, to_code))
             if sections:
                 codes.append(to_code[sections["codes"]])
-                sizes.append(np.diff(sections["doc_starts"]))
+                starts.append(sections["doc_starts"][:-1].astype(np.int64) + pairs)
+                pairs += len(sections["codes"])
+            else:  # a segment without the field: its documents have no values
+                starts.append(np.full(len(segment.days), pairs, dtype=np.int64))
         codes = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32)
-        sizes = np.concatenate(sizes) if sizes else np.zeros(len(live), dtype=np.int64)
-        live_pairs = np.repeat(live, sizes)
-        codes = codes[live_pairs]
-        # Values only deleted documents have are dropped, as reading the postings drops them.
-        kept = np.bincount(codes, minlength=len(every)) > 0
-        self.renumbered = renumbered = np.cumsum(kept, dtype=np.int32) - 1
-        self.values = [value for value, keep in zip(every, kept.tolist()) if keep]
-        self._code = {value: code for code, value in enumerate(every)}
-        self.codes_by_doc = renumbered[codes]
-        self.doc_starts = np.concatenate(([0], np.cumsum(np.where(live, sizes, 0))))
+        doc_starts = np.concatenate(starts + [np.array([pairs], dtype=np.int64)])
+        self.renumbered = np.arange(len(every), dtype=np.int32)
+        self.values = every
+        self._code = position
+        if not live.all():
+            codes, doc_starts = self._live_only(codes, doc_starts, len(every))
+        self.codes_by_doc, self.doc_starts = codes, doc_starts
+
+    def _live_only(self, codes: np.ndarray, doc_starts: np.ndarray, value_count: int):
+        """The pairs of live documents only, and the values they have: values only deleted
+        documents have are dropped, as reading the postings drops them."""
+        sizes = np.where(self.live, np.diff(doc_starts), 0)
+        codes = codes[np.repeat(self.live, np.diff(doc_starts))]
+        kept = np.bincount(codes, minlength=value_count) > 0
+        if not kept.all():
+            self.renumbered = np.cumsum(kept, dtype=np.int32) - 1
+            self.values = [value for value, keep in zip(self.values, kept.tolist()) if keep]
+            codes = self.renumbered[codes]
+        return codes, np.concatenate(([0], np.cumsum(sizes)))
 
     def ids(self, value: str) -> np.ndarray | None:
         code = self._code.get(value)
