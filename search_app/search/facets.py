@@ -24,7 +24,8 @@ class _FacetField:
         self.ids = ids
         self._pair_runs = pair_runs
         self.row_bytes = (self.doc_count + 63) // 64 * 8
-        self._bits: np.ndarray | None = None  # built on the first count with many matches
+        self._bits: np.ndarray | None = None  # built on the second count with many matches
+        self._bits_wanted = False
 
     @classmethod
     def of_postings(cls, postings: dict[str, np.ndarray], doc_count: int) -> _FacetField:
@@ -40,9 +41,13 @@ class _FacetField:
     def counts(self, mask: np.ndarray) -> dict[str, int]:
         matched = np.flatnonzero(mask)
         pairs = len(matched) * len(self.codes_by_doc) / max(1, self.doc_count)
-        if len(self.values) * self.row_bytes // 8 < 8 * pairs:
+        bits_pay = len(self.values) * self.row_bytes // 8 < 8 * pairs
+        # Bit rows cost a pass over every pair to build: the first count they would pay for
+        # walks its documents instead (a process's first query builds none), later ones use them.
+        if bits_pay and (self._bits is not None or self._bits_wanted):
             tally = self._bit_counts(mask)
         else:  # walk the matches' values document by document
+            self._bits_wanted = self._bits_wanted or bits_pay
             starts, ends = self.doc_starts[matched], self.doc_starts[matched + 1]
             sizes = ends - starts
             total = int(sizes.sum())
