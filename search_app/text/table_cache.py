@@ -61,7 +61,10 @@ def cache_dir() -> Path:
 
 def _load_or_build(name: str, build):
     directory = cache_dir()
-    path = directory / f"{name}-{fingerprint()}.pickle"
+    # One slot per installed copy of the package, so two checkouts (or versions) run by one user
+    # keep a table each instead of replacing each other's on every start.
+    slot = f"{name}-{hashlib.sha256(str(_PACKAGE).encode()).hexdigest()[:8]}"
+    path = directory / f"{slot}-{fingerprint()}.pickle"
     try:
         if path.stat().st_uid == os.getuid():  # only a file this user wrote
             with open(path, "rb") as handle:
@@ -75,7 +78,7 @@ def _load_or_build(name: str, build):
         with open(partial, "wb") as handle:
             pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(partial, path)
-        for stale in directory.glob(f"{name}-*.pickle"):  # built by other versions of the code
+        for stale in directory.glob(f"{slot}-*.pickle"):  # built by an earlier state of this copy
             if stale != path:
                 stale.unlink(missing_ok=True)
     except OSError:
@@ -85,12 +88,16 @@ def _load_or_build(name: str, build):
 
 def _unpickled(data: bytes):
     """Without the cyclic garbage collector meanwhile: unpickling creates tens of thousands of
-    dicts and tuples, each batch of which would start a collection (half the time)."""
+    dicts and tuples, each batch of which would start a collection (half the time). Then the
+    objects alive (the table, the modules' own) are moved out of the collector's generations
+    (``gc.freeze``): they live as long as the process, and every later full collection would
+    walk them again (~30 ms of a small index's first query)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         return pickle.loads(data)
     finally:
+        gc.freeze()
         if enabled:
             gc.enable()
 
