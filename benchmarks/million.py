@@ -40,7 +40,7 @@ from devtools import corpus
 from . import fts5, ours
 from .queries import KINDS, LABELS, plan, plan_to_dict
 from .report import markdown
-from .run import DEFAULT_WORKDIR, cold_start, environment, log, rounded, worker
+from .run import DEFAULT_WORKDIR, add_facet_arrays, cold_start, environment, log, rounded, worker
 
 STEPS = ("corpus", "ingest", "build", "queries", "cold", "fts5_build", "fts5_queries", "fts5_cold", "update")
 
@@ -82,8 +82,10 @@ def run_step(step: str, place: Path, args, done: dict) -> dict:
             shutil.rmtree(index)
         return worker("ours.build", store_path=str(store), index_dir=str(index))
     if step == "queries":
+        add_facet_arrays(index)  # an index built before the build wrote them (``--redo``)
         return worker("ours.search", index_dir=str(index), plan=queries)
     if step == "cold":
+        add_facet_arrays(index)
         return cold_start(ours.COLD_START_CODE, str(index), args.cold_runs)
     if step == "fts5_build":
         return worker("fts5.build", store_path=str(store), database=str(database))

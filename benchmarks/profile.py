@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 COMPONENTS = (
     ("imports", ("_find_and_load", "<frozen importlib", "exec_module")),
     ("opening the generation (schema, TOC, facet postings, dates)", ("__init__ (search_app/search/engine.py)",
-                                                                      "open_index", "_published_days")),
+                                                                      "open_index", "published_days", "__init__ (search_app/search/generation.py)")),
     ("spelling (lexicon and word lists)", ("search_app/search/spelling.py",)),
     ("query parsing and expansion", ("search_app/search/query.py", "_query_builder")),
     ("snippets and highlighting", ("search_app/search/snippets.py", "_snippet (search_app/search/engine.py)",

@@ -74,6 +74,7 @@ from search_app.text.arabic import (ARABIC_ARTICLE, ARABIC_CLITICS, CONJUNCTION_
 # The same folding rules as fold_latin, used here without its casefold to recover source case.
 from search_app.text.latin import DROPPED_APOSTROPHES, SPACED_HYPHENS
 from search_app.text.normalize import normalized_tokens
+from search_app.text.table_cache import cached_table
 
 from .roles import not_a_place  # context that makes a place name something else
 
@@ -302,7 +303,7 @@ class _Index:
     prefixes: frozenset[tuple[str, ...]]  # every key and every leading part of a key
 
 
-@lru_cache(maxsize=None)
+@cached_table
 def _index() -> _Index:
     by_key: dict[tuple[str, ...], dict[tuple[str, str], _Sense]] = {}
     derived = []

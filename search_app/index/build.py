@@ -23,6 +23,7 @@ from ..models import MAX_INDEXED_BODY_CHARS, Article
 from ..store import Store
 from ..utils import die_with_parent
 from .generations import MANIFEST, current_generation, current_link, generations_dir, read_manifest
+from .facet_arrays import write_facet_arrays
 from .postings import write_segment_arrays
 from .schema import FACET_FIELDS, build_schema, protected_name_tokens
 from .writer import write_segments
@@ -228,6 +229,7 @@ def _save_segment_arrays(generation: Path) -> None:
     """Numpy copies of the common terms' postings of new segments, for search (index.postings)."""
     with FileStorage(str(generation), supports_mmap=False).open_index().reader() as reader:
         write_segment_arrays(generation, reader, FACET_FIELDS)
+        write_facet_arrays(generation, reader, FACET_FIELDS)
 
 
 def _sample_ids(store: Store, preferred: list[str] = ()) -> list[str]:

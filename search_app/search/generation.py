@@ -13,7 +13,7 @@ from whoosh import query as wq
 
 from ..index.generations import read_manifest
 from ..index.postings import GenerationArrays
-from .facets import FacetPostings, published_days
+from .facets import FacetPostings
 from .matching import Matches, QueryEvaluator, top
 from .query import QueryBuilder
 from .snippets import Unit, find_matches, make_snippet, merge_matches
@@ -42,9 +42,10 @@ class Generation:
         # A reader of its own: facet postings are read lazily, from whichever thread asks first,
         # and a reader's file handles must not be shared between threads.
         arrays = GenerationArrays(path)  # postings saved as numpy arrays by the indexer
-        self.facets = FacetPostings(self.index.reader(), arrays)
+        self.facets = FacetPostings(self.index.reader(), arrays, path)
         self.evaluator = QueryEvaluator(self.facets.doc_count, self.facets.live, arrays=arrays)
-        self.published_days = self._published_days()
+        # Days since 1970 per document (-1 when undated), for date filters and date order.
+        self.published_days = self.facets.published_days()
         self.speller = Speller(self.schema)
         self._stored: LRUCache = LRUCache(maxsize=STORED_KEPT)
         self._stored_lock = threading.Lock()
@@ -55,10 +56,6 @@ class Generation:
         if searcher is None:
             searcher = self._local.searcher = self.index.searcher()
         return searcher
-
-    def _published_days(self) -> np.ndarray:
-        """Days since 1970 per document (-1 when undated), for date filters and date order."""
-        return published_days(self.searcher().reader(), self.facets.doc_count)
 
     def matches(self, query) -> Matches:
         """Live documents matching ``query`` and their scores (numpy; cached for this generation)."""

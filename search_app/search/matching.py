@@ -415,7 +415,8 @@ def top(matches: Matches, allowed: np.ndarray | None, count: int,
         return _best(ids, scores, count)
     levels = tiers[ids]
     chosen_ids, chosen_scores = [_EMPTY_IDS], [_EMPTY_SCORES]
-    for level in np.unique(levels)[::-1]:
+    # The tiers present, highest first (np.unique would import numpy.ma on first use).
+    for level in np.flatnonzero(np.bincount(levels.astype(np.intp)))[::-1]:
         if count <= 0:
             break
         at = levels == level

@@ -21,6 +21,7 @@ from babel import Locale
 
 from .arabic import ARABIC_ARTICLE, ends_in_article, has_arabic
 from .normalize import normalized_tokens
+from .table_cache import cached_table
 
 # Names and adjectives that are more often something else in the text they would be searched in:
 # مالي "financial" (Mali); تركي the given name Turki (تركي بن ..., تركي السديري: a good part of its
@@ -145,7 +146,7 @@ def arabic_adjectives(name: str) -> tuple[str, ...]:
     return tuple(forms)
 
 
-@lru_cache(maxsize=None)
+@cached_table
 def countries() -> dict[str, Country]:
     """Every country CLDR names, by region code; names that two countries share are dropped
     ("Congo" alone is neither Congo)."""
@@ -183,7 +184,7 @@ def _shared_keys(raw) -> set[tuple[str, ...]]:
     return {key for key, codes in owners.items() if len(codes) > 1}
 
 
-@lru_cache(maxsize=None)
+@cached_table
 def country_names() -> dict[tuple[str, ...], str]:
     """Every name and adjective of every country, as ``normalized_tokens``, -> region code."""
     return {_key(name): country.code for country in countries().values()

@@ -69,6 +69,7 @@ import Stemmer
 
 from .arabic import TOKEN_PATTERN, clitic_prefixes, has_arabic, light10, normalize_arabic
 from .normalize import normalize_text
+from .table_cache import cached_table
 
 __all__ = [
     "GlossaryConcept",
@@ -320,7 +321,7 @@ def _entries(data: object) -> Iterable[dict]:
     return data  # type: ignore[return-value]
 
 
-@lru_cache(maxsize=1)
+@cached_table
 def _glossary() -> _Glossary:
     concepts = []
     for entry in _entries(_read_json()):

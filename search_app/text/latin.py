@@ -1,7 +1,6 @@
 """Folding of Latin-script names so spellings of one place or actor compare equal."""
 import re
 import unicodedata
-from functools import lru_cache
 
 from .characters import (APOSTROPHES, DASHES, HYPHENS, LETTER_APOSTROPHES, MODIFIER_APOSTROPHE,
                          POSSESSIVE_APOSTROPHES)
@@ -13,17 +12,23 @@ DROPPED_APOSTROPHES = re.compile(f"[{APOSTROPHES}{LETTER_APOSTROPHES}]")
 SPACED_HYPHENS = re.compile(f"[{HYPHENS}{DASHES}_]")
 
 
-@lru_cache(maxsize=None)
-def _without_marks() -> dict[int, None]:
-    """Every combining mark (all lie below U+20000), for str.translate: one C-level pass instead
-    of a Python test per character (every name and token of an article is folded). Built on the
-    first text with a mark (~10 ms: not at import, which every process pays)."""
-    return {code: None for code in range(0x20000) if unicodedata.combining(chr(code))}
+class _CombiningMarks(dict):
+    """A ``str.translate`` table deleting combining marks: one C-level pass instead of a Python
+    test per character (every name and token of an article is folded), filled in as characters
+    are met (listing every mark up front took ~40 ms of each process's first query)."""
+
+    def __missing__(self, code: int):
+        value = None if unicodedata.combining(chr(code)) else code
+        self[code] = value
+        return value
+
+
+_WITHOUT_MARKS = _CombiningMarks()
 
 
 def fold_latin(text: str) -> str:
     """Casefold, strip accents, drop apostrophes, hyphens to spaces (Dar'a -> dara, Ḩimş -> hims)."""
     decomposed = unicodedata.normalize("NFKD", text)
-    without_marks = decomposed if decomposed.isascii() else decomposed.translate(_without_marks())
+    without_marks = decomposed if decomposed.isascii() else decomposed.translate(_WITHOUT_MARKS)
     without_marks = DROPPED_APOSTROPHES.sub("", _POSSESSIVE.sub("", without_marks))
     return SPACED_HYPHENS.sub(" ", without_marks).casefold()

@@ -142,7 +142,8 @@ def test_facet_counts_and_dates_read_from_arrays_agree_with_one_document_at_a_ti
                 for value in (searcher.stored_fields(docnum).get(fieldname) or "").split(","):
                     if value:
                         expected[value] = expected.get(value, 0) + 1
-            assert facets.counts(fieldname, mask) == expected
+            for _ in range(2):  # the second count of many matches reads bit rows
+                assert facets.counts(fieldname, mask) == expected
     days = published_days(reader, reader.doc_count_all())
     for docnum, value in enumerate(reader.column_reader("published", translate=False)):
         try:
