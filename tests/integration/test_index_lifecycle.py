@@ -125,6 +125,23 @@ def test_update_replaces_a_changed_article_once_and_answers_as_a_rebuild_would(t
     assert updated == _answers(tmp_path / "rebuilt", queries)
 
 
+def test_an_update_that_only_deletes_writes_no_segment(tmp_path):
+    settings = make_settings(tmp_path)
+    ingest(settings, write_articles(tmp_path / "a.jsonl", 0, 12))
+    with open_store(settings) as store:
+        live = rebuild(store, settings.index_dir).generation
+        gone = sorted(store_ids(settings))[:2]
+        with store.transaction():
+            for article_id in gone:
+                store.delete(article_id)
+        result = update(store, settings.index_dir)
+    assert result.kind == "update" and result.documents == 10
+    segments = lambda generation: {path.name for path in generation.glob("*.seg")}  # noqa: E731
+    assert segments(live) and segments(result.generation) == segments(live)
+    response = SearchEngine(settings.index_dir).search(SearchRequest(q="report", per_page=100))
+    assert response.total == 10 and not set(gone) & {hit.id for hit in response.hits}
+
+
 def test_a_second_writer_is_refused_with_a_clear_message(tmp_path):
     settings = make_settings(tmp_path)
     ingest(settings, write_articles(tmp_path / "a.jsonl", 0, 3))
