@@ -98,7 +98,10 @@ def run_step(step: str, place: Path, args, done: dict) -> dict:
         _copy_store(store, copy_store)
         if copy_index.exists():
             shutil.rmtree(copy_index)
-        shutil.copytree(index, copy_index, symlinks=True, copy_function=os.link)
+        # Hard links, but not the writer's lock file: the update writes its pid into that file,
+        # which would write into the corpus index's own lock.
+        shutil.copytree(index, copy_index, symlinks=True, copy_function=os.link,
+                        ignore=shutil.ignore_patterns("rebuild.lock"))
         result = worker("ours.update", store_path=str(copy_store), index_dir=str(copy_index),
                         corpus=str(place / "update.jsonl"))
         return result

@@ -437,8 +437,9 @@ class Store:
         indexed = set()
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
+            # "+": by the id, not the dup_group index (which walked every indexed article: 70 s at 1M).
             indexed.update(row[0] for row in self.db.execute(
-                f"SELECT id FROM articles WHERE dup_group IS NULL AND id IN ({','.join('?' * len(chunk))})",
+                f"SELECT id FROM articles WHERE +dup_group IS NULL AND id IN ({','.join('?' * len(chunk))})",
                 chunk))
         return [i for i in ids if i in indexed], [i for i in ids if i not in indexed]
 

@@ -376,15 +376,19 @@ def _worker(ix, inbox, outbox) -> None:
         outbox.put(("failed", traceback.format_exc(), 0))
 
 
-def write_segments(ix, documents: Iterable[dict], expected: int, workers: int | None = None) -> int:
-    """Writes ``documents`` as new segments of ``ix`` and commits them; returns how many."""
+def write_segments(ix, documents: Iterable[dict], expected: int, workers: int | None = None,
+                   keep: list | None = None) -> int:
+    """Writes ``documents`` as new segments of ``ix`` and commits them beside ``keep`` (the
+    index's segments as they stand by default; an update passes them with deletions marked);
+    returns how many."""
     workers = workers or min(2, os.cpu_count() or 1)
     if expected < PARALLEL_FROM or workers < 2:
         segments, written = _write_all(ix, documents)
     else:
         segments, written = _write_in_workers(ix, documents, workers)
     ix.storage.temp_storage(f"{ix.indexname}.tmp").destroy()
-    generation, segments = ix.latest_generation() + 1, index_segments(ix) + segments
+    kept = index_segments(ix) if keep is None else keep
+    generation, segments = ix.latest_generation() + 1, kept + segments
     TOC(ix.schema, segments, generation).write(ix.storage, ix.indexname)
     clean_files(ix.storage, ix.indexname, generation, segments)
     return written

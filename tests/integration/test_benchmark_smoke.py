@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -53,6 +54,11 @@ def test_million_command_runs_every_step_at_a_tiny_size_and_resumes(tmp_path, ca
     assert summary["one word median hits"]["ours"] > 0
     assert summary["index update: new articles indexed, verified, switched (s)"]["ours"] is not None
     assert "| index update: new articles indexed, verified, switched (s) |" in capsys.readouterr().out
+    # The update's copy shares the corpus index's segment files, not its lock file (the update
+    # writes its pid into that).
+    place = tmp_path / "work" / "million-200"
+    corpus_lock, copy_lock = place / "index" / "rebuild.lock", place / "update-index" / "rebuild.lock"
+    assert not os.path.samefile(corpus_lock, copy_lock)
 
     # The corpus index stays at 200 articles (the update worked on copies); resuming redoes only what is asked.
     million.main(arguments + ["--resume", "--redo", "queries"])

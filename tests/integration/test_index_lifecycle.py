@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import sqlite3
@@ -68,6 +69,77 @@ def test_update_adds_changes_and_deletes_without_a_full_rebuild(tmp_path):
     response = engine.search(SearchRequest(q="report", per_page=100))
     assert response.total == 24 and gone not in {hit.id for hit in response.hits}
     assert engine.search(SearchRequest(q='"report 22"')).total == 1
+
+
+def _files_by_name(generation):
+    """Name -> (inode, size, modification time) of a generation's files."""
+    return {path.name: (path.stat().st_ino, path.stat().st_size, path.stat().st_mtime_ns)
+            for path in generation.iterdir() if path.is_file()}
+
+
+def _answers(index_dir, queries):
+    engine = SearchEngine(index_dir)
+    answers = {}
+    for q in queries:
+        response = engine.search(SearchRequest(q=q, per_page=100))
+        answers[q] = (response.total, sorted(hit.id for hit in response.hits),
+                      {name: [(value.value, value.count) for value in values]
+                       for name, values in response.facets.items()})
+    return answers
+
+
+def test_update_replaces_a_changed_article_once_and_answers_as_a_rebuild_would(tmp_path):
+    """A changed article is found by its new words only, once; a deleted one is gone; the live
+    generation's files are hard-linked, never rewritten; the same queries give what a full rebuild
+    of the same store gives."""
+    settings = make_settings(tmp_path)
+    ingest(settings, write_articles(tmp_path / "a.jsonl", 0, 30))
+    with open_store(settings) as store:
+        live = rebuild(store, settings.index_dir).generation
+    before = _files_by_name(live)
+    changed = json.loads((tmp_path / "a.jsonl").read_text().splitlines()[3])
+    changed["body"] = "Zucchini growers in report 3 describe a quiet harvest."
+    (tmp_path / "changed.jsonl").write_text(json.dumps(changed) + "\n")
+    ingest(settings, tmp_path / "changed.jsonl")
+    ingest(settings, write_articles(tmp_path / "b.jsonl", 30, 4))
+    with open_store(settings) as store:
+        gone = sorted(store_ids(settings))[0]
+        with store.transaction():
+            store.delete(gone)
+        result = update(store, settings.index_dir)
+    assert result.kind == "update" and result.documents == 33
+    engine = SearchEngine(settings.index_dir)
+    renewed = engine.search(SearchRequest(q="zucchini"))
+    assert renewed.total == 1 and renewed.hits[0].url == changed["url"]
+    everything = engine.search(SearchRequest(q="report", per_page=100))
+    ids = [hit.id for hit in everything.hits]
+    assert everything.total == 33 and len(ids) == len(set(ids)) == 33 and gone not in ids
+    assert _files_by_name(live) == before  # the live generation is untouched
+    after = _files_by_name(result.generation)
+    shared = [name for name, stat in after.items() if name.endswith(".seg") and name in before]
+    assert shared and all(after[name] == before[name] for name in shared)
+    queries = ["report", "zucchini", "residents", '"report 31"', "Hama", "report -residents"]
+    updated = _answers(settings.index_dir, queries)
+    with open_store(settings) as store:
+        rebuild(store, tmp_path / "rebuilt")
+    assert updated == _answers(tmp_path / "rebuilt", queries)
+
+
+def test_an_update_that_only_deletes_writes_no_segment(tmp_path):
+    settings = make_settings(tmp_path)
+    ingest(settings, write_articles(tmp_path / "a.jsonl", 0, 12))
+    with open_store(settings) as store:
+        live = rebuild(store, settings.index_dir).generation
+        gone = sorted(store_ids(settings))[:2]
+        with store.transaction():
+            for article_id in gone:
+                store.delete(article_id)
+        result = update(store, settings.index_dir)
+    assert result.kind == "update" and result.documents == 10
+    segments = lambda generation: {path.name for path in generation.glob("*.seg")}  # noqa: E731
+    assert segments(live) and segments(result.generation) == segments(live)
+    response = SearchEngine(settings.index_dir).search(SearchRequest(q="report", per_page=100))
+    assert response.total == 10 and not set(gone) & {hit.id for hit in response.hits}
 
 
 def test_a_second_writer_is_refused_with_a_clear_message(tmp_path):
