@@ -199,11 +199,18 @@ def index_update() -> None:
 
 
 def _build(build) -> None:
+    import sqlite3
+
     from .index.build import IndexLockedError, VerificationError
     from .index.opensearch import OpenSearchUnavailable
     from .store import open_store
+    from .text.dictionary import compile_dictionary
 
     settings = _settings()
+    try:  # ahead of the searches (nightly and demo run this too): they then open it in milliseconds
+        compile_dictionary(settings.dictionary_dir, settings.cache_dir)
+    except (OSError, sqlite3.Error) as error:  # searches still work, reading the dictionary themselves
+        click.echo(f"warning: bilingual dictionary not compiled into {settings.cache_dir}: {error}", err=True)
     try:
         with open_store(settings) as store:
             result = build(store, settings, progress=_progress)
