@@ -52,6 +52,7 @@ from typing import Iterable, Iterator
 
 import Stemmer
 
+from ..utils import remember
 from .arabic import ARABIC_MARKS, has_arabic
 from .glossary import term_key
 from .normalize import normalized_tokens
@@ -65,6 +66,7 @@ MAX_HEADWORD_WORDS = 4
 MAX_TRANSLATION_WORDS = 3
 COMPILED_FORMAT = 1  # the compiled file's layout; a new number compiles a new file
 COMPILED_PREFIX = "dictionary-"
+LOOKUPS_KEPT = 100_000  # compiled-file answers kept per table and process (words -> a few translations)
 
 log = logging.getLogger(__name__)
 
@@ -359,11 +361,15 @@ class _CompiledTable:
     def __init__(self, db: sqlite3.Connection, lock: threading.Lock, table: str, language: str):
         self._db, self._lock, self._language = db, lock, language
         self._select = f"SELECT translations FROM {table} WHERE language = ? AND words = ?"
+        self._found: dict[tuple[str, ...], tuple[str, ...]] = {}  # a query tries each span: half the parse
 
     def get(self, words: tuple[str, ...], default: tuple[str, ...] = ()) -> tuple[str, ...]:
-        with self._lock:  # one connection shared by the web's threads
-            row = self._db.execute(self._select, (self._language, _words(words))).fetchone()
-        return tuple(row[0].split("\n")) if row else default
+        found = self._found.get(words)
+        if found is None:
+            with self._lock:  # one connection shared by the web's threads
+                row = self._db.execute(self._select, (self._language, _words(words))).fetchone()
+            found = remember(self._found, words, tuple(row[0].split("\n")) if row else (), LOOKUPS_KEPT)
+        return found or default
 
 
 def _open_compiled(path: Path) -> dict[str, _Direction] | None:
