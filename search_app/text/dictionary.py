@@ -374,19 +374,21 @@ class _CompiledTable:
 
 def _open_compiled(path: Path) -> dict[str, _Direction] | None:
     """The tables of a compiled file, or None when it cannot be read or has another format."""
+    db = None
     try:
         # immutable: a compiled file is never changed after its rename, so no locks and no journal
         db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
         meta = dict(db.execute("SELECT name, value FROM meta"))
         if meta.get("format") != str(COMPILED_FORMAT):
-            db.close()
-            return None
+            raise ValueError(f"format {meta.get('format')}, not {COMPILED_FORMAT}")
         lock = threading.Lock()
         return {language: _Direction(_CompiledTable(db, lock, "by_form", language),
                                      _CompiledTable(db, lock, "by_key", language),
                                      int(meta[f"{language}.headwords"]), int(meta[f"{language}.longest"]))
                 for language in meta["languages"].split()}
     except (sqlite3.Error, KeyError, ValueError) as error:
+        if db is not None:
+            db.close()
         log.warning("ignoring the compiled bilingual dictionary %s: %s", path, error)
         return None
 
