@@ -211,9 +211,23 @@ def _build(build) -> None:
         raise click.ClickException(str(error)) from None
     if result.kind == "unchanged":
         click.echo(f"no changes since generation {result.generation.name} ({result.documents} articles)")
-        return
-    click.echo(f"{result.kind}: generation {result.generation.name}, {result.documents} articles in "
-               f"{result.seconds:.1f}s; pruned {len(result.pruned)} old generation(s)")
+    else:
+        click.echo(f"{result.kind}: generation {result.generation.name}, {result.documents} articles in "
+                   f"{result.seconds:.1f}s; pruned {len(result.pruned)} old generation(s)")
+    _compile_dictionary(settings)
+
+
+def _compile_dictionary(settings: Settings) -> None:
+    """Compile the bilingual dictionary for the searches, unless done already (nightly and demo come
+    through here too): each then opens it in milliseconds. After the build, so the index is live first."""
+    import sqlite3
+
+    from .text.dictionary import compile_dictionary
+
+    try:
+        compile_dictionary(settings.dictionary_dir, settings.cache_dir)
+    except (OSError, sqlite3.Error) as error:  # searches still work, reading the dictionary themselves
+        click.echo(f"warning: bilingual dictionary not compiled into {settings.cache_dir}: {error}", err=True)
 
 
 @index.command("status")

@@ -170,6 +170,11 @@ class Settings:
         return self.data_dir / "articles.sqlite3"
 
     @property
+    def cache_dir(self) -> Path:
+        """Files compiled from others, rebuilt when missing (the bilingual dictionary's tables)."""
+        return self.data_dir / "cache"
+
+    @property
     def quarantine_dir(self) -> Path:
         return self.data_dir / "quarantine"
 

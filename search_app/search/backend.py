@@ -56,7 +56,7 @@ def open_backend(settings: Settings) -> SearchBackend:
     """The backend ``SEARCH_APP_BACKEND`` names, reading the configured index."""
     from ..text.dictionary import open_dictionary
 
-    dictionary = open_dictionary(settings.dictionary_dir)
+    dictionary = open_dictionary(settings.dictionary_dir, settings.cache_dir)
     if settings.backend == "opensearch":
         from .opensearch import OpenSearchBackend
 

@@ -4,7 +4,11 @@ the API and the CLI. Skips when Debian's dict-freedict-eng-ara and dict-freedict
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
+import subprocess
+import sys
 from html import unescape
 
 import pytest
@@ -14,8 +18,9 @@ from search_app.cli import main as cli
 from search_app.index.build import rebuild
 from search_app.ingest import ingest_paths
 from search_app.store import open_store
-from search_app.text.dictionary import open_dictionary
+from search_app.text.dictionary import BilingualDictionary, compile_dictionary, open_dictionary
 from search_app.text.glossary import find_concepts
+from search_app.text.normalize import normalized_tokens
 from search_app.web import create_app
 
 from ..conftest import make_settings
@@ -136,3 +141,71 @@ def test_stats_and_settings_say_the_dictionary_is_in_use(client, settings, monke
     assert "1 results" in searched.output and "also searched: المطبخ" in searched.output
     monkeypatch.setenv("SEARCH_APP_DICTIONARY_DIR", "off")
     assert "bilingual dictionary: not in use, off" in CliRunner().invoke(cli, ["settings"]).output
+
+
+def _headwords(index_path) -> list[str]:
+    lines = index_path.read_text(encoding="utf-8").splitlines()
+    return [line.split("\t")[0] for line in lines if not line.startswith("00database")]
+
+
+def test_the_compiled_dictionary_answers_exactly_as_the_dictd_files(tmp_path):
+    installed = open_dictionary("auto")
+    path = compile_dictionary("auto", tmp_path / "cache")
+    compiled = BilingualDictionary(installed.folder, installed.files, tmp_path / "cache")
+    read = BilingualDictionary(installed.folder, installed.files)
+    for language, (index_path, _data) in installed.files.items():
+        headwords = _headwords(index_path)
+        sample = headwords[::7] + [word for word in headwords if " " in word][::3]
+        differing = [word for word in sample if compiled.translations(word) != read.translations(word)]
+        assert not differing[:5], language
+        assert sum(bool(compiled.translations(word)) for word in sample[:500]) > 400  # the sample translates
+        # Spans across neighbouring headwords, some words taken (by the glossary): longest match first.
+        for start in range(0, len(headwords) - 4, 97):
+            tokens = normalized_tokens(" ".join(headwords[start:start + 4]))
+            taken = [n % 3 == 2 for n in range(len(tokens))]
+            assert compiled.find(tokens) == read.find(tokens), headwords[start:start + 4]
+            assert compiled.find(tokens, taken) == read.find(tokens, taken), headwords[start:start + 4]
+    assert compiled.headwords() == read.headwords()
+    assert compiled.compiled == path and read.compiled is None  # each answered from where it says
+
+
+def _copy_of_the_store(settings, root):
+    shutil.copytree(settings.data_dir, root / "data", ignore=shutil.ignore_patterns("cache"))
+    return {"SEARCH_APP_DATA_DIR": str(root / "data"), "SEARCH_APP_INDEX_DIR": str(root / "index")}
+
+
+def test_index_rebuild_compiles_the_dictionary_that_later_searches_open(settings, tmp_path, monkeypatch):
+    for variable, value in _copy_of_the_store(settings, tmp_path).items():
+        monkeypatch.setenv(variable, value)
+    monkeypatch.delenv("SEARCH_APP_DICTIONARY_DIR", raising=False)
+    rebuilt = CliRunner().invoke(cli, ["index", "rebuild"])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    compiled = list((tmp_path / "data" / "cache").glob("dictionary-*.sqlite3"))
+    assert len(compiled) == 1
+    searched = CliRunner().invoke(cli, ["search", "kitchen"])
+    assert "1 results" in searched.output and "also searched: المطبخ" in searched.output
+    assert open_dictionary("auto", tmp_path / "data" / "cache").compiled == compiled[0]
+
+
+@pytest.mark.slow
+def test_a_search_with_a_read_only_data_folder_reads_the_dictionary_itself(settings, tmp_path):
+    """A deployment whose data folder the searching user cannot write: no compiled file, and none
+    can be written, so the dictionary is read in memory as before. As root, the child runs without
+    CAP_DAC_OVERRIDE (util-linux's setpriv) so the folder's mode binds it too."""
+    drop = []
+    if os.geteuid() == 0:
+        if not shutil.which("setpriv"):
+            pytest.skip("running as root without util-linux's setpriv to drop CAP_DAC_OVERRIDE")
+        capabilities = "-dac_override,-dac_read_search"
+        drop = ["setpriv", f"--inh-caps={capabilities}", f"--bounding-set={capabilities}"]
+    environment = _copy_of_the_store(settings, tmp_path)
+    shutil.copytree(settings.index_dir, tmp_path / "index", symlinks=True)
+    (tmp_path / "data").chmod(0o555)
+    try:
+        child = subprocess.run([*drop, sys.executable, "-c", "from search_app.cli import main; main()", "search", "kitchen"],
+                               env={**os.environ, **environment, "SEARCH_APP_DICTIONARY_DIR": "auto"},
+                               capture_output=True, text=True, check=True)
+    finally:
+        (tmp_path / "data").chmod(0o755)
+    assert "1 results" in child.stdout and "also searched: المطبخ" in child.stdout
+    assert not (tmp_path / "data" / "cache").exists()

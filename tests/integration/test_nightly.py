@@ -10,13 +10,16 @@ import pytest
 
 from devtools.soak import write_articles
 from search_app.index.generations import current_generation, read_manifest
+from search_app.text.dictionary import open_dictionary
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "nightly-rebuild.sh"
 
 
-def run_nightly(tmp_path, *args, through_script=False):
+def run_nightly(tmp_path, *args, through_script=False, dictionary="off"):
+    """The nightly job in a child; ``dictionary="auto"`` lets it compile the installed dictionary too
+    (seconds of CPU each time, so only where a test looks at it)."""
     env = {**os.environ, "SEARCH_APP_DATA_DIR": str(tmp_path / "data"),
-           "SEARCH_APP_INDEX_DIR": str(tmp_path / "index"),
+           "SEARCH_APP_INDEX_DIR": str(tmp_path / "index"), "SEARCH_APP_DICTIONARY_DIR": dictionary,
            "SEARCH_APP_BIN": str(Path(sys.executable).parent / "search-app")}
     command = ["bash", str(SCRIPT)] if through_script else [sys.executable, "-m", "search_app", "nightly"]
     return subprocess.run([*command, *args], capture_output=True, text=True, env=env, timeout=300,
@@ -28,12 +31,14 @@ def test_nightly_ingests_the_drop_folder_and_updates_the_index(tmp_path):
     drop = tmp_path / "data" / "drop"
     drop.mkdir(parents=True)
     write_articles(drop / "monday.jsonl", 0, 12)
-    result = run_nightly(tmp_path)
+    result = run_nightly(tmp_path, dictionary="auto")
     assert result.returncode == 0, result.stdout + result.stderr
     assert not (drop / "monday.jsonl").exists() and list((drop / "done").glob("*/monday.jsonl"))
     assert read_manifest(current_generation(tmp_path / "index"))["documents"] == 12
     log = next((tmp_path / "data" / "logs").glob("nightly-*.log")).read_text()
     assert "ingest" in log and "index update" in log
+    if open_dictionary("auto") is not None:  # compiled for the day's searches, which open it in milliseconds
+        assert len(list((tmp_path / "data" / "cache").glob("dictionary-*.sqlite3"))) == 1
 
     write_articles(drop / "tuesday.jsonl", 12, 3)
     (drop / "broken.jsonl").write_text("not json at all\n")

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from search_app.settings import Settings
-from search_app.text.dictionary import (BilingualDictionary, decode_number, find_dictionary_files, open_dictionary,
-                                        parse_entry, read_dictd)
+from search_app.text.dictionary import (BilingualDictionary, compile_dictionary, decode_number, find_dictionary_files,
+                                        open_dictionary, parse_entry, read_dictd)
 from search_app.text.normalize import normalized_tokens
 
 _DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
@@ -117,3 +117,56 @@ def test_the_setting_finds_names_or_turns_off_the_dictionary(folder, tmp_path_fa
         Settings.from_env({"SEARCH_APP_DICTIONARY_DIR": str(empty)})
     assert open_dictionary(empty) is None
     assert open_dictionary(folder).names == ["freedict-eng-ara", "freedict-ara-eng"]
+
+
+def _compiled_files(cache: Path) -> list[str]:
+    return sorted(path.name for path in cache.iterdir()) if cache.exists() else []
+
+
+def test_the_compiled_file_answers_as_the_dictd_files_do(folder, tmp_path):
+    cache = tmp_path / "data" / "cache"
+    path = compile_dictionary(folder, cache)
+    assert _compiled_files(cache) == [path.name] and path.name.startswith("dictionary-")
+    files = find_dictionary_files(folder)
+    compiled, read = BilingualDictionary(folder, files, cache), BilingualDictionary(folder, files)
+    tokens = normalized_tokens("olive oil and the kettles فانوس")
+    assert compiled.find(tokens) == read.find(tokens) and len(compiled.find(tokens)) == 3
+    for word in ("kettles", "Kettle", "kettledrums", "فانوس", "الفانوس", "teapot", "olive oil"):
+        assert compiled.translations(word) == read.translations(word), word
+    assert compiled.headwords() == read.headwords() == {"freedict-eng-ara": 7, "freedict-ara-eng": 2}
+    assert compiled.compiled == path and read.compiled is None  # each answered from where it says
+
+
+def test_a_changed_dictionary_compiles_a_new_file_in_place_of_the_old(folder, tmp_path):
+    cache = tmp_path / "cache"
+    old = compile_dictionary(folder, cache)
+    assert compile_dictionary(folder, cache) == old  # compiled already: left as it is
+    write_dictd(folder, "freedict-eng-ara", ENGLISH_ENTRIES + [("teapot", "Teapot /x/\nإبريق الشاي\n")])
+    new = compile_dictionary(folder, cache)  # an upgraded dictionary package
+    assert new != old and _compiled_files(cache) == [new.name]
+    files = find_dictionary_files(folder)
+    assert BilingualDictionary(folder, files, cache).translations("teapots") == ("إبريق الشاي",)
+
+
+def test_a_searching_process_compiles_it_when_it_can_and_reads_the_files_when_it_cannot(folder, tmp_path):
+    files = find_dictionary_files(folder)
+    nowhere = tmp_path / "no-data-folder" / "cache"  # the data folder is the operator's to create
+    assert BilingualDictionary(folder, files, nowhere).translations("kettle") == ("الإبريق", "الأباريق", "الغلايات")
+    assert not nowhere.parent.exists()
+    write_dictd(folder, "freedict-ara-eng", ARABIC_ENTRIES + [("مصباح", "مصباح /x/\nLamp\n")])  # not read yet
+    data = tmp_path / "data"
+    data.mkdir()
+    first = BilingualDictionary(folder, find_dictionary_files(folder), data / "cache")
+    assert first.translations("مصباح") == ("Lamp",) and first.compiled is None
+    assert len(_compiled_files(data / "cache")) == 1 and not list((data / "cache").glob(".*"))
+    later = BilingualDictionary(folder, find_dictionary_files(folder), data / "cache")
+    assert later.translations("مصباح") == ("Lamp",) and later.compiled is not None
+
+
+def test_a_damaged_compiled_file_is_read_around_not_trusted(folder, tmp_path):
+    cache = tmp_path / "cache"
+    path = compile_dictionary(folder, cache)
+    path.write_bytes(b"not a database" * 100)
+    dictionary = BilingualDictionary(folder, find_dictionary_files(folder), cache)
+    assert dictionary.translations("kettles") == ("الأباريق", "الغلايات", "الإبريق")
+    assert dictionary.compiled is None
