@@ -118,6 +118,10 @@ class Settings:
     feeds_file: Path | None = field(default=None, metadata={
         "parse": _path, "shown": "feeds.txt in the data folder",
         "help": "feed URLs `search-app nightly` ingests, one a line (# comments)"})
+    cache_dir: Path | None = field(default=None, metadata={
+        "parse": _path, "shown": "cache/ in the data folder",
+        "help": "files compiled once to save every process seconds of start-up, made again when what they "
+                "come from changes: the reference data's name tables and the bilingual dictionary's tables"})
 
     fetch_seconds: int = field(default=60, metadata={
         "parse": _positive_int,
@@ -170,11 +174,6 @@ class Settings:
         return self.data_dir / "articles.sqlite3"
 
     @property
-    def cache_dir(self) -> Path:
-        """Files compiled from others, rebuilt when missing (the bilingual dictionary's tables)."""
-        return self.data_dir / "cache"
-
-    @property
     def quarantine_dir(self) -> Path:
         return self.data_dir / "quarantine"
 
@@ -201,7 +200,8 @@ class Settings:
         settings = replace(cls(**values), **overrides)
         # Resolved once, when read: a later chdir does not move the store.
         settings = replace(settings, data_dir=_path(str(settings.data_dir)), index_dir=_path(str(settings.index_dir)))
-        return replace(settings, drop_dir=settings.nightly_drop_dir, feeds_file=settings.nightly_feeds_file)
+        return replace(settings, drop_dir=settings.nightly_drop_dir, feeds_file=settings.nightly_feeds_file,
+                       cache_dir=settings.cache_dir or settings.data_dir / "cache")
 
 
 def env_variable(name: str) -> str:

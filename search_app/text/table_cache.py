@@ -8,9 +8,9 @@ fingerprint of everything it is built from: the package's files (sizes and modif
 as Python checks its own bytecode), the Python, Babel (CLDR) and PyStemmer it runs with. Any
 change there builds afresh, so a stored table is only ever the one the code would build now.
 
-The directory: ``SEARCH_APP_CACHE_DIR``, else ``$XDG_CACHE_HOME/search-app``, else
-``~/.cache/search-app``; created private to the user. When it cannot be written the tables are
-simply built in every process, as before.
+The directory: the ``cache_dir`` setting (``SEARCH_APP_CACHE_DIR``, else cache/ in the data
+folder), beside the compiled dictionary; created private to the user. When it cannot be written
+the tables are simply built in every process, as before.
 """
 from __future__ import annotations
 
@@ -52,15 +52,17 @@ def cached_table(build):
 
 
 def cache_dir() -> Path:
-    configured = os.environ.get("SEARCH_APP_CACHE_DIR")
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "search-app"
+    """The settings' cache folder: tables are built where no ``Settings`` is passed (module level)."""
+    from ..settings import Settings
+
+    return Settings.from_env().cache_dir
 
 
 def _load_or_build(name: str, build):
-    directory = cache_dir()
+    try:
+        directory = cache_dir()
+    except ValueError:  # a malformed SEARCH_APP_* variable: the command that reads it says so
+        return build()
     # One slot per installed copy of the package, so two checkouts (or versions) run by one user
     # keep a table each instead of replacing each other's on every start.
     slot = f"{name}-{hashlib.sha256(str(_PACKAGE).encode()).hexdigest()[:8]}"
