@@ -11,7 +11,7 @@ import time
 from importlib import resources
 from pathlib import Path
 
-from search_app.enrich.matcher import actor_entities, place_entities
+from search_app.enrich.names import actor_entities, place_entities
 from search_app.search import SearchEngine, SearchRequest
 from search_app.search.spelling import dictionary_frequency, reference_words
 from search_app.text.arabic import has_arabic

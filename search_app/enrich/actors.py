@@ -14,7 +14,8 @@ from search_app.reference import load_actors, load_context_words
 from search_app.text.countries import country_names
 from search_app.text.normalize import normalized_tokens
 
-from .matcher import Entity, actor_entities, find_mentions, text_tokens
+from .matcher import find_mentions, text_tokens
+from .names import Entity, actor_entities
 from .roles import Span, acting_actors
 
 _SOURCE_SEPARATORS = re.compile(r"[;,|/]")

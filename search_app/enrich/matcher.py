@@ -1,4 +1,4 @@
-"""Find place and actor names in text: one name index, one longest-match pass, one context rule.
+"""Find place and actor names in text: one name index (``names``), one longest-match pass, one context rule.
 
 Places and actors share this mechanism; ``places.py`` and ``actors.py`` only read its output.
 
@@ -61,25 +61,16 @@ States); capitalisation of other names is not required.
 from __future__ import annotations
 
 import itertools
-import re
-import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from search_app.utils import MappedCache
-from search_app.reference import load_actors, load_places
-from search_app.text.arabic import (ARABIC_ARTICLE, ARABIC_CLITICS, CONJUNCTION_CLITICS, TOKEN_PATTERN,
-                                    ends_in_article, has_arabic, normalize_arabic)
-# The same folding rules as fold_latin, used here without its casefold to recover source case.
-from search_app.text.latin import DROPPED_APOSTROPHES, SPACED_HYPHENS
+from search_app.text.arabic import ARABIC_ARTICLE, ARABIC_CLITICS, CONJUNCTION_CLITICS, ends_in_article, has_arabic
 from search_app.text.normalize import normalized_tokens
-from search_app.text.table_cache import cached_table
 
+from .names import Entity, Mention, NameIndex, Sense, canonical, name_index, source_case_tokens
 from .roles import not_a_place  # context that makes a place name something else
 
-LATIN_ARTICLES = frozenset("al el ad ar as ash at az an ath ez es ed er et adh".split())
-ARTICLE = "al"
 
 PLACE_LEVELS = ("town", "subdistrict", "district", "region", "governorate")  # most specific first
 _LEVEL_RANK = {level: rank for rank, level in enumerate(PLACE_LEVELS)}
@@ -118,208 +109,12 @@ _EVERYDAY_LATIN_NOTES = ("english word", "nerve agent")
 _EVERYDAY_ARABIC_NOTES = ("common", "adjective", "personal name")
 
 
-@dataclass(frozen=True)
-class Entity:
-    id: str
-    kind: str  # 'place' | 'actor'
-    level: str  # governorate | district | subdistrict | town | region, or the actor's type
-    en: str
-    ar: str
-    names_en: tuple[str, ...]
-    names_ar: tuple[str, ...]
-    governorate: str | None
-    district: str | None
-
-
-@dataclass(frozen=True)
-class Mention:
-    start: int  # token offsets into normalized_tokens(text), end exclusive
-    end: int
-    entity: Entity
-    stripped: str = ""  # a clitic (بـ, وال, ...) or possessive "s" read off the first token
-
-
-@dataclass(frozen=True)
-class _Sense:
-    """One entity a name may denote, with what it takes for that name to count."""
-    entity: Entity
-    ambiguous: str | None  # the reason the name needs context, None if it needs none
-    cased: tuple[str, ...] | None  # source-case tokens an acronym must match exactly
-    cased_in_query: bool  # the acronym needs its capitals in a query too
-    capitalised: bool  # a Latin ambiguous place name must be written with a capital (Bab, al-Sham)
-
-
 @dataclass
 class _Match:
     start: int
     end: int
-    senses: tuple[_Sense, ...]
+    senses: tuple[Sense, ...]
     stripped: str  # the clitic or possessive "s" removed from the first token, or ""
-
-
-# ---------------------------------------------------------------------------------------------
-# Entities
-
-
-def _place_rollup(records: dict[str, dict], code: str) -> tuple[str | None, str | None]:
-    record = records.get(code)
-    if record is None:
-        return None, None
-    return record["governorate"], record["district"]
-
-
-def _single(values: Iterable[str | None]) -> str | None:
-    found = {value for value in values if value}
-    return found.pop() if len(found) == 1 else None
-
-
-@lru_cache(maxsize=None)
-def place_entities() -> dict[str, Entity]:
-    """Every place by id (p-code, or town/region id), in reference order."""
-    records = {record["id"]: record for record in load_places()}
-    entities = {}
-    for record in records.values():
-        governorate, district = record["governorate"], record["district"]
-        if record["level"] == "region":
-            related = [_place_rollup(records, code) for code in record.get("related_pcodes", [])]
-            governorate = _single(gov for gov, _ in related)
-            district = _single(dist for _, dist in related) if governorate else None
-        entities[record["id"]] = Entity(
-            id=record["id"], kind="place", level=record["level"], en=record["en"], ar=record["ar"],
-            names_en=tuple(record["names_en"]), names_ar=tuple(record["names_ar"]),
-            governorate=governorate, district=district,
-        )
-    return entities
-
-
-@lru_cache(maxsize=None)
-def actor_entities() -> dict[str, Entity]:
-    """Every actor by id, in reference order."""
-    return {
-        record["id"]: Entity(
-            id=record["id"], kind="actor", level=record["type"], en=record["en"], ar=record["ar"],
-            names_en=tuple(record["names_en"]), names_ar=tuple(record["names_ar"]),
-            governorate=None, district=None,
-        )
-        for record in load_actors()
-    }
-
-
-# ---------------------------------------------------------------------------------------------
-# The name index
-
-
-_AS_ARTICLE = {article: ARTICLE for article in LATIN_ARTICLES}
-
-
-def _canonical(tokens: Iterable[str]) -> tuple[str, ...]:
-    """Every Latin article spelled "al" (ez-Zor, as-Suwayda); a C-level pass over the tokens."""
-    return tuple(map(_AS_ARTICLE.get, tokens, tokens))
-
-
-def _key_forms(name: str) -> list[tuple[str, ...]]:
-    """The name's token tuple first, then its article-free and article-fused forms."""
-    tokens = normalized_tokens(name)
-    key = _canonical(tokens)
-    forms = [key]
-    if ARTICLE in key:
-        without = tuple(token for token in key if token != ARTICLE)
-        if without:
-            forms.append(without)
-        for i in range(1, len(tokens) - 1):
-            if key[i] == ARTICLE:
-                forms.append(key[:i] + (tokens[i] + tokens[i + 1],) + key[i + 2:])
-    return [form for form in forms if form]
-
-
-class _CombiningMarks(dict):
-    """A ``str.translate`` table that deletes combining marks, filled in as characters are met
-    (a C-speed pass over the text instead of a Python test per character)."""
-
-    def __missing__(self, code: int):
-        value = None if unicodedata.combining(chr(code)) else code
-        self[code] = value
-        return value
-
-
-_DROP_COMBINING = _CombiningMarks()
-
-
-def _source_case_tokens(text: str) -> list[str]:
-    """normalized_tokens(text) before casefolding: the same tokens in their source case."""
-    folded = unicodedata.normalize("NFKD", normalize_arabic(text)).translate(_DROP_COMBINING)
-    folded = SPACED_HYPHENS.sub(" ", DROPPED_APOSTROPHES.sub("", folded))
-    return _TOKEN.findall(folded)
-
-
-_TOKEN = re.compile(TOKEN_PATTERN)
-
-
-def _is_acronym(name: str) -> bool:
-    letters = [ch for ch in name if ch.isalpha()]
-    return len(letters) >= 2 and all(ch.isascii() and ch.isupper() for ch in letters)
-
-
-def _senses_of(entity: Entity, name: str, reason: str | None) -> _Sense:
-    acronym = _is_acronym(name)
-    letters = sum(ch.isalpha() for ch in name)
-    needs_case = acronym and (letters <= 3 or reason is not None)
-    return _Sense(
-        entity=entity,
-        ambiguous=reason,
-        cased=tuple(_source_case_tokens(name)) if needs_case else None,
-        cased_in_query=needs_case and reason is not None,
-        capitalised=(reason is not None and entity.kind == "place" and not acronym and not has_arabic(name)),
-    )
-
-
-def _named_senses() -> Iterable[tuple[str, _Sense]]:
-    for record in load_places():
-        entity = place_entities()[record["id"]]
-        notes = record.get("ambiguous", {})
-        for name in record["names_en"] + record["names_ar"]:
-            yield name, _senses_of(entity, name, notes.get(name))
-    for record in load_actors():
-        entity = actor_entities()[record["id"]]
-        flagged = set(record.get("ambiguous", ()))
-        for name in record["names_en"] + record["names_ar"]:
-            yield name, _senses_of(entity, name, "needs context" if name in flagged else None)
-
-
-def _merge(old: _Sense, new: _Sense) -> _Sense:
-    """Two names of one entity share a key: the less demanding one decides."""
-    return _Sense(
-        entity=old.entity,
-        ambiguous=None if old.ambiguous is None or new.ambiguous is None else old.ambiguous,
-        cased=None if old.cased is None or new.cased is None else old.cased,
-        cased_in_query=old.cased_in_query and new.cased_in_query,
-        capitalised=old.capitalised and new.capitalised,
-    )
-
-
-@dataclass(frozen=True)
-class _Index:
-    senses: dict[tuple[str, ...], tuple[_Sense, ...]]
-    prefixes: frozenset[tuple[str, ...]]  # every key and every leading part of a key
-
-
-@cached_table
-def _index() -> _Index:
-    by_key: dict[tuple[str, ...], dict[tuple[str, str], _Sense]] = {}
-    derived = []
-    for name, sense in _named_senses():
-        first, *others = _key_forms(name)
-        slot = by_key.setdefault(first, {})
-        entity_key = (sense.entity.kind, sense.entity.id)
-        slot[entity_key] = _merge(slot[entity_key], sense) if entity_key in slot else sense
-        derived.extend((form, entity_key, sense) for form in others)
-    # Derived forms never override what a name says explicitly (Tall stays ambiguous though
-    # "At Tall" is not).
-    for form, entity_key, sense in derived:
-        by_key.setdefault(form, {}).setdefault(entity_key, sense)
-    senses = {key: tuple(slot.values()) for key, slot in by_key.items()}
-    prefixes = {key[:n] for key in senses for n in range(1, len(key) + 1)}
-    return _Index(senses=senses, prefixes=frozenset(prefixes))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -342,7 +137,7 @@ def _first_token_forms(token: str, prefixes: frozenset) -> list[tuple[str, str]]
     return forms
 
 
-def _needs_article(key: tuple[str, ...], clitic: str, index: _Index) -> bool:
+def _needs_article(key: tuple[str, ...], clitic: str, index: NameIndex) -> bool:
     """A name written with ال keeps it after a clitic: فرقة is not ف + رقة (Raqqa is الرقة)."""
     return (bool(clitic) and has_arabic(clitic) and not ends_in_article(clitic)
             and (ARABIC_ARTICLE + key[0],) + key[1:] in index.senses)
@@ -351,15 +146,15 @@ def _needs_article(key: tuple[str, ...], clitic: str, index: _Index) -> bool:
 def _starting_forms(token: str) -> tuple[tuple[str, str], ...]:
     """The forms of ``token`` (``_first_token_forms``) that begin some name in the global index;
     most tokens have none, and the same words recur: asked once per distinct token."""
-    prefixes = _index().prefixes
+    prefixes = name_index().prefixes
     return tuple((form, stripped) for form, stripped in _first_token_forms(token, prefixes) if (form,) in prefixes)
 
 
 _all_starting_forms = MappedCache(_starting_forms, limit=200_000)
 
 
-def _raw_matches(tokens: list[str], index: _Index) -> list[_Match]:
-    if index is _index():
+def _raw_matches(tokens: list[str], index: NameIndex) -> list[_Match]:
+    if index is name_index():
         forms = _all_starting_forms(tokens)
     else:
         forms = [_first_token_forms(token, index.prefixes) for token in tokens]
@@ -385,7 +180,7 @@ class _SourceCase:
     @property
     def tokens(self) -> list[str] | None:
         if self._tokens is None:
-            tokens = _source_case_tokens(self._text)
+            tokens = source_case_tokens(self._text)
             self._tokens = tokens if len(tokens) == self._n_tokens else []
         return self._tokens or None
 
@@ -396,7 +191,7 @@ class _SourceCase:
         return any(any(ch.islower() for ch in token) for token in window)
 
 
-def _case_allows(sense: _Sense, match: _Match, case: _SourceCase, for_query: bool) -> bool:
+def _case_allows(sense: Sense, match: _Match, case: _SourceCase, for_query: bool) -> bool:
     if sense.cased is not None and (sense.cased_in_query or not for_query):
         source = case.tokens
         if source is None or tuple(source[match.start:match.end]) != sense.cased:
@@ -471,7 +266,7 @@ class _Context:
                 or bool(_CITY_WORDS.intersection(key)) or bool(_CITY_WORDS.intersection(following)))
 
 
-def _near_tagged_place(position: int, sense: _Sense, matches: list[_Match], context: _Context) -> bool:
+def _near_tagged_place(position: int, sense: Sense, matches: list[_Match], context: _Context) -> bool:
     """In a list next to a tagged place (حلب وحماة, "Raqqa and Hama"), or placed by a few words
     inside or beside a tagged place of the same governorate (السلمية بريف حماة, "Palmyra in Homs
     province", "north of Aleppo"; not المظاهرات السلمية في حماة)."""
@@ -507,11 +302,6 @@ def place_word_beside(tokens: list[str], start: int, end: int) -> bool:
             or (end < len(tokens) and tokens[end] in _PLACE_TRIGGERS_AFTER))
 
 
-def source_case_tokens(text: str) -> list[str]:
-    """``normalized_tokens(text)`` in the case they were written (the same tokens, uncasefolded)."""
-    return _source_case_tokens(text)
-
-
 def _whole_query(match: _Match, context: _Context) -> bool:
     """Nothing else in the query but the name and words like "city of" or "the"."""
     rest = context.tokens[:match.start] + context.tokens[match.end:]
@@ -519,7 +309,7 @@ def _whole_query(match: _Match, context: _Context) -> bool:
                or (token,) in _PLACE_TRIGGERS_BEFORE for token in rest)
 
 
-def _context_note(sense: _Sense, match: _Match) -> str | None:
+def _context_note(sense: Sense, match: _Match) -> str | None:
     """Why this name needs context where it stands, or None when it needs none."""
     if sense.ambiguous is not None:
         return sense.ambiguous
@@ -529,7 +319,7 @@ def _context_note(sense: _Sense, match: _Match) -> str | None:
     return None
 
 
-def _confirmed(sense: _Sense, position: int, matches: list[_Match], context: _Context,
+def _confirmed(sense: Sense, position: int, matches: list[_Match], context: _Context,
                case: _SourceCase) -> bool:
     """Whether ``sense`` holds where its name stands: always for a name that needs no context."""
     match = matches[position]
@@ -541,7 +331,7 @@ def _confirmed(sense: _Sense, position: int, matches: list[_Match], context: _Co
     return _place_confirmed(sense, note.lower(), position, matches, context)
 
 
-def _actor_confirmed(sense: _Sense, match: _Match, context: _Context, case: _SourceCase) -> bool:
+def _actor_confirmed(sense: Sense, match: _Match, context: _Context, case: _SourceCase) -> bool:
     """An ambiguous actor's name counts once the actor is tagged, when written in its own capitals
     amid mixed-case text, or in a query that is the name alone or an acronym."""
     if sense.entity.id in context.actors:
@@ -551,7 +341,7 @@ def _actor_confirmed(sense: _Sense, match: _Match, context: _Context, case: _Sou
     return sense.cased is not None and case.mixed_case_around(match.start, match.end)
 
 
-def _place_confirmed(sense: _Sense, note: str, position: int, matches: list[_Match], context: _Context) -> bool:
+def _place_confirmed(sense: Sense, note: str, position: int, matches: list[_Match], context: _Context) -> bool:
     """An ambiguous place name counts with a trigger word beside it ("in", بريف), next to or near a
     tagged place, or with another tagged place of its area; in a query, also on its own."""
     match = matches[position]
@@ -580,7 +370,7 @@ def _joined_as_list(second: _Match, tokens: list[str]) -> bool:
     return True
 
 
-def _cooccurs(sense: _Sense, context: _Context) -> bool:
+def _cooccurs(sense: Sense, context: _Context) -> bool:
     """Another tagged place shares the governorate (for a governorate or region name) or the
     district (for anything smaller): "peaceful" السلمية next to any Hama story would otherwise
     become the town of Salamiyah."""
@@ -590,7 +380,7 @@ def _cooccurs(sense: _Sense, context: _Context) -> bool:
     return entity.district in context.districts
 
 
-def _choose(senses: list[_Sense], match: _Match, context: _Context) -> Entity | None:
+def _choose(senses: list[Sense], match: _Match, context: _Context) -> Entity | None:
     """The one entity the confirmed senses point to, preferring places to actors; when several
     remain, the one already known from the text (its governorate or the actor tagged), else None."""
     places = [sense.entity for sense in senses if sense.entity.kind == "place"]
@@ -650,7 +440,7 @@ def find_mentions(text: str, *, for_query: bool = False) -> list[Mention]:
 @lru_cache(maxsize=64)
 def text_tokens(text: str) -> tuple[str, ...]:
     """The tokens ``Mention`` offsets index: normalised, Latin articles spelled "al"."""
-    return _canonical(normalized_tokens(text))
+    return canonical(normalized_tokens(text))
 
 
 @lru_cache(maxsize=64)
@@ -659,7 +449,7 @@ def _cached_mentions(text: str, for_query: bool) -> tuple[Mention, ...]:
     tokens = list(text_tokens(text))
     if not tokens:
         return ()
-    index = _index()
+    index = name_index()
     case = _SourceCase(text, len(tokens))
     matches = []
     for match in _raw_matches(tokens, index):

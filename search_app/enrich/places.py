@@ -13,7 +13,8 @@ from functools import lru_cache
 
 from search_app.reference import load_places
 
-from .matcher import Entity, find_mentions, place_entities
+from .matcher import find_mentions
+from .names import Entity, place_entities
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 
 from ..enrich.actors import actor_country, country_actor
-from ..enrich.matcher import LATIN_ARTICLES, find_mentions, place_word_beside, source_case_tokens, text_tokens
+from ..enrich.matcher import find_mentions, place_word_beside, text_tokens
+from ..enrich.names import LATIN_ARTICLES, source_case_tokens
 from ..enrich.outlets import outlet_key
 from ..text.arabic import ARABIC_ARTICLE, has_arabic
 from ..text.countries import arabic_clitic_forms, countries, country_names, find_countries, language_names

@@ -48,7 +48,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA, Levenshtein
 from spellchecker import SpellChecker
 
-from ..enrich.matcher import actor_entities, find_mentions, place_entities
+from ..enrich.matcher import find_mentions
+from ..enrich.names import actor_entities, place_entities
 from ..text.arabic import ARABIC_CLITICS, TOKEN_PATTERN, arabic_letter_count, has_arabic, light10, normalize_arabic
 from ..text.glossary import all_concepts, find_concepts
 from ..text.normalize import normalized_tokens

@@ -94,7 +94,7 @@ def test_actors_that_are_countries_know_their_country():
 
 def test_actors_that_are_countries_carry_every_cldr_name_of_their_country():
     """Tagging reads the actor table: a country actor missing a CLDR name would miss stories."""
-    from search_app.enrich.matcher import actor_entities
+    from search_app.enrich.names import actor_entities
 
     for entity in actor_entities().values():
         code = actor_country(entity.id)

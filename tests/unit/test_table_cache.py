@@ -39,7 +39,7 @@ def test_tables_read_from_the_cache_find_what_built_ones_find(tmp_path):
     cache = tmp_path / "cache"
     built = _probe(cache)
     stored = sorted(path.name.split("-")[0] for path in cache.glob("*.pickle"))
-    assert stored == ["search_app.enrich.matcher._index", "search_app.text.countries.countries",
+    assert stored == ["search_app.enrich.names.name_index", "search_app.text.countries.countries",
                       "search_app.text.countries.country_names", "search_app.text.glossary._glossary"]
     assert _probe(cache) == built
     assert "SY07" in built or "SY05" in built  # the probe does find places
