@@ -65,6 +65,52 @@ def index_of_records(root: Path, records: list[dict]) -> Settings:
     return settings
 
 
+def without_file_override() -> list[str]:
+    """A command prefix under which file modes bind the child even when tests run as root: root
+    writes through any mode bits (CAP_DAC_OVERRIDE), so it runs without that capability
+    (util-linux's setpriv). Empty when not root; skips the test when setpriv is missing."""
+    import shutil
+
+    if os.geteuid() != 0:
+        return []
+    if not shutil.which("setpriv"):
+        pytest.skip("running as root without util-linux's setpriv to drop CAP_DAC_OVERRIDE")
+    capabilities = "-dac_override,-dac_read_search"
+    return ["setpriv", f"--inh-caps={capabilities}", f"--bounding-set={capabilities}"]
+
+
+def generated_then_updated(root: Path, count: int, seed: int, undated_every: int, deleted: int, changed: int,
+                           added_words: str) -> Settings:
+    """An index of ``count`` generated articles (every ``undated_every``-th undated), rebuilt, then
+    ``deleted`` of them deleted and ``changed`` more given ``added_words`` by an ``index update``:
+    segments holding deleted documents, as a live archive has."""
+    import dataclasses
+    import itertools
+
+    from devtools.corpus import generate
+    from search_app.index.build import update
+    from search_app.ingest.records import build_article
+
+    settings = make_settings(root)
+    records = list(generate(count, seed=seed))
+    for record in records[::undated_every]:
+        del record["published"]
+    with open_store(settings) as store:
+        with store.transaction():
+            for record in records:
+                store.upsert(build_article(record))
+        rebuild(store, settings.index_dir)
+        articles = list(itertools.islice(store.iter_articles(), deleted + changed))
+        with store.transaction():
+            for article in articles[:deleted]:
+                store.delete(article.id)
+            for article in articles[deleted:]:
+                store.upsert(dataclasses.replace(article, body=f"{article.body} {added_words}",
+                                                 content_hash=article.content_hash + "x"))
+        update(store, settings.index_dir)
+    return settings
+
+
 @pytest.fixture(scope="session")
 def demo_settings(tmp_path_factory) -> Settings:
     settings = make_settings(tmp_path_factory.mktemp("demo"))

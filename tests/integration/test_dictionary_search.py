@@ -23,7 +23,7 @@ from search_app.text.glossary import find_concepts
 from search_app.text.normalize import normalized_tokens
 from search_app.web import create_app
 
-from ..conftest import make_settings
+from ..conftest import make_settings, without_file_override
 
 pytestmark = pytest.mark.skipif(open_dictionary("auto") is None,
                                 reason="FreeDict's dict-freedict-eng-ara / dict-freedict-ara-eng are not installed")
@@ -192,12 +192,7 @@ def test_a_search_with_a_read_only_data_folder_reads_the_dictionary_itself(setti
     """A deployment whose data folder the searching user cannot write: no compiled file, and none
     can be written, so the dictionary is read in memory as before. As root, the child runs without
     CAP_DAC_OVERRIDE (util-linux's setpriv) so the folder's mode binds it too."""
-    drop = []
-    if os.geteuid() == 0:
-        if not shutil.which("setpriv"):
-            pytest.skip("running as root without util-linux's setpriv to drop CAP_DAC_OVERRIDE")
-        capabilities = "-dac_override,-dac_read_search"
-        drop = ["setpriv", f"--inh-caps={capabilities}", f"--bounding-set={capabilities}"]
+    drop = without_file_override()
     environment = _copy_of_the_store(settings, tmp_path)
     shutil.copytree(settings.index_dir, tmp_path / "index", symlinks=True)
     (tmp_path / "data").chmod(0o555)

@@ -3,10 +3,7 @@ them through Whoosh gives: the same values, counts, filter masks and dates, with
 segment and its deleted documents; a generation without the files still answers the same."""
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import itertools
-import os
 import shutil
 from pathlib import Path
 
@@ -15,7 +12,7 @@ import pytest
 from whoosh import index as whoosh_index
 
 from devtools.corpus import generate
-from search_app.index.build import rebuild, update
+from search_app.index.build import rebuild
 from search_app.index.facet_arrays import add_to_live_generation
 from search_app.index.generations import current_generation
 from search_app.index.postings import GenerationArrays, leaf_readers
@@ -25,29 +22,14 @@ from search_app.search.engine import SearchEngine, SearchRequest
 from search_app.search.facets import FacetPostings
 from search_app.store import open_store
 
-from ..conftest import make_settings
+from ..conftest import generated_then_updated, make_settings
 
 
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory):
     """300 generated articles (every 20th undated), then 30 changed and 8 deleted by an update."""
-    settings = make_settings(tmp_path_factory.mktemp("facet-arrays"))
-    records = list(generate(300, seed=5))
-    for record in records[::20]:
-        del record["published"]
-    with open_store(settings) as store:
-        with store.transaction():
-            for record in records:
-                store.upsert(build_article(record))
-        rebuild(store, settings.index_dir)
-        articles = list(itertools.islice(store.iter_articles(), 38))
-        with store.transaction():
-            for article in articles[:8]:
-                store.delete(article.id)
-            for article in articles[8:]:
-                store.upsert(dataclasses.replace(article, body=article.body + " conscription",
-                                                 content_hash=article.content_hash + "x"))
-        update(store, settings.index_dir)
+    settings = generated_then_updated(tmp_path_factory.mktemp("facet-arrays"), 300, seed=5, undated_every=20,
+                                      deleted=8, changed=30, added_words="conscription")
     return settings.index_dir
 
 

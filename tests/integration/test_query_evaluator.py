@@ -3,9 +3,7 @@ index of two segments with deleted documents; facet counts and dates read from a
 reading them document by document."""
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import itertools
 from pathlib import Path
 
 import numpy as np
@@ -13,20 +11,16 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.util.times import long_to_datetime
 
-from devtools.corpus import generate
 from search_app.index.generations import current_generation
-from search_app.index.build import rebuild, update
-from search_app.ingest.records import build_article
 from search_app.search.generation import related_query
 from search_app.search.facets import FacetPostings, published_days
 from search_app.search.matching import Matches, QueryEvaluator, top
 from search_app.search.query import QueryBuilder
 from search_app.index import postings as segment_arrays
 from search_app.index.postings import GenerationArrays, leaf_readers
-from search_app.store import open_store
 from search_app.text.dictionary import open_dictionary
 
-from ..conftest import make_settings
+from ..conftest import generated_then_updated
 
 EPOCH = dt.datetime(1970, 1, 1)  # published_days counts from here
 
@@ -48,23 +42,8 @@ def index(tmp_path_factory):
 
 
 def _index(tmp_path_factory):
-    settings = make_settings(tmp_path_factory.mktemp("evaluator"))
-    records = list(generate(400, seed=3))
-    for record in records[::25]:
-        del record["published"]
-    with open_store(settings) as store:
-        with store.transaction():
-            for record in records:
-                store.upsert(build_article(record))
-        rebuild(store, settings.index_dir)
-        articles = list(itertools.islice(store.iter_articles(), 50))
-        with store.transaction():
-            for article in articles[:10]:
-                store.delete(article.id)
-            for article in articles[10:]:
-                store.upsert(dataclasses.replace(article, body=article.body + " conscription desertion",
-                                                 content_hash=article.content_hash + "x"))
-        update(store, settings.index_dir)
+    settings = generated_then_updated(tmp_path_factory.mktemp("evaluator"), 400, seed=3, undated_every=25,
+                                      deleted=10, changed=40, added_words="conscription desertion")
     ix = whoosh_index.open_dir(str(current_generation(settings.index_dir)))
     with ix.searcher() as searcher:
         yield ix, searcher

@@ -15,7 +15,7 @@ from babel.messages.pofile import read_po
 from search_app.web.formatting import format_count, format_month, format_published, format_year
 from search_app.web.i18n import TRANSLATIONS_DIR, compiled_catalogs
 
-from ..conftest import REPO_ROOT as PROJECT_ROOT
+from ..conftest import REPO_ROOT as PROJECT_ROOT, without_file_override
 
 ARABIC_PO = TRANSLATIONS_DIR / "ar" / "LC_MESSAGES" / "messages.po"
 
@@ -83,12 +83,7 @@ def _compile_in_a_process_that_obeys_permissions(source: Path, cache: Path) -> s
     """compiled_catalogs(source) in a child whose temporary folder is ``cache``. Root writes through
     any mode bits (CAP_DAC_OVERRIDE), so as root the child runs without that capability (util-linux's
     setpriv): the read-only folder is read-only to it too, on any filesystem."""
-    drop = []
-    if os.geteuid() == 0:
-        if not shutil.which("setpriv"):
-            pytest.skip("running as root without util-linux's setpriv to drop CAP_DAC_OVERRIDE")
-        capabilities = "-dac_override,-dac_read_search"
-        drop = ["setpriv", f"--inh-caps={capabilities}", f"--bounding-set={capabilities}"]
+    drop = without_file_override()
     cache.mkdir()
     child = subprocess.run(
         [*drop, sys.executable, "-c", "import sys; from pathlib import Path; "
