@@ -223,8 +223,18 @@ class SearchEngine:
         return live
 
     def search(self, request: SearchRequest) -> SearchResponse:
+        """The answer to ``request`` in the live generation; a request asked again of the same
+        generation (the same query, filters, page, sort...) is answered from the generation's
+        cache of the last few dozen. Callers read a response and never change it (its hits and
+        facet values are shared with the cache; the lists holding them are the caller's own)."""
         started = time.perf_counter()
         generation = self.generation()
+        kept = generation.answer((request, self.dictionary), lambda: self._answer(generation, request))
+        return replace(kept, request=request, hits=list(kept.hits), expansions=list(kept.expansions),
+                       facets={name: list(values) for name, values in kept.facets.items()},
+                       took_ms=round((time.perf_counter() - started) * 1000, 2))
+
+    def _answer(self, generation: Generation, request: SearchRequest) -> SearchResponse:
         searched = self._searched(generation, request)
         selection, query = searched.selection, searched.query
         final = selection.final()
@@ -237,8 +247,7 @@ class SearchEngine:
             request.sort == "date", narrowed, tiers)
         hits = [self._hit(generation, query, docnum, score) for docnum, score in zip(docnums, scores)]
         suggestion = self._suggestion(generation, request, searched.spelling)
-        return SearchResponse(request=request, total=total, hits=hits, facets=counts,
-                              took_ms=round((time.perf_counter() - started) * 1000, 2),
+        return SearchResponse(request=request, total=total, hits=hits, facets=counts, took_ms=0.0,
                               expansions=searched.parsed.expansions, suggestion=suggestion,
                               relaxed=searched.relaxed, corrected_query=searched.spelling.corrected,
                               generation=generation.path.name)

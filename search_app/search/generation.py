@@ -23,6 +23,7 @@ SNIPPET_CHARS = 240
 RELATED_FIELDS = ("body_en", "body_ar", "title_en", "title_ar")
 RELATED_TERMS = 12  # key terms per field
 STORED_KEPT = 2000  # documents' stored fields kept per generation (~5 MB at the benchmark's sizes)
+ANSWERS_KEPT = 64  # whole responses kept per generation (~150 KB each with their facet counts)
 _EPOCH = dt.datetime(1970, 1, 1)
 
 
@@ -48,6 +49,8 @@ class Generation:
         self.speller = Speller(self.schema)
         self._stored: LRUCache = LRUCache(maxsize=STORED_KEPT)
         self._stored_lock = threading.Lock()
+        self._answers: LRUCache = LRUCache(maxsize=ANSWERS_KEPT)
+        self._answers_lock = threading.Lock()
 
     def searcher(self):
         # Whoosh searchers are not safe to share between threads; each thread gets its own.
@@ -120,6 +123,23 @@ class Generation:
             found = self.searcher().stored_fields(docnum)
             with self._stored_lock:
                 self._stored[docnum] = found
+        return found
+
+    def answer(self, key, compute):
+        """``compute()``, kept for this generation under ``key`` (a whole request: its query,
+        filters, page, sort...) for the last few dozen asked. Nothing a generation answers changes
+        while it is live, and people do ask again: the next page, a facet clicked and unclicked,
+        a feed polled. A new generation starts empty, so it never serves an old answer."""
+        try:
+            hash(key)
+        except TypeError:  # a list where a tuple belongs: answered, not kept
+            return compute()
+        with self._answers_lock:  # an LRU's order changes on every read
+            found = self._answers.get(key)
+        if found is None:
+            found = compute()
+            with self._answers_lock:
+                self._answers[key] = found
         return found
 
     def snippet(self, query, stored: dict) -> tuple[str, str]:

@@ -405,8 +405,7 @@ class _Vocabulary:
     def learn(self, key: int, words: set[str]) -> None:
         """Analyse the words not seen before of a text, remembered by its hash ``key`` (listing
         and looking up its few hundred words again costs more than the rest of its snippet)."""
-        tokens = self.tokens
-        new = [word for word in words if word not in tokens]
+        new = words.difference(self.tokens)  # a set less a dict's keys, without a Python loop
         if not new:
             self.texts.add(key)
             return
