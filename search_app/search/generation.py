@@ -15,7 +15,7 @@ from ..index.generations import read_manifest
 from ..index.postings import GenerationArrays
 from .facets import FacetPostings, published_days
 from .matching import Matches, QueryEvaluator, top
-from .query import QueryBuilder
+from .query import ParsedQuery, QueryBuilder
 from .snippets import Unit, find_matches, make_snippet, merge_matches
 from .spelling import Speller, Spelling
 
@@ -23,6 +23,7 @@ SNIPPET_CHARS = 240
 RELATED_FIELDS = ("body_en", "body_ar", "title_en", "title_ar")
 RELATED_TERMS = 12  # key terms per field
 STORED_KEPT = 2000  # documents' stored fields kept per generation (~5 MB at the benchmark's sizes)
+PARSES_KEPT = 512  # parsed queries kept per generation (a few KB each)
 ANSWERS_KEPT = 64  # whole responses kept per generation (~150 KB each with their facet counts)
 _EPOCH = dt.datetime(1970, 1, 1)
 
@@ -51,6 +52,7 @@ class Generation:
         self._stored_lock = threading.Lock()
         self._answers: LRUCache = LRUCache(maxsize=ANSWERS_KEPT)
         self._answers_lock = threading.Lock()
+        self._parses: LRUCache = LRUCache(maxsize=PARSES_KEPT)  # (text, expand, dictionary) -> ParsedQuery
 
     def searcher(self):
         # Whoosh searchers are not safe to share between threads; each thread gets its own.
@@ -145,14 +147,39 @@ class Generation:
     def snippet(self, query, stored: dict) -> tuple[str, str]:
         return snippet_of(self.schema, query, stored)
 
-    def query_builder(self, expand: bool, dictionary=None) -> QueryBuilder:
-        return QueryBuilder(self.schema, expand=expand, dictionary=dictionary, reader=self.searcher().reader())
+    def query_builder(self, expand: bool, dictionary=None) -> _KeptParses:
+        """What parses queries for this generation (``parse(text)``), each distinct text parsed once
+        for the last few hundred: the spelling decision, the next page, a facet click and the
+        article page all parse the same text again, and expansion is a large part of a parse."""
+        return _KeptParses(self, expand, dictionary)
+
+    def _parsed(self, text: str, expand: bool, dictionary) -> ParsedQuery:
+        key = (text, expand, dictionary)
+        with self._answers_lock:
+            found = self._parses.get(key)
+        if found is None:
+            builder = QueryBuilder(self.schema, expand=expand, dictionary=dictionary, reader=self.searcher().reader())
+            found = builder.parse(text)
+            with self._answers_lock:
+                self._parses[key] = found
+        return found
 
     def spelling(self, text: str) -> Spelling:
         return self.speller.correct(text, self.searcher().reader())
 
     def related_query(self, docnum: int) -> wq.Or | None:
         return related_query(self.searcher(), docnum)
+
+
+class _KeptParses:
+    """``QueryBuilder.parse`` through its generation's kept parses. A parse is shared: callers
+    read it and never change it."""
+
+    def __init__(self, generation: Generation, expand: bool, dictionary):
+        self._generation, self._expand, self._dictionary = generation, expand, dictionary
+
+    def parse(self, text: str) -> ParsedQuery:
+        return self._generation._parsed(text, self._expand, self._dictionary)
 
 
 def snippet_of(schema, query, stored: dict) -> tuple[str, str]:

@@ -445,23 +445,38 @@ class _Wanted:
         self.phrases = [frozenset(unit.terms) for unit in units if len(unit.terms) > 1 and not unit.prefix]
         self.epoch = None
         self.seen = 0
+        self.counts: dict[str, int] = {}  # per wanted term, how many of its words were checked
         self.words: dict[str, tuple] = {}
 
     def current(self, vocabulary: _Vocabulary) -> dict[str, tuple]:
         """word -> its tokens some unit wants (only words that have any)."""
         if self.epoch != vocabulary.epoch:
-            self.epoch, self.seen, self.words = vocabulary.epoch, len(vocabulary.learnt), {}
+            self.epoch, self.seen, self.words, self.counts = vocabulary.epoch, len(vocabulary.learnt), {}, {}
             if self.prefixes:
                 candidates = {word for token, words in list(vocabulary.by_token.items())
                               if token in self.terms or token.startswith(self.prefixes) for word in words}
+                self._check(vocabulary, candidates)
             else:
-                candidates = {word for term in self.terms for word in vocabulary.by_token.get(term, ())}
-            self._check(vocabulary, candidates)
+                self._catch_up(vocabulary)
+        elif not self.prefixes:
+            self._catch_up(vocabulary)
         elif self.seen < len(vocabulary.learnt):
             learnt = vocabulary.learnt[self.seen:]
             self.seen += len(learnt)
             self._check(vocabulary, learnt)
         return self.words
+
+    def _catch_up(self, vocabulary: _Vocabulary) -> None:
+        """Check the words learnt under each wanted term since the last call: a few look-ups,
+        where checking every word learnt since (hundreds for each text not seen before) costs more."""
+        by_token, counts = vocabulary.by_token, self.counts
+        for term in self.terms:
+            words = by_token.get(term)
+            if words is not None:
+                checked, count = counts.get(term, 0), len(words)  # learn() may append meanwhile
+                if count > checked:
+                    counts[term] = count
+                    self._check(vocabulary, words[checked:count])
 
     def _check(self, vocabulary: _Vocabulary, words) -> None:
         for word in words:

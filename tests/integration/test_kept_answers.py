@@ -8,6 +8,7 @@ import datetime as dt
 from search_app.index.build import rebuild, update
 from search_app.ingest import ingest_paths
 from search_app.search import SearchEngine, SearchRequest
+from search_app.search.query import QueryBuilder
 from search_app.store import open_store
 
 from devtools.soak import write_articles
@@ -79,3 +80,14 @@ def test_a_new_generation_never_serves_the_old_answer(tmp_path):
     assert answer.total == 15 and len(answer.hits) == 15
     assert answer.generation != "" and _seen(answer) == _seen(SearchEngine(settings.index_dir).search(request))
 
+
+
+def test_a_kept_parse_is_the_parse_a_fresh_builder_makes(demo_settings):
+    generation = SearchEngine(demo_settings.index_dir).generation()
+    texts = ["Aleppo", "Aleppo shelling", '"Aleppo shelling"', "حلب", "Alep*", "Aleppo -shelling", ""]
+    for expand in (True, False):
+        kept = generation.query_builder(expand)
+        for text in texts:
+            fresh = QueryBuilder(generation.schema, expand=expand, reader=generation.searcher().reader()).parse(text)
+            assert kept.parse(text) == fresh and kept.parse(text) is kept.parse(text)
+    assert generation.query_builder(True).parse("Aleppo") != generation.query_builder(False).parse("Aleppo")
