@@ -24,6 +24,7 @@ RELATED_FIELDS = ("body_en", "body_ar", "title_en", "title_ar")
 RELATED_TERMS = 12  # key terms per field
 STORED_KEPT = 2000  # documents' stored fields kept per generation (~5 MB at the benchmark's sizes)
 PARSES_KEPT = 512  # parsed queries kept per generation (a few KB each)
+SNIPPETS_KEPT = 64, 100  # per generation: for the last 64 queries, up to 100 documents' snippets each
 ANSWERS_KEPT = 64  # whole responses kept per generation (~150 KB each with their facet counts)
 _EPOCH = dt.datetime(1970, 1, 1)
 
@@ -52,6 +53,7 @@ class Generation:
         self._stored_lock = threading.Lock()
         self._answers: LRUCache = LRUCache(maxsize=ANSWERS_KEPT)
         self._answers_lock = threading.Lock()
+        self._snippets: LRUCache = LRUCache(maxsize=SNIPPETS_KEPT[0])  # query -> {article id: snippet}
         self._parses: LRUCache = LRUCache(maxsize=PARSES_KEPT)  # (text, expand, dictionary) -> ParsedQuery
 
     def searcher(self):
@@ -145,7 +147,31 @@ class Generation:
         return found
 
     def snippet(self, query, stored: dict) -> tuple[str, str]:
-        return snippet_of(self.schema, query, stored)
+        """``snippet_of``, kept per query and document: a facet click or the next page of a query
+        shows many of the documents it showed before."""
+        kept = self._snippets_for(query)
+        found = kept.get(stored.get("id"))
+        if found is None:
+            found = snippet_of(self.schema, query, stored)
+            if len(kept) < SNIPPETS_KEPT[1]:
+                kept[stored.get("id")] = found
+        return found
+
+    def _snippets_for(self, query) -> dict:
+        """The kept snippets of ``query`` (found once per page: hashing a query walks all of it)."""
+        last = getattr(self._local, "snippets", None)
+        if last is not None and last[0] is query:
+            return last[1]
+        try:
+            hash(query)
+        except TypeError:  # an unhashable query: its snippets are made, not kept
+            return {}
+        with self._answers_lock:
+            kept = self._snippets.get(query)
+            if kept is None:
+                kept = self._snippets[query] = {}
+        self._local.snippets = (query, kept)
+        return kept
 
     def query_builder(self, expand: bool, dictionary=None) -> _KeptParses:
         """What parses queries for this generation (``parse(text)``), each distinct text parsed once

@@ -94,9 +94,13 @@ def _lookup(text: str, analyzer, units: tuple, given=None) -> dict | None:
         vocabulary.learn(key, _words(text, key)[1])
     query = _wanted(analyzer, units, given)
     wanted = query.current(vocabulary)
+    listed = _texts_words.get(key)
+    # The words of a text just listed (new, or read by the other analyzer) are a set: looking
+    # each wanted word up there is cheaper than scanning the text for it.
+    present = listed[2] if listed is not None and listed[0] == text else text
     found = {}
     for word in wanted:
-        if word in text:
+        if word in present:
             offsets = _offsets(text, word)
             if offsets:
                 found[word] = offsets
@@ -234,8 +238,9 @@ def make_snippet(text: str, matches: list[Match], maxchars: int = 240, fragments
 def _chosen_windows(text: str, matches: list[Match], maxchars: int, fragments: int) -> list[tuple[int, int]]:
     """Up to ``fragments`` windows of matches, best first, each adding something to those before."""
     chosen: list[tuple[int, int]] = []
+    words = [text[match.start:match.end].casefold() for match in matches]
     for _ in range(fragments):
-        best = _best_window(text, matches, maxchars, chosen)
+        best = _best_window(words, matches, maxchars, chosen)
         if best is None:
             break
         chosen.append(best)
@@ -264,13 +269,14 @@ def _joined(text: str, pieces: list[tuple[int, int, bool, bool]]) -> list[tuple[
     return [tuple(piece) for piece in merged]
 
 
-def _best_window(text, matches, maxchars, chosen) -> tuple[int, int] | None:
+def _best_window(words, matches, maxchars, chosen) -> tuple[int, int] | None:
     """(first, last) match indices of the best run of matches spanning at most 3/4 of ``maxchars``:
-    most concepts, then most distinct words, then most matches, then earliest; a further window
-    holds none of the chosen windows' matches and shows something they do not."""
+    most concepts, then most distinct words (``words``: each match's text, case-folded), then
+    most matches, then earliest; a further window holds none of the chosen windows' matches and
+    shows something they do not."""
     taken = {i for first, last in chosen for i in range(first, last + 1)}
     taken_groups = {matches[i].group for i in taken}
-    taken_words = {_folded(text, matches[i]) for i in taken}
+    taken_words = {words[i] for i in taken}
     best, best_score = None, None
     for first in range(len(matches)):
         if first in taken:
@@ -278,7 +284,7 @@ def _best_window(text, matches, maxchars, chosen) -> tuple[int, int] | None:
         last = _window_last(matches, first, taken, maxchars * 3 // 4)
         window = matches[first:last + 1]
         new_groups = {match.group for match in window} - taken_groups
-        new_words = {_folded(text, match) for match in window} - taken_words
+        new_words = set(words[first:last + 1]) - taken_words
         if chosen and not (new_groups or new_words):
             continue
         score = (len(new_groups), len(new_words), len(window))
@@ -295,10 +301,6 @@ def _window_last(matches: list[Match], first: int, taken: set[int], span: int) -
            and matches[last + 1].end - matches[first].start <= span):
         last += 1
     return last
-
-
-def _folded(text: str, match: Match) -> str:
-    return text[match.start:match.end].casefold()
 
 
 def _fragment_start(text: str, core_start: int, room: int) -> tuple[int, bool]:
@@ -368,7 +370,11 @@ def _html(text: str, fragments, matches: list[Match]) -> str:
 def _plain(text: str) -> str:
     # A line that ends without punctuation (an event's "Sides: …" line, a list of headlines) is
     # kept apart from the next by a middle dot, or the lines would read as one run-on sentence.
-    return htmlescape(_SPACE.sub(" ", _BARE_LINE_BREAK.sub(" · ", text)), quote=False)
+    # Most pieces have no white space but single spaces (every other space and line break is
+    # unprintable): they skip both expressions.
+    if not text.isprintable() or "  " in text:
+        text = _SPACE.sub(" ", _BARE_LINE_BREAK.sub(" · ", text))
+    return htmlescape(text, quote=False)
 
 
 def _spans(text: str, expression) -> list[tuple[int, str]]:
