@@ -397,8 +397,11 @@ class _Vocabulary:
         # The index writer's one-pass analysis says most words' single term far faster than the
         # Whoosh chain (a fresh process analyses ~100,000 words in its first few hundred queries).
         one_pass = term_positions_function(analyzer)
-        self.single_term = one_pass.single_term if one_pass is not None else None
-        self.tokens: dict[str, tuple] = {}  # word -> its tokens (start, end, text, position in it)
+        self.single_terms = one_pass.single_terms if one_pass is not None else None
+        # word -> its tokens (start, end, text, position in it); for the many words that are one
+        # token, the token's text alone (``tokens_of``): a string is no object for the garbage
+        # collector to visit, and a fresh process learns ~100,000 words
+        self.tokens: dict[str, tuple | str] = {}
         # word -> positions it takes in the index, for the few words not taking one (stop words,
         # hyphenated words): a small table is looked up faster than one of every word
         self.irregular: dict[str, int] = {}
@@ -421,15 +424,19 @@ class _Vocabulary:
                 self.epoch += 1
                 new = list(words)
             cache: dict = {}
-            single_term = self.single_term
+            new = list(new)
+            terms = self.single_terms(new) if self.single_terms is not None else [...] * len(new)
             tokens, irregular, by_token = self.tokens, self.irregular, self.by_token
-            for word in new:
-                term = single_term(word) if single_term is not None else ...
+            for word, term in zip(new, terms):
                 if term is None:
                     tokens[word], irregular[word] = (), 0
                 elif term is not ...:
-                    tokens[word] = ((0, len(word), term, 0),)
-                    by_token.setdefault(term, []).append(word)
+                    tokens[word] = term
+                    words_of_term = by_token.get(term)
+                    if words_of_term is None:
+                        by_token[term] = [word]
+                    else:
+                        words_of_term.append(word)
                 else:
                     found, width = _word_tokens(self.analyzer, cache, word)
                     tokens[word] = found
@@ -439,6 +446,11 @@ class _Vocabulary:
                         by_token.setdefault(term, []).append(word)
             self.learnt += new
             self.texts.add(key)
+
+    def tokens_of(self, word: str) -> tuple | None:
+        """The tokens of a learnt word (None for a word not learnt)."""
+        found = self.tokens.get(word)
+        return ((0, len(word), found, 0),) if found.__class__ is str else found
 
 
 class _Wanted:
@@ -486,7 +498,7 @@ class _Wanted:
 
     def _check(self, vocabulary: _Vocabulary, words) -> None:
         for word in words:
-            tokens = vocabulary.tokens.get(word)
+            tokens = vocabulary.tokens_of(word)
             if tokens is None:
                 continue
             hits = tuple(token for token in tokens
