@@ -55,6 +55,12 @@ class SearchRequest:
     spell: bool = True  # search the correction of a word no document has (spelling.py)
 
     def __post_init__(self):
+        # Tuples whatever sequence was given (a JSON list, say): a request is a key of the
+        # generation's kept answers, and equal requests must be equal keys.
+        for name in FILTER_FACETS:
+            value = getattr(self, name)
+            if type(value) is not tuple:
+                object.__setattr__(self, name, tuple(value))
         object.__setattr__(self, "source", tuple(dict.fromkeys(outlet_key(value) for value in self.source)))
 
     def filters(self) -> dict[str, tuple[str, ...]]:
