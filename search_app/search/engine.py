@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+from operator import itemgetter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -54,6 +55,12 @@ class SearchRequest:
     spell: bool = True  # search the correction of a word no document has (spelling.py)
 
     def __post_init__(self):
+        # Tuples whatever sequence was given (a JSON list, say): a request is a key of the
+        # generation's kept answers, and equal requests must be equal keys.
+        for name in FILTER_FACETS:
+            value = getattr(self, name)
+            if type(value) is not tuple:
+                object.__setattr__(self, name, tuple(value))
         object.__setattr__(self, "source", tuple(dict.fromkeys(outlet_key(value) for value in self.source)))
 
     def filters(self) -> dict[str, tuple[str, ...]]:
@@ -223,8 +230,18 @@ class SearchEngine:
         return live
 
     def search(self, request: SearchRequest) -> SearchResponse:
+        """The answer to ``request`` in the live generation; a request asked again of the same
+        generation (the same query, filters, page, sort...) is answered from the generation's
+        cache of the last few dozen. Callers read a response and never change it (its hits and
+        facet values are shared with the cache; the lists holding them are the caller's own)."""
         started = time.perf_counter()
         generation = self.generation()
+        kept = generation.answer((request, self.dictionary), lambda: self._answer(generation, request))
+        return replace(kept, request=request, hits=list(kept.hits), expansions=list(kept.expansions),
+                       facets={name: list(values) for name, values in kept.facets.items()},
+                       took_ms=round((time.perf_counter() - started) * 1000, 2))
+
+    def _answer(self, generation: Generation, request: SearchRequest) -> SearchResponse:
         searched = self._searched(generation, request)
         selection, query = searched.selection, searched.query
         final = selection.final()
@@ -237,8 +254,7 @@ class SearchEngine:
             request.sort == "date", narrowed, tiers)
         hits = [self._hit(generation, query, docnum, score) for docnum, score in zip(docnums, scores)]
         suggestion = self._suggestion(generation, request, searched.spelling)
-        return SearchResponse(request=request, total=total, hits=hits, facets=counts,
-                              took_ms=round((time.perf_counter() - started) * 1000, 2),
+        return SearchResponse(request=request, total=total, hits=hits, facets=counts, took_ms=0.0,
                               expansions=searched.parsed.expansions, suggestion=suggestion,
                               relaxed=searched.relaxed, corrected_query=searched.spelling.corrected,
                               generation=generation.path.name)
@@ -362,13 +378,11 @@ def _facet_counts(facets: FacetPostings, request: SearchRequest, selection: Sele
             for level, value in narrower:
                 inside |= facets.mask_for(level, (value,))
             counts[parent] = int(np.count_nonzero(mask & inside))
-        ordered = sorted(counts.items(), key=_by_count_then_value)  # before making objects: faster
+        # most counted first, then by value: sorted by value, then stably by count (two C-level
+        # sorts; a key function building a tuple per value costs more than the objects below)
+        ordered = sorted(sorted(counts.items()), key=itemgetter(1), reverse=True)
         counted[name] = [FacetValue(value, count, value in selected) for value, count in ordered]
     return counted
-
-
-def _by_count_then_value(item: tuple[str, int]) -> tuple[int, str]:
-    return -item[1], item[0]
 
 
 def _filter_masks(facets: FacetPostings, request: SearchRequest) -> dict[str, np.ndarray]:

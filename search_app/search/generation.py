@@ -15,7 +15,7 @@ from ..index.generations import read_manifest
 from ..index.postings import GenerationArrays
 from .facets import FacetPostings
 from .matching import Matches, QueryEvaluator, top
-from .query import QueryBuilder
+from .query import ParsedQuery, QueryBuilder
 from .snippets import Unit, find_matches, make_snippet, merge_matches
 from .spelling import Speller, Spelling
 
@@ -23,6 +23,9 @@ SNIPPET_CHARS = 240
 RELATED_FIELDS = ("body_en", "body_ar", "title_en", "title_ar")
 RELATED_TERMS = 12  # key terms per field
 STORED_KEPT = 2000  # documents' stored fields kept per generation (~5 MB at the benchmark's sizes)
+PARSES_KEPT = 512  # parsed queries kept per generation (a few KB each)
+SNIPPETS_KEPT = 64, 100  # per generation: for the last 64 queries, up to 100 documents' snippets each
+ANSWERS_KEPT = 64  # whole responses kept per generation (~150 KB each with their facet counts)
 _EPOCH = dt.datetime(1970, 1, 1)
 
 
@@ -49,6 +52,10 @@ class Generation:
         self.speller = Speller(self.schema)
         self._stored: LRUCache = LRUCache(maxsize=STORED_KEPT)
         self._stored_lock = threading.Lock()
+        self._answers: LRUCache = LRUCache(maxsize=ANSWERS_KEPT)
+        self._answers_lock = threading.Lock()
+        self._snippets: LRUCache = LRUCache(maxsize=SNIPPETS_KEPT[0])  # query -> {article id: snippet}
+        self._parses: LRUCache = LRUCache(maxsize=PARSES_KEPT)  # (text, expand, dictionary) -> ParsedQuery
 
     def searcher(self):
         # Whoosh searchers are not safe to share between threads; each thread gets its own.
@@ -119,17 +126,83 @@ class Generation:
                 self._stored[docnum] = found
         return found
 
-    def snippet(self, query, stored: dict) -> tuple[str, str]:
-        return snippet_of(self.schema, query, stored)
+    def answer(self, key, compute):
+        """``compute()``, kept for this generation under ``key`` (a whole request: its query,
+        filters, page, sort...) for the last few dozen asked. Nothing a generation answers changes
+        while it is live, and people do ask again: the next page, a facet clicked and unclicked,
+        a feed polled. A new generation starts empty, so it never serves an old answer."""
+        try:
+            hash(key)
+        except TypeError:  # a list where a tuple belongs: answered, not kept
+            return compute()
+        with self._answers_lock:  # an LRU's order changes on every read
+            found = self._answers.get(key)
+        if found is None:
+            found = compute()
+            with self._answers_lock:
+                self._answers[key] = found
+        return found
 
-    def query_builder(self, expand: bool, dictionary=None) -> QueryBuilder:
-        return QueryBuilder(self.schema, expand=expand, dictionary=dictionary, reader=self.searcher().reader())
+    def snippet(self, query, stored: dict) -> tuple[str, str]:
+        """``snippet_of``, kept per query and document: a facet click or the next page of a query
+        shows many of the documents it showed before."""
+        kept = self._snippets_for(query)
+        found = kept.get(stored.get("id"))
+        if found is None:
+            found = snippet_of(self.schema, query, stored)
+            if len(kept) < SNIPPETS_KEPT[1]:
+                kept[stored.get("id")] = found
+        return found
+
+    def _snippets_for(self, query) -> dict:
+        """The kept snippets of ``query`` (found once per page: hashing a query walks all of it)."""
+        last = getattr(self._local, "snippets", None)
+        if last is not None and last[0] is query:
+            return last[1]
+        try:
+            hash(query)
+        except TypeError:  # an unhashable query: its snippets are made, not kept
+            return {}
+        with self._answers_lock:
+            kept = self._snippets.get(query)
+            if kept is None:
+                kept = self._snippets[query] = {}
+        self._local.snippets = (query, kept)
+        return kept
+
+    def query_builder(self, expand: bool, dictionary=None) -> _KeptParses:
+        """What parses queries for this generation (``parse(text)``), each distinct text parsed once
+        for the last few hundred: the spelling decision, the next page, a facet click and the
+        article page all parse the same text again, and expansion is a large part of a parse."""
+        return _KeptParses(self, expand, dictionary)
+
+    def _parsed(self, text: str, expand: bool, dictionary) -> ParsedQuery:
+        key = (text, expand, dictionary)
+        with self._answers_lock:
+            found = self._parses.get(key)
+        if found is None:
+            builder = QueryBuilder(self.schema, expand=expand, dictionary=dictionary, reader=self.searcher().reader())
+            found = builder.parse(text)
+            with self._answers_lock:
+                self._parses[key] = found
+        return found
 
     def spelling(self, text: str) -> Spelling:
         return self.speller.correct(text, self.searcher().reader())
 
     def related_query(self, docnum: int) -> wq.Or | None:
         return related_query(self.searcher(), docnum)
+
+
+class _KeptParses:
+    """``QueryBuilder.parse`` through its generation's kept parses. A parse is shared: callers
+    read it and never change it."""
+
+    def __init__(self, generation: Generation, expand: bool, dictionary):
+        self._generation, self._expand, self._dictionary = generation, expand, dictionary
+
+    def parse(self, text: str) -> ParsedQuery:
+        return self._generation._parsed(text, self._expand, self._dictionary)
 
 
 def snippet_of(schema, query, stored: dict) -> tuple[str, str]:

@@ -94,9 +94,13 @@ def _lookup(text: str, analyzer, units: tuple, given=None) -> dict | None:
         vocabulary.learn(key, _words(text, key)[1])
     query = _wanted(analyzer, units, given)
     wanted = query.current(vocabulary)
+    listed = _texts_words.get(key)
+    # The words of a text just listed (new, or read by the other analyzer) are a set: looking
+    # each wanted word up there is cheaper than scanning the text for it.
+    present = listed[2] if listed is not None and listed[0] == text else text
     found = {}
     for word in wanted:
-        if word in text:
+        if word in present:
             offsets = _offsets(text, word)
             if offsets:
                 found[word] = offsets
@@ -234,8 +238,9 @@ def make_snippet(text: str, matches: list[Match], maxchars: int = 240, fragments
 def _chosen_windows(text: str, matches: list[Match], maxchars: int, fragments: int) -> list[tuple[int, int]]:
     """Up to ``fragments`` windows of matches, best first, each adding something to those before."""
     chosen: list[tuple[int, int]] = []
+    words = [text[match.start:match.end].casefold() for match in matches]
     for _ in range(fragments):
-        best = _best_window(text, matches, maxchars, chosen)
+        best = _best_window(words, matches, maxchars, chosen)
         if best is None:
             break
         chosen.append(best)
@@ -264,13 +269,14 @@ def _joined(text: str, pieces: list[tuple[int, int, bool, bool]]) -> list[tuple[
     return [tuple(piece) for piece in merged]
 
 
-def _best_window(text, matches, maxchars, chosen) -> tuple[int, int] | None:
+def _best_window(words, matches, maxchars, chosen) -> tuple[int, int] | None:
     """(first, last) match indices of the best run of matches spanning at most 3/4 of ``maxchars``:
-    most concepts, then most distinct words, then most matches, then earliest; a further window
-    holds none of the chosen windows' matches and shows something they do not."""
+    most concepts, then most distinct words (``words``: each match's text, case-folded), then
+    most matches, then earliest; a further window holds none of the chosen windows' matches and
+    shows something they do not."""
     taken = {i for first, last in chosen for i in range(first, last + 1)}
     taken_groups = {matches[i].group for i in taken}
-    taken_words = {_folded(text, matches[i]) for i in taken}
+    taken_words = {words[i] for i in taken}
     best, best_score = None, None
     for first in range(len(matches)):
         if first in taken:
@@ -278,7 +284,7 @@ def _best_window(text, matches, maxchars, chosen) -> tuple[int, int] | None:
         last = _window_last(matches, first, taken, maxchars * 3 // 4)
         window = matches[first:last + 1]
         new_groups = {match.group for match in window} - taken_groups
-        new_words = {_folded(text, match) for match in window} - taken_words
+        new_words = set(words[first:last + 1]) - taken_words
         if chosen and not (new_groups or new_words):
             continue
         score = (len(new_groups), len(new_words), len(window))
@@ -295,10 +301,6 @@ def _window_last(matches: list[Match], first: int, taken: set[int], span: int) -
            and matches[last + 1].end - matches[first].start <= span):
         last += 1
     return last
-
-
-def _folded(text: str, match: Match) -> str:
-    return text[match.start:match.end].casefold()
 
 
 def _fragment_start(text: str, core_start: int, room: int) -> tuple[int, bool]:
@@ -368,7 +370,11 @@ def _html(text: str, fragments, matches: list[Match]) -> str:
 def _plain(text: str) -> str:
     # A line that ends without punctuation (an event's "Sides: …" line, a list of headlines) is
     # kept apart from the next by a middle dot, or the lines would read as one run-on sentence.
-    return htmlescape(_SPACE.sub(" ", _BARE_LINE_BREAK.sub(" · ", text)), quote=False)
+    # Most pieces have no white space but single spaces (every other space and line break is
+    # unprintable): they skip both expressions.
+    if not text.isprintable() or "  " in text:
+        text = _SPACE.sub(" ", _BARE_LINE_BREAK.sub(" · ", text))
+    return htmlescape(text, quote=False)
 
 
 def _spans(text: str, expression) -> list[tuple[int, str]]:
@@ -391,8 +397,11 @@ class _Vocabulary:
         # The index writer's one-pass analysis says most words' single term far faster than the
         # Whoosh chain (a fresh process analyses ~100,000 words in its first few hundred queries).
         one_pass = term_positions_function(analyzer)
-        self.single_term = one_pass.single_term if one_pass is not None else None
-        self.tokens: dict[str, tuple] = {}  # word -> its tokens (start, end, text, position in it)
+        self.single_terms = one_pass.single_terms if one_pass is not None else None
+        # word -> its tokens (start, end, text, position in it); for the many words that are one
+        # token, the token's text alone (``tokens_of``): a string is no object for the garbage
+        # collector to visit, and a fresh process learns ~100,000 words
+        self.tokens: dict[str, tuple | str] = {}
         # word -> positions it takes in the index, for the few words not taking one (stop words,
         # hyphenated words): a small table is looked up faster than one of every word
         self.irregular: dict[str, int] = {}
@@ -405,8 +414,7 @@ class _Vocabulary:
     def learn(self, key: int, words: set[str]) -> None:
         """Analyse the words not seen before of a text, remembered by its hash ``key`` (listing
         and looking up its few hundred words again costs more than the rest of its snippet)."""
-        tokens = self.tokens
-        new = [word for word in words if word not in tokens]
+        new = words.difference(self.tokens)  # a set less a dict's keys, without a Python loop
         if not new:
             self.texts.add(key)
             return
@@ -416,15 +424,19 @@ class _Vocabulary:
                 self.epoch += 1
                 new = list(words)
             cache: dict = {}
-            single_term = self.single_term
+            new = list(new)
+            terms = self.single_terms(new) if self.single_terms is not None else [...] * len(new)
             tokens, irregular, by_token = self.tokens, self.irregular, self.by_token
-            for word in new:
-                term = single_term(word) if single_term is not None else ...
+            for word, term in zip(new, terms):
                 if term is None:
                     tokens[word], irregular[word] = (), 0
                 elif term is not ...:
-                    tokens[word] = ((0, len(word), term, 0),)
-                    by_token.setdefault(term, []).append(word)
+                    tokens[word] = term
+                    words_of_term = by_token.get(term)
+                    if words_of_term is None:
+                        by_token[term] = [word]
+                    else:
+                        words_of_term.append(word)
                 else:
                     found, width = _word_tokens(self.analyzer, cache, word)
                     tokens[word] = found
@@ -434,6 +446,11 @@ class _Vocabulary:
                         by_token.setdefault(term, []).append(word)
             self.learnt += new
             self.texts.add(key)
+
+    def tokens_of(self, word: str) -> tuple | None:
+        """The tokens of a learnt word (None for a word not learnt)."""
+        found = self.tokens.get(word)
+        return ((0, len(word), found, 0),) if found.__class__ is str else found
 
 
 class _Wanted:
@@ -446,27 +463,42 @@ class _Wanted:
         self.phrases = [frozenset(unit.terms) for unit in units if len(unit.terms) > 1 and not unit.prefix]
         self.epoch = None
         self.seen = 0
+        self.counts: dict[str, int] = {}  # per wanted term, how many of its words were checked
         self.words: dict[str, tuple] = {}
 
     def current(self, vocabulary: _Vocabulary) -> dict[str, tuple]:
         """word -> its tokens some unit wants (only words that have any)."""
         if self.epoch != vocabulary.epoch:
-            self.epoch, self.seen, self.words = vocabulary.epoch, len(vocabulary.learnt), {}
+            self.epoch, self.seen, self.words, self.counts = vocabulary.epoch, len(vocabulary.learnt), {}, {}
             if self.prefixes:
                 candidates = {word for token, words in list(vocabulary.by_token.items())
                               if token in self.terms or token.startswith(self.prefixes) for word in words}
+                self._check(vocabulary, candidates)
             else:
-                candidates = {word for term in self.terms for word in vocabulary.by_token.get(term, ())}
-            self._check(vocabulary, candidates)
+                self._catch_up(vocabulary)
+        elif not self.prefixes:
+            self._catch_up(vocabulary)
         elif self.seen < len(vocabulary.learnt):
             learnt = vocabulary.learnt[self.seen:]
             self.seen += len(learnt)
             self._check(vocabulary, learnt)
         return self.words
 
+    def _catch_up(self, vocabulary: _Vocabulary) -> None:
+        """Check the words learnt under each wanted term since the last call: a few look-ups,
+        where checking every word learnt since (hundreds for each text not seen before) costs more."""
+        by_token, counts = vocabulary.by_token, self.counts
+        for term in self.terms:
+            words = by_token.get(term)
+            if words is not None:
+                checked, count = counts.get(term, 0), len(words)  # learn() may append meanwhile
+                if count > checked:
+                    counts[term] = count
+                    self._check(vocabulary, words[checked:count])
+
     def _check(self, vocabulary: _Vocabulary, words) -> None:
         for word in words:
-            tokens = vocabulary.tokens.get(word)
+            tokens = vocabulary.tokens_of(word)
             if tokens is None:
                 continue
             hits = tuple(token for token in tokens

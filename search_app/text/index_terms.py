@@ -26,6 +26,8 @@ _HYPHEN_CHARS = tuple(HYPHENS)
 _APOSTROPHE_S = frozenset(POSSESSIVE_APOSTROPHES)
 _HAS_HYPHEN = re.compile(f"[{HYPHENS}]").search
 _WORD_INFO_LIMIT = 500_000
+_HYPHENATED_LINES = re.compile(f"^[^\n]*[{HYPHENS}][^\n]*$", re.MULTILINE)
+_POSSESSIVE_LINES = re.compile(f"^[^\n]*[{POSSESSIVE_APOSTROPHES}][sS]$", re.MULTILINE)
 
 
 def term_positions_function(analyzer) -> Callable[[str], TermPositions] | None:
@@ -115,6 +117,37 @@ class _OnePass:
         if not normal or self._is_stop(normal):
             return None
         return self._term(normal)
+
+    def single_terms(self, words: list[str]) -> list:
+        """``single_term`` of each of ``words`` (none holding a line break), normalised and folded
+        in one pass over them all: per word, the calls cost more than the work. Both transforms
+        act on each character or word alone, so a line break between words changes nothing."""
+        joined = "\n".join(words)
+        normals = self._folder.transform(self._normalizer.transform(joined)).split("\n")
+        if len(normals) != len(words):  # a transform made or took a line break: word by word
+            return [self.single_term(word) for word in words]
+        odd = self._odd_words(joined)
+        stops = self._stop.stops if self._stop is not None else None
+        shortest = self._stop.min if self._stop is not None else 0
+        stemmer = self._stemmer
+        ignore = stemmer.ignore if stemmer is not None else ()
+        terms = []
+        for word, normal in zip(words, normals):
+            if odd and word in odd:
+                terms.append(self.single_term(word))
+            elif not normal or (stops is not None and (len(normal) < shortest or normal in stops)):
+                terms.append(None)
+            else:
+                terms.append(normal if stemmer is None or normal in ignore else stemmer.stem_word(normal))
+        return terms
+
+    def _odd_words(self, joined: str) -> set[str]:
+        """The words of a line-per-word text that only ``single_term`` can say (``...``): those
+        with a hyphen, and with possessives on, those ending in an apostrophe and s."""
+        odd = set(_HYPHENATED_LINES.findall(joined)) if _HAS_HYPHEN(joined) else set()
+        if self._possessives:
+            odd.update(_POSSESSIVE_LINES.findall(joined))
+        return odd
 
     def _describe(self, word: str):
         """A word's term (most words), None (dropped), or for a word split at hyphens

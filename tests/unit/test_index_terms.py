@@ -76,3 +76,16 @@ def test_stop_words_close_up_and_names_are_not_stemmed():
 def test_chains_it_does_not_know_are_left_to_whoosh():
     assert term_positions_function(StemmingAnalyzer()) is None
     assert term_positions_function(RegexTokenizer()) is None
+
+
+@pytest.mark.parametrize("kind", sorted(ANALYZERS))
+def test_single_terms_of_many_words_at_once_are_each_words_single_term(kind):
+    """The snippets' vocabulary normalises the words of a text in one pass (``single_terms``):
+    the same answer, word for word, as one at a time, for every word of the demo corpus."""
+    fast = term_positions_function(ANALYZERS[kind])
+    words = sorted({word for text in corpus_texts() for word in fast._expression.findall(text)}
+                   | {"Hama's", "Hamas'", "ez-Zor", "x's", "S", "'s", "the", "و", "ﷺ", "Straße", "İstanbul"})
+    assert len(words) > 2000
+    assert fast.single_terms(words) == [fast.single_term(word) for word in words]
+    assert fast.single_terms(words[::-1][:50]) == [fast.single_term(word) for word in words[::-1][:50]]
+    assert fast.single_terms(["a\nb", "Hama"]) == [fast.single_term("a\nb"), fast.single_term("Hama")]

@@ -179,10 +179,10 @@ def test_a_words_tokens_from_the_one_pass_analysis_are_the_whoosh_chains(name, t
 
     analyzer = ANALYZERS[name]
     vocabulary = snippets._Vocabulary(analyzer)
-    assert vocabulary.single_term is not None
+    assert vocabulary.single_terms is not None
     words = {word for text in texts + ["the of و في Assad's U.S.-backed ez-Zor al-Bab’s ١٢٣ x_y"]
              for word in re.findall(snippets.WORD_PATTERN, text)}
     vocabulary.learn(0, words)
     for word in words:
         expected = snippets._word_tokens(analyzer, {}, word)
-        assert (vocabulary.tokens[word], vocabulary.irregular.get(word, 1)) == expected, word
+        assert (vocabulary.tokens_of(word), vocabulary.irregular.get(word, 1)) == expected, word
