@@ -230,13 +230,14 @@ class FastSegmentWriter(SegmentWriterBase):
 
     def segment_assembled(self):
         # Assembling packs every file named after the segment into one: the arrays come after.
-        save_segment_arrays(Path(self.storage.folder), self.newsegment.segment_id(), self.docnum, self._arrays)
+        save_segment_arrays(Path(self.storage.folder), self.newsegment.segment_id(), self.docnum, self._arrays,
+                            array_policy(self.schema, FACET_FIELDS))
 
     def _write_postings(self) -> list:
         """Every term of every field in order, in blocks of Whoosh's size, through its writer;
         returns the (field, term, ids, weights, positions) to save as arrays."""
         writer = self.fieldwriter
-        least_docs = array_policy(self.schema, FACET_FIELDS)
+        array_fields = array_policy(self.schema, FACET_FIELDS)  # every term of these: the term table's
         arrays = []
         for name in sorted(self._fields):
             field = self.schema[name]
@@ -246,7 +247,7 @@ class FastSegmentWriter(SegmentWriterBase):
             position_ends = None
             if name in self._fast_fields:
                 position_ends = np.cumsum(np.frombuffer(postings.weights, dtype=np.float32).astype(np.int64))
-            least = least_docs.get(name, 1 << 62)
+            least = 1 if name in array_fields else 1 << 62
             spans, order = postings.grouped()
             doc_lengths = _lengths_array(postings.lengths)
             window_first = window_end = 0
