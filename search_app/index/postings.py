@@ -176,10 +176,11 @@ def array_policy(schema, facet_fields) -> dict[str, int]:
     return wanted
 
 
-def write_segment_arrays(generation: Path, reader, facet_fields=()) -> list[str]:
-    """Save the arrays and term table of every segment of ``reader`` that has none yet (a
-    segment with the first format's arrays gets the table and its rare terms' arrays); returns
-    the ids of the segments written to."""
+def write_segment_arrays(generation: Path, reader, facet_fields=(), upgrade: bool = False) -> list[str]:
+    """Save the arrays and term table of every segment of ``reader`` that has none; with
+    ``upgrade``, a segment with the first format's arrays also gets a term table and its rare
+    terms' arrays (minutes for a million articles: an update leaves that to the next rebuild or
+    to ``term_table.add_term_tables``). Returns the ids of the segments written to."""
     written = []
     json_least = array_policy(reader.schema, set(facet_fields))
     for segment_reader, _ in leaf_readers(reader):
@@ -188,6 +189,8 @@ def write_segment_arrays(generation: Path, reader, facet_fields=()) -> list[str]
         if TermTable.load(generation, segment, doc_count) is not None:
             continue
         first_format = _json_table(generation, segment, doc_count)
+        if first_format is not None and not upgrade:
+            continue
         if first_format is None:
             save_segment_arrays(generation, segment, doc_count,
                                 _decoded_terms(segment_reader, dict.fromkeys(json_least, 1)), json_least)

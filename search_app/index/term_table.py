@@ -133,7 +133,7 @@ def add_term_tables(generation: Path) -> list[str]:
     from .schema import FACET_FIELDS
 
     with FileStorage(str(generation), supports_mmap=False).open_index().reader() as reader:
-        return write_segment_arrays(generation, reader, FACET_FIELDS)
+        return write_segment_arrays(generation, reader, FACET_FIELDS, upgrade=True)
 
 
 def main(argv=None) -> None:

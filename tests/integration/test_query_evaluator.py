@@ -22,7 +22,9 @@ from search_app.search.facets import FacetPostings, published_days
 from search_app.search.matching import Matches, QueryEvaluator, top
 from search_app.search.query import QueryBuilder
 from search_app.index import postings as segment_arrays
-from search_app.index.postings import GenerationArrays, decode_positions, decode_postings, leaf_readers
+from search_app.index.postings import (GenerationArrays, decode_positions, decode_postings, leaf_readers, segment_id,
+                                       write_segment_arrays)
+from search_app.index.schema import FACET_FIELDS
 from search_app.index.term_table import add_term_tables
 from search_app.store import open_store
 from search_app.text.dictionary import open_dictionary
@@ -155,6 +157,22 @@ def test_upgrading_adds_files_and_changes_none(index, array_sets):
         if path.is_file() and not any(marker in path.name for marker in NEW_FILES):
             assert (upgraded / path.name).stat().st_ino == path.stat().st_ino  # the same file, untouched
     assert list(upgraded.glob("*.rare.ids.npy")) and list(upgraded.glob("*.terms.hash.npy"))
+
+
+def test_an_update_leaves_first_format_segments_as_they_are(index, tmp_path):
+    """What an update's publishing does to the segments it keeps: nothing (an upgrade of a million
+    articles takes minutes), while a segment without arrays gets them."""
+    ix, searcher = index
+    first_format = _first_format_copy(Path(ix.storage.folder), tmp_path / "generation")
+    before = sorted(path.name for path in first_format.iterdir())
+    assert write_segment_arrays(first_format, searcher.reader(), FACET_FIELDS) == []
+    assert sorted(path.name for path in first_format.iterdir()) == before
+    segment = segment_id(leaf_readers(searcher.reader())[0][0])
+    for path in first_format.glob(segment + ".*.npy"):
+        path.unlink()
+    (first_format / f"{segment}.postings.json").unlink()
+    assert write_segment_arrays(first_format, searcher.reader(), FACET_FIELDS) == [segment]
+    assert (first_format / f"{segment}.terms.json").exists()
 
 
 @pytest.mark.parametrize("saved", ARRAY_KINDS)
