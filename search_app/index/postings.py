@@ -366,6 +366,17 @@ class SegmentArrays:
         start, count, _, arrays = entry
         return arrays.postings(start, count)
 
+    def positions_at(self, fieldname: str, text: str, starts: np.ndarray, counts: np.ndarray):
+        """The positions of the term's postings whose positions begin ``starts`` (counted from
+        the term's first position in this segment) and number ``counts``, one run after another;
+        None when its positions were not saved."""
+        entry = self._entry(fieldname, text)
+        if entry is None or entry is _ABSENT or entry[2] < 0:
+            return None
+        total = int(counts.sum())
+        offsets = np.repeat(entry[2] + starts - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
+        return np.asarray(entry[3].positions[offsets + np.arange(total)], dtype=np.int64)
+
     def positions(self, fieldname: str, text: str, local_ids: np.ndarray):
         """(ids, positions, counts) of the term's postings in ``local_ids`` (sorted segment-local
         documents that all have the term), or None when its positions were not saved."""
