@@ -262,6 +262,9 @@ class FastSegmentWriter(SegmentWriterBase):
                     window = order[window_first:window_end]
                     ids, weights = postings.window(window)
                     id_list, weight_list = ids.tolist(), weights.tolist()
+                    if position_ends is not None:  # the window's positions in one gather, sliced per term
+                        window_positions = _gather(postings.positions, position_ends, window)
+                        window_position_ends = np.concatenate(([0], np.cumsum(weights.astype(np.int64))))
                     value_list = values[window].tolist() if values is not None else []
                     length_list = doc_lengths[ids].tolist() if doc_lengths is not None else None
                 a, b = first - window_first, last - window_first
@@ -277,7 +280,7 @@ class FastSegmentWriter(SegmentWriterBase):
                 if count >= least:
                     positions = None
                     if position_ends is not None and count >= POSITIONS_MIN_DOCS:
-                        positions = _gather(postings.positions, position_ends, order[first:last])
+                        positions = window_positions[window_position_ends[a]:window_position_ends[b]]
                     arrays.append((name, field.from_bytes(btext), ids[a:b].copy(), weights[a:b].copy(), positions))
             writer.finish_field()
         return arrays
