@@ -452,7 +452,7 @@ def read_postings(reader, fieldname: str, btext: bytes, arrays: GenerationArrays
         if found is not None:
             ids, weights = found
             if len(ids):
-                ids_parts.append(ids.astype(np.int32) + np.int32(offset))
+                ids_parts.append(ids.astype(np.int32, copy=False) + np.int32(offset))  # one copy
                 weight_parts.append(weights)
             continue
         ids, weights = decode_postings(segment_reader, fieldname, btext)
