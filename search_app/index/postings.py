@@ -46,7 +46,7 @@ from whoosh.reading import TermNotFound
 
 from .term_table import MAIN, RARE, TermTable, save_npy, table_files, write_term_table
 from .whoosh_internals import (POSITIONS_COUNT_SIZE, block_ids_weights, block_last_id, block_values, next_block,
-                               term_matcher)
+                               term_info_matcher, term_matcher)
 
 VERSION = 2
 MIN_DOCS = 64  # the JSON table's terms (the first format): rarer ones were left to Whoosh's blocks
@@ -90,14 +90,17 @@ def decode_positions(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def decode_postings(segment_reader, fieldname: str, btext: bytes, only: np.ndarray | None = None,
-                    with_values: bool = False):
+                    with_values: bool = False, info=None):
     """One segment's postings of a term, decoded from Whoosh's blocks: (ids, weights) with
     segment-local int64 ids, and their values with ``with_values``. With ``only`` (sorted
     segment-local ids) just those documents come back, with their values, and blocks holding none
     of them are never decoded."""
     with_values = with_values or only is not None
     try:
-        matcher = term_matcher(segment_reader, fieldname, btext)  # one look-up, not "in" and then this
+        if info is not None:  # the term's info at hand (iter_field): no look-up at all
+            matcher = term_info_matcher(segment_reader, fieldname, btext, info)
+        else:
+            matcher = term_matcher(segment_reader, fieldname, btext)  # one look-up, not "in" and then this
     except (TermNotFound, KeyError):  # KeyError: no such field
         matcher = None
     if matcher is None:
@@ -212,7 +215,7 @@ def _decoded_terms(segment_reader, least_docs: dict[str, int], below: bool = Fal
             if (count < min_docs) != below:
                 continue
             want_positions = with_positions and count >= POSITIONS_MIN_DOCS
-            decoded = decode_postings(segment_reader, fieldname, btext, with_values=want_positions)
+            decoded = decode_postings(segment_reader, fieldname, btext, with_values=want_positions, info=info)
             ids, weights = decoded[0], decoded[1]
             if len(ids) != count:
                 raise ValueError(f"{fieldname}:{btext!r} has {len(ids)} postings, not {count}")
