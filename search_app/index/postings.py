@@ -14,11 +14,17 @@ documents, and of every facet value, as two flat arrays and a term table:
                                    least ``POSITIONS_MIN_DOCS`` documents, posting after posting
                                    (a posting's count is its weight): phrases with common words
 
-Search maps the arrays (``mmap_mode="r"``) and slices them instead of decoding blocks. Whoosh
-never rewrites a segment, so its arrays hold in every generation that keeps it (an incremental
-update hard-links them along with the segment); terms below ``MIN_DOCS``, and segments without
-arrays, are read from Whoosh's blocks, which for them is quick. Deleted documents are included,
-as in Whoosh's own postings: readers mask them out.
+Search reads a term's slice of the arrays (``os.pread``: what is read is copied out, so the
+files do not stay resident in the search process) instead of decoding blocks. Whoosh never
+rewrites a segment, so its arrays hold in every generation that keeps it (an incremental update
+hard-links them along with the segment). Deleted documents are included, as in Whoosh's own
+postings: readers mask them out.
+
+Since the binary term table (``term_table``), a new segment's arrays hold *every* term of the
+array fields, with positions, and the JSON table lists only the terms the first format listed
+(older code reads them as before); search looks terms up in the binary table and never in
+Whoosh's. Segments written before it keep their JSON table, and terms below ``MIN_DOCS`` there
+are read from Whoosh's blocks, until ``term_table.add_term_tables`` gives them a table.
 
 Shared by the writer (indexer) and the reader (search), like ``generations``.
 """
@@ -36,12 +42,15 @@ from whoosh import formats
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.fields import NUMERIC
 
+from whoosh.reading import TermNotFound
+
+from .term_table import MAIN, RARE, TermTable, save_npy, table_files, write_term_table
 from .whoosh_internals import (POSITIONS_COUNT_SIZE, block_ids_weights, block_last_id, block_values, next_block,
-                               term_matcher)
+                               term_info_matcher, term_matcher)
 
 VERSION = 2
-MIN_DOCS = 64  # half a posting block: rarer terms decode quickly enough from Whoosh
-POSITIONS_MIN_DOCS = MIN_DOCS  # "of", "the", "city": a phrase with them would decode every block
+MIN_DOCS = 64  # the JSON table's terms (the first format): rarer ones were left to Whoosh's blocks
+POSITIONS_MIN_DOCS = 1  # every term: a glossary phrase's rare word would decode Whoosh's blocks
 _EMPTY_IDS = np.zeros(0, dtype=np.int32)
 _EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
 _EMPTY_LOCAL_IDS = np.zeros(0, dtype=np.int64)
@@ -81,16 +90,22 @@ def decode_positions(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def decode_postings(segment_reader, fieldname: str, btext: bytes, only: np.ndarray | None = None,
-                    with_values: bool = False):
+                    with_values: bool = False, info=None):
     """One segment's postings of a term, decoded from Whoosh's blocks: (ids, weights) with
     segment-local int64 ids, and their values with ``with_values``. With ``only`` (sorted
     segment-local ids) just those documents come back, with their values, and blocks holding none
     of them are never decoded."""
     with_values = with_values or only is not None
-    if (fieldname, btext) not in segment_reader:
+    try:
+        if info is not None:  # the term's info at hand (iter_field): no look-up at all
+            matcher = term_info_matcher(segment_reader, fieldname, btext, info)
+        else:
+            matcher = term_matcher(segment_reader, fieldname, btext)  # one look-up, not "in" and then this
+    except (TermNotFound, KeyError):  # KeyError: no such field
+        matcher = None
+    if matcher is None:
         ids, weights, values = _EMPTY_LOCAL_IDS, _EMPTY_WEIGHTS, []
     else:
-        matcher = term_matcher(segment_reader, fieldname, btext)
         if isinstance(matcher, W3LeafMatcher):
             ids, weights, values = _decode_blocks(matcher, only, with_values)
         else:  # inlined postings (a rare term) and other matcher kinds
@@ -153,7 +168,8 @@ def _joined(parts: list[np.ndarray], dtype) -> np.ndarray:
 
 
 def array_policy(schema, facet_fields) -> dict[str, int]:
-    """Field -> least document frequency worth an array (every facet value; common terms)."""
+    """Field -> least document frequency of the JSON table's terms (every facet value; common
+    terms). The arrays and the binary table hold every term of these fields."""
     wanted = {}
     for name in schema.names():
         field = schema[name]
@@ -163,31 +179,43 @@ def array_policy(schema, facet_fields) -> dict[str, int]:
     return wanted
 
 
-def write_segment_arrays(generation: Path, reader, facet_fields=()) -> list[str]:
-    """Save the arrays of every segment of ``reader`` that has none yet; returns their ids."""
+def write_segment_arrays(generation: Path, reader, facet_fields=(), upgrade: bool = False) -> list[str]:
+    """Save the arrays and term table of every segment of ``reader`` that has none; with
+    ``upgrade``, a segment with the first format's arrays also gets a term table and its rare
+    terms' arrays (minutes for a million articles: an update leaves that to the next rebuild or
+    to ``term_table.add_term_tables``). Returns the ids of the segments written to."""
     written = []
-    least_docs = array_policy(reader.schema, set(facet_fields))
+    json_least = array_policy(reader.schema, set(facet_fields))
     for segment_reader, _ in leaf_readers(reader):
         segment = segment_id(segment_reader)
-        if _files(generation, segment)[0].exists():
+        doc_count = segment_reader.doc_count_all()
+        if TermTable.load(generation, segment, doc_count) is not None:
             continue
-        save_segment_arrays(generation, segment, segment_reader.doc_count_all(),
-                            _decoded_terms(segment_reader, least_docs))
+        first_format = _json_table(generation, segment, doc_count)
+        if first_format is not None and not upgrade:
+            continue
+        if first_format is None:
+            save_segment_arrays(generation, segment, doc_count,
+                                _decoded_terms(segment_reader, dict.fromkeys(json_least, 1)), json_least)
+        else:
+            _add_rare_terms(generation, segment, doc_count, first_format["fields"],
+                            _decoded_terms(segment_reader, json_least, below=True), json_least)
         written.append(segment)
     return written
 
 
-def _decoded_terms(segment_reader, least_docs: dict[str, int]):
-    """(field, term, ids, weights, positions or None) of a segment's terms worth an array."""
+def _decoded_terms(segment_reader, least_docs: dict[str, int], below: bool = False):
+    """(field, term, ids, weights, positions or None) of a segment's terms in at least
+    ``least_docs`` documents (with ``below``: in fewer)."""
     for fieldname, min_docs in least_docs.items():
         field = segment_reader.schema[fieldname]
         with_positions = type(field.format) is formats.Positions
         for btext, info in segment_reader.iter_field(fieldname):  # term bytes, TermInfo
             count = info.doc_frequency()
-            if count < min_docs:
+            if (count < min_docs) != below:
                 continue
             want_positions = with_positions and count >= POSITIONS_MIN_DOCS
-            decoded = decode_postings(segment_reader, fieldname, btext, with_values=want_positions)
+            decoded = decode_postings(segment_reader, fieldname, btext, with_values=want_positions, info=info)
             ids, weights = decoded[0], decoded[1]
             if len(ids) != count:
                 raise ValueError(f"{fieldname}:{btext!r} has {len(ids)} postings, not {count}")
@@ -199,70 +227,181 @@ def _decoded_terms(segment_reader, least_docs: dict[str, int]):
             yield fieldname, field.from_bytes(btext), ids, weights, positions
 
 
-def save_segment_arrays(generation: Path, segment: str, doc_count: int, terms) -> None:
-    """Write a segment's arrays from ``terms``: (field, term, ids, weights, positions or None),
-    the ids segment-local and ascending, positions posting after posting."""
-    table: dict[str, dict] = {}
+def _save_arrays(paths, terms, on_term=None) -> None:
+    """Concatenate ``terms``' ids, weights and positions into ``paths`` (three .npy files);
+    ``on_term(field, text, start, count, positions start or -1)`` sees where each went."""
     ids_parts, weights_parts, positions_parts = [], [], []
     total = positions_total = widest = 0
     for fieldname, text, ids, weights, positions in terms:
-        entry = table.setdefault(fieldname, {})[text] = [total, len(ids)]
+        first_position = -1
         ids_parts.append(np.asarray(ids, dtype=np.int32))
         weights_parts.append(np.asarray(weights, dtype=np.float32))
-        total += len(ids)
         if positions is not None and len(positions):
-            entry.append(positions_total)
+            first_position = positions_total
             positions_parts.append(positions)
             positions_total += len(positions)
             widest = max(widest, int(positions.max()))
+        if on_term is not None:
+            on_term(fieldname, text, total, len(ids), first_position)
+        total += len(ids)
     dtype = np.uint16 if widest < 1 << 16 else np.uint32  # positions past 65535: 32 bits
-    table_path, *paths = _files(generation, segment)
     for path, parts, part_dtype in zip(paths, (ids_parts, weights_parts, positions_parts),
                                        (np.int32, np.float32, dtype)):
-        partial = path.with_name(path.name + f".{os.getpid()}.tmp")
-        with open(partial, "wb") as handle:
-            np.save(handle, np.concatenate(parts).astype(part_dtype) if parts else np.zeros(0, part_dtype))
-        os.replace(partial, path)
+        save_npy(path, np.concatenate(parts).astype(part_dtype) if parts else np.zeros(0, part_dtype))
+
+
+def save_segment_arrays(generation: Path, segment: str, doc_count: int, terms, json_least: dict[str, int]) -> None:
+    """Write a segment's arrays and term table from ``terms``: (field, term, ids, weights,
+    positions or None), the ids segment-local and ascending, positions posting after posting.
+    Every term of ``json_least``'s fields should be there; the JSON table lists those in at
+    least ``json_least[field]`` documents, for code that reads the first format."""
+    table: dict[str, dict] = {}
+    entries = []
+
+    def on_term(fieldname, text, start, count, first_position):
+        entries.append((fieldname, text, start, count, first_position, MAIN))
+        if count >= json_least.get(fieldname, 1 << 62):
+            entry = table.setdefault(fieldname, {})[text] = [start, count]
+            if first_position >= 0:
+                entry.append(first_position)
+
+    table_path, *paths = _files(generation, segment)
+    _save_arrays(paths, terms, on_term)
+    write_term_table(generation, segment, doc_count, json_least, entries)
     partial = table_path.with_name(table_path.name + f".{os.getpid()}.tmp")
     partial.write_text(json.dumps({"version": VERSION, "doc_count": doc_count, "fields": table},
                                   ensure_ascii=False), encoding="utf-8")
     os.replace(partial, table_path)  # last: a table means its arrays are complete
 
 
+def _add_rare_terms(generation: Path, segment: str, doc_count: int, first_format: dict, rare_terms,
+                    fields) -> None:
+    """A term table for a segment saved in the first format: its JSON terms where they are, the
+    others (``rare_terms``) in rare arrays beside them."""
+    entries = [(fieldname, text, entry[0], entry[1], entry[2] if len(entry) > 2 else -1, MAIN)
+               for fieldname, terms in first_format.items() for text, entry in terms.items()]
+    files = table_files(generation, segment)
+    _save_arrays([files["rare.ids.npy"], files["rare.weights.npy"], files["rare.positions.npy"]], rare_terms,
+                 lambda fieldname, text, start, count, first: entries.append(
+                     (fieldname, text, start, count, first, RARE)))
+    write_term_table(generation, segment, doc_count, fields, entries)
+
+
 # -- reading the arrays ---------------------------------------------------------------------
 
 
-class SegmentArrays:
-    """One segment's saved postings, mapped read-only."""
+class _Column:
+    """A saved one-dimensional array read a slice at a time with ``os.pread``: a copy out of the
+    page cache, where a mapped file's pages once touched would count in the process's memory."""
 
-    def __init__(self, table: dict, ids: np.ndarray, weights: np.ndarray, positions: np.ndarray):
-        self._fields = table["fields"]
-        self._ids, self._weights, self._positions = ids, weights, positions
+    def __init__(self, path: Path):
+        mapped = np.load(path, mmap_mode="r")
+        self.dtype, self.offset, self.size = mapped.dtype, mapped.offset, len(mapped)
+        del mapped
+        self._file = open(path, "rb", buffering=0)  # closed with this object
 
-    def get(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray] | None:
-        """(ids, weights) of a saved term, or None when the term was not saved (read it from Whoosh)."""
-        entry = self._fields.get(fieldname, {}).get(text)
-        if entry is None:
-            return None
-        start, count = entry[0], entry[1]
-        return self._ids[start:start + count], self._weights[start:start + count]
+    def __len__(self) -> int:
+        return self.size
 
-    def positions(self, fieldname: str, text: str, local_ids: np.ndarray):
-        """(ids, positions, counts) of the term's postings in ``local_ids`` (sorted segment-local
-        documents that all have the term), or None when its positions were not saved."""
-        entry = self._fields.get(fieldname, {}).get(text)
-        if entry is None or len(entry) < 3:
-            return None
-        start, count, first = entry
-        ids = np.asarray(self._ids[start:start + count])
-        counts = np.asarray(self._weights[start:start + count]).astype(np.int64)
+    def read(self, start: int, count: int) -> np.ndarray:
+        if count <= 0:
+            return np.zeros(0, dtype=self.dtype)
+        width = self.dtype.itemsize
+        return np.frombuffer(os.pread(self._file.fileno(), count * width, self.offset + start * width),
+                             dtype=self.dtype, count=count)
+
+
+class _Arrays:
+    """One set of a segment's ids, weights (read by slices) and positions (mapped)."""
+
+    def __init__(self, ids: Path, weights: Path, positions: Path):
+        self.ids, self.weights = _Column(ids), _Column(weights)
+        self.positions = np.load(positions, mmap_mode="r")
+
+    def postings(self, start: int, count: int) -> tuple[np.ndarray, np.ndarray]:
+        return self.ids.read(start, count), self.weights.read(start, count)
+
+    def positions_of(self, start: int, count: int, first: int, local_ids: np.ndarray):
+        """(ids, positions, counts) of the postings at [start, start + count) that are in
+        ``local_ids`` (sorted; each one of the term's documents), their positions from ``first``."""
+        ids, weights = self.postings(start, count)
+        counts = weights.astype(np.int64)
         where = np.searchsorted(ids, local_ids)
         ends = np.cumsum(counts)
         chosen = counts[where]
         total = int(chosen.sum())
         offsets = np.repeat(ends[where] - chosen - np.concatenate(([0], np.cumsum(chosen)[:-1])), chosen)
-        found = np.asarray(self._positions[first + offsets + np.arange(total)], dtype=np.int64)
-        return ids[where], found, chosen
+        found = np.asarray(self.positions[first + offsets + np.arange(total)], dtype=np.int64)
+        return ids[where].astype(np.int64), found, chosen
+
+
+class SegmentArrays:
+    """One segment's saved postings: found through its binary term table, or through the first
+    format's JSON table for a segment without one."""
+
+    def __init__(self, main: _Arrays | None, table: TermTable | None = None, rare: _Arrays | None = None,
+                 json_fields: dict | None = None):
+        self._main, self._rare, self._table = main, rare, table
+        self._fields = json_fields if json_fields is not None else {}
+
+    def _entry(self, fieldname: str, text: str):
+        """(start, count, positions start or -1, arrays) of a saved term; _ABSENT when the segment
+        does not have the term; None when it was not saved (read it from Whoosh)."""
+        if self._table is not None and fieldname in self._table.fields:
+            found = self._table.lookup(fieldname, text)
+            if found is None:
+                return _ABSENT
+            start, count, first, source = found
+            return start, count, first, self._rare if source == RARE else self._main
+        entry = self._fields.get(fieldname, {}).get(text)
+        if entry is None:
+            return None
+        return entry[0], entry[1], entry[2] if len(entry) > 2 else -1, self._main
+
+    def get(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """(ids, weights) of a saved term (empty when the segment lacks it), or None when the term
+        was not saved (read it from Whoosh)."""
+        entry = self._entry(fieldname, text)
+        if entry is None:
+            return None
+        if entry is _ABSENT:
+            return _EMPTY_IDS, _EMPTY_WEIGHTS
+        start, count, _, arrays = entry
+        return arrays.postings(start, count)
+
+    def positions_at(self, fieldname: str, text: str, starts: np.ndarray, counts: np.ndarray):
+        """The positions of the term's postings whose positions begin ``starts`` (counted from
+        the term's first position in this segment) and number ``counts``, one run after another;
+        None when its positions were not saved."""
+        entry = self._entry(fieldname, text)
+        if entry is None or entry is _ABSENT or entry[2] < 0:
+            return None
+        total = int(counts.sum())
+        offsets = np.repeat(entry[2] + starts - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
+        return np.asarray(entry[3].positions[offsets + np.arange(total)], dtype=np.int64)
+
+    def positions(self, fieldname: str, text: str, local_ids: np.ndarray):
+        """(ids, positions, counts) of the term's postings in ``local_ids`` (sorted segment-local
+        documents that all have the term), or None when its positions were not saved."""
+        entry = self._entry(fieldname, text)
+        if entry is None or entry is _ABSENT or entry[2] < 0:
+            return None
+        start, count, first, arrays = entry
+        return arrays.positions_of(start, count, first, local_ids)
+
+
+_ABSENT = object()
+
+
+def _json_table(generation: Path, segment: str, doc_count: int) -> dict | None:
+    """The first format's JSON table of a segment, when it has a valid one."""
+    try:
+        table = json.loads(_files(generation, segment)[0].read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if table.get("version") != VERSION or table.get("doc_count") != doc_count:
+        return None
+    return table
 
 
 class GenerationArrays:
@@ -284,13 +423,19 @@ class GenerationArrays:
         return self._segments[segment]
 
     def _load(self, segment: str, doc_count: int) -> SegmentArrays | None:
-        table_path, ids_path, weights_path, positions_path = _files(self.generation, segment)
+        _, ids_path, weights_path, positions_path = _files(self.generation, segment)
         try:
-            table = json.loads(table_path.read_text(encoding="utf-8"))
-            if table.get("version") != VERSION or table.get("doc_count") != doc_count:
+            table = TermTable.load(self.generation, segment, doc_count)
+            main = _Arrays(ids_path, weights_path, positions_path) if ids_path.exists() else None
+            if table is not None:
+                files = table_files(self.generation, segment)
+                rare = (_Arrays(files["rare.ids.npy"], files["rare.weights.npy"], files["rare.positions.npy"])
+                        if files["rare.ids.npy"].exists() else None)
+                return SegmentArrays(main, table, rare)
+            first_format = _json_table(self.generation, segment, doc_count)
+            if first_format is None or main is None:
                 return None
-            return SegmentArrays(table, np.load(ids_path, mmap_mode="r"), np.load(weights_path, mmap_mode="r"),
-                                 np.load(positions_path, mmap_mode="r"))
+            return SegmentArrays(main, json_fields=first_format["fields"])
         except (OSError, ValueError):
             return None
 
@@ -309,8 +454,9 @@ def read_postings(reader, fieldname: str, btext: bytes, arrays: GenerationArrays
             found = saved.get(fieldname, text)
         if found is not None:
             ids, weights = found
-            ids_parts.append(np.asarray(ids, dtype=np.int64) + offset)
-            weight_parts.append(np.asarray(weights))
+            if len(ids):
+                ids_parts.append(ids.astype(np.int32, copy=False) + np.int32(offset))  # one copy
+                weight_parts.append(weights)
             continue
         ids, weights = decode_postings(segment_reader, fieldname, btext)
         if len(ids):
@@ -318,4 +464,7 @@ def read_postings(reader, fieldname: str, btext: bytes, arrays: GenerationArrays
             weight_parts.append(weights)
     if not ids_parts:
         return _EMPTY_IDS, _EMPTY_WEIGHTS
-    return np.concatenate(ids_parts).astype(np.int32), np.concatenate(weight_parts).astype(np.float32)
+    if len(ids_parts) == 1:
+        return ids_parts[0].astype(np.int32, copy=False), weight_parts[0].astype(np.float32, copy=False)
+    return (np.concatenate(ids_parts).astype(np.int32, copy=False),
+            np.concatenate(weight_parts).astype(np.float32, copy=False))

@@ -171,6 +171,14 @@ def term_matcher(segment_reader, fieldname: str, btext: bytes):
     return segment_reader._terms.matcher(fieldname, btext, segment_reader.schema[fieldname].format)
 
 
+def term_info_matcher(segment_reader, fieldname: str, btext: bytes, info):
+    """The same matcher from the term's info as ``iter_field`` yields it: no second look-up in
+    the segment's term table (decoding a whole segment looks every term up otherwise)."""
+    terms = segment_reader._terms
+    return terms._codec.postings_reader(terms._postfile, info, segment_reader.schema[fieldname].format,
+                                        term=(fieldname, btext))
+
+
 def block_last_id(matcher) -> int:
     """The current block's last document number, known without decoding the block."""
     return matcher._maxid

@@ -230,13 +230,14 @@ class FastSegmentWriter(SegmentWriterBase):
 
     def segment_assembled(self):
         # Assembling packs every file named after the segment into one: the arrays come after.
-        save_segment_arrays(Path(self.storage.folder), self.newsegment.segment_id(), self.docnum, self._arrays)
+        save_segment_arrays(Path(self.storage.folder), self.newsegment.segment_id(), self.docnum, self._arrays,
+                            array_policy(self.schema, FACET_FIELDS))
 
     def _write_postings(self) -> list:
         """Every term of every field in order, in blocks of Whoosh's size, through its writer;
         returns the (field, term, ids, weights, positions) to save as arrays."""
         writer = self.fieldwriter
-        least_docs = array_policy(self.schema, FACET_FIELDS)
+        array_fields = array_policy(self.schema, FACET_FIELDS)  # every term of these: the term table's
         arrays = []
         for name in sorted(self._fields):
             field = self.schema[name]
@@ -246,7 +247,7 @@ class FastSegmentWriter(SegmentWriterBase):
             position_ends = None
             if name in self._fast_fields:
                 position_ends = np.cumsum(np.frombuffer(postings.weights, dtype=np.float32).astype(np.int64))
-            least = least_docs.get(name, 1 << 62)
+            least = 1 if name in array_fields else 1 << 62
             spans, order = postings.grouped()
             doc_lengths = _lengths_array(postings.lengths)
             window_first = window_end = 0
@@ -261,6 +262,9 @@ class FastSegmentWriter(SegmentWriterBase):
                     window = order[window_first:window_end]
                     ids, weights = postings.window(window)
                     id_list, weight_list = ids.tolist(), weights.tolist()
+                    if position_ends is not None:  # the window's positions in one gather, sliced per term
+                        window_positions = _gather(postings.positions, position_ends, window)
+                        window_position_ends = np.concatenate(([0], np.cumsum(weights.astype(np.int64))))
                     value_list = values[window].tolist() if values is not None else []
                     length_list = doc_lengths[ids].tolist() if doc_lengths is not None else None
                 a, b = first - window_first, last - window_first
@@ -276,7 +280,7 @@ class FastSegmentWriter(SegmentWriterBase):
                 if count >= least:
                     positions = None
                     if position_ends is not None and count >= POSITIONS_MIN_DOCS:
-                        positions = _gather(postings.positions, position_ends, order[first:last])
+                        positions = window_positions[window_position_ends[a]:window_position_ends[b]]
                     arrays.append((name, field.from_bytes(btext), ids[a:b].copy(), weights[a:b].copy(), positions))
             writer.finish_field()
         return arrays

@@ -108,27 +108,39 @@ class _Postings:
     def __init__(self, ids: np.ndarray, weights: np.ndarray):
         self.ids, self.weights = ids, weights
 
+    def position_ends(self) -> np.ndarray:
+        """Running sum of the weights: where each posting's positions end, counted over the
+        term's postings in every segment (a phrase word's positions are found from these)."""
+        return np.cumsum(self.weights.astype(np.int64))
+
     @property
     def nbytes(self) -> int:
         return self.ids.nbytes + self.weights.nbytes
 
 
-def candidate_positions(reader, fieldname: str, btext: bytes, candidates: np.ndarray, arrays):
+def candidate_positions(reader, fieldname: str, btext: bytes, candidates: np.ndarray, arrays, postings=None):
     """(ids, positions, counts) of a term's postings in the sorted ``candidates`` alone (global
     ids; every candidate has the term): from saved positions where a segment has them, else from
-    the posting blocks that hold some candidate."""
+    the posting blocks that hold some candidate. With the term's ``postings`` (all segments, as
+    read for the generation) saved positions are found from their weights, without reading the
+    segment's postings again."""
     ids_parts, position_parts, count_parts = [], [], []
     text = None
+    ends = postings.position_ends() if postings is not None else None
     for segment_reader, offset in leaf_readers(reader):
         size = segment_reader.doc_count_all()
-        local = candidates[(candidates >= offset) & (candidates < offset + size)].astype(np.int64) - offset
-        if not len(local):
+        first, last = np.searchsorted(candidates, (offset, offset + size))
+        if first == last:
             continue
+        local = candidates[first:last].astype(np.int64) - offset
         saved = arrays.for_segment(segment_reader) if arrays is not None else None
         found = None
         if saved is not None:
             text = text if text is not None else reader.schema[fieldname].from_bytes(btext)
-            found = saved.positions(fieldname, text, local)
+            if ends is not None:
+                found = _saved_positions(saved, fieldname, text, postings, ends, candidates[first:last], offset)
+            else:
+                found = saved.positions(fieldname, text, local)
         if found is None:
             ids, _, values = decode_postings(segment_reader, fieldname, btext, only=local)
             positions, counts = decode_positions(values)
@@ -139,6 +151,20 @@ def candidate_positions(reader, fieldname: str, btext: bytes, candidates: np.nda
     if not ids_parts:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
     return np.concatenate(ids_parts), np.concatenate(position_parts), np.concatenate(count_parts)
+
+
+def _saved_positions(saved, fieldname: str, text, postings, ends: np.ndarray, chosen_ids: np.ndarray, offset: int):
+    """(local ids, positions, counts) of ``chosen_ids`` (global, in one segment starting at
+    ``offset``) from the segment's saved positions, placed by the term's weights (a posting's
+    positions number its weight); None when the segment has no positions of the term."""
+    where = np.searchsorted(postings.ids, chosen_ids)
+    segment_first = int(np.searchsorted(postings.ids, offset))
+    before = int(ends[segment_first - 1]) if segment_first else 0
+    counts = postings.weights[where].astype(np.int64)
+    positions = saved.positions_at(fieldname, text, ends[where] - counts - before, counts)
+    if positions is None:
+        return None
+    return chosen_ids.astype(np.int64) - offset, positions, counts
 
 
 def field_lengths(reader, fieldname: str, doc_count: int) -> np.ndarray:
@@ -370,7 +396,7 @@ class QueryEvaluator:
         stride = np.int64(1 << 32)
         for index, btext in enumerate(words):
             ids, positions, counts = candidate_positions(searcher.reader(), fieldname, btext, candidates,
-                                                         self.arrays)
+                                                         self.arrays, self.postings(searcher, fieldname, btext))
             docs = np.repeat(ids.astype(np.int64), counts)
             # Ascending already: documents in order, each one's positions in order, none twice.
             word_keys = docs * stride + (positions - index + len(words))

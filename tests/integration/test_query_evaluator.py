@@ -17,7 +17,10 @@ from search_app.search.facets import FacetPostings, published_days
 from search_app.search.matching import Matches, QueryEvaluator, top
 from search_app.search.query import QueryBuilder
 from search_app.index import postings as segment_arrays
-from search_app.index.postings import GenerationArrays, leaf_readers
+from search_app.index.postings import (GenerationArrays, decode_positions, decode_postings, leaf_readers, segment_id,
+                                       write_segment_arrays)
+from search_app.index.schema import FACET_FIELDS
+from search_app.index.term_table import add_term_tables
 from search_app.text.dictionary import open_dictionary
 
 from ..conftest import generated_then_updated
@@ -49,6 +52,32 @@ def _index(tmp_path_factory):
         yield ix, searcher
 
 
+# Where postings come from: Whoosh's blocks; the arrays and term tables the build saved; the first
+# format (JSON table, Whoosh's blocks for rarer terms: a generation written before term tables);
+# that generation given its term tables by add_term_tables.
+ARRAY_KINDS = ["whoosh-blocks", "saved-arrays", "first-format", "upgraded"]
+NEW_FILES = (".terms.", ".rare.")
+
+
+def _first_format_copy(generation: Path, target: Path) -> Path:
+    target.mkdir()
+    for path in generation.iterdir():
+        if path.is_file() and not any(marker in path.name for marker in NEW_FILES):
+            (target / path.name).hardlink_to(path)
+    return target
+
+
+@pytest.fixture(scope="module")
+def array_sets(index, tmp_path_factory):
+    ix, _ = index
+    generation = Path(ix.storage.folder)
+    first_format = _first_format_copy(generation, tmp_path_factory.mktemp("first") / "generation")
+    upgraded = _first_format_copy(generation, tmp_path_factory.mktemp("upgraded") / "generation")
+    assert len(add_term_tables(upgraded)) == 2
+    return {"whoosh-blocks": None, "saved-arrays": GenerationArrays(generation),
+            "first-format": GenerationArrays(first_format), "upgraded": GenerationArrays(upgraded)}
+
+
 def _evaluator(searcher, arrays=None):
     return QueryEvaluator(searcher.doc_count_all(), FacetPostings(searcher.reader()).live, arrays=arrays)
 
@@ -67,11 +96,69 @@ def test_the_index_has_segments_and_deletions_and_postings_arrays(index):
     assert arrays.for_segment(first).positions("exact", "of", np.asarray(ids[:3])) is not None
 
 
-@pytest.mark.parametrize("saved", [False, True], ids=["whoosh-blocks", "saved-arrays"])
-@pytest.mark.parametrize("text", QUERIES)
-def test_evaluator_matches_and_scores_like_whoosh(index, text, saved):
+@pytest.mark.parametrize("saved", ["saved-arrays", "first-format", "upgraded"])
+def test_every_saved_term_has_whooshs_postings_and_positions(index, array_sets, saved):
+    """Every term of some array fields, in every segment: the saved postings and positions (or,
+    for the first format's rarer terms, none) are Whoosh's, and a term the segment lacks has
+    none (the first format cannot tell: it sends it to Whoosh)."""
     ix, searcher = index
-    evaluator = _evaluator(searcher, _arrays(ix) if saved else None)
+    arrays = array_sets[saved]
+    left_to_whoosh = with_positions = 0
+    for segment_reader, _ in leaf_readers(searcher.reader()):
+        saved_arrays = arrays.for_segment(segment_reader)
+        for fieldname in ("body_en", "exact", "title_ar", "place", "source"):
+            for btext in segment_reader.lexicon(fieldname):
+                text = ix.schema[fieldname].from_bytes(btext)
+                found = saved_arrays.get(fieldname, text)
+                if found is None:
+                    left_to_whoosh += 1
+                    continue
+                ids, weights = decode_postings(segment_reader, fieldname, btext)
+                assert found[0].tolist() == ids.tolist() and found[1].tolist() == weights.tolist()
+                some = ids[::3]
+                positions = saved_arrays.positions(fieldname, text, some)
+                if positions is not None:
+                    with_positions += 1
+                    _, _, values = decode_postings(segment_reader, fieldname, btext, only=some)
+                    expected, counts = decode_positions(values)
+                    assert positions[0].tolist() == some.tolist()
+                    assert positions[1].tolist() == expected.tolist() and positions[2].tolist() == counts.tolist()
+        absent = saved_arrays.get("body_en", "xqzzvnotaword")
+        assert absent is None if saved == "first-format" else len(absent[0]) == 0
+    assert (left_to_whoosh > 0) == (saved == "first-format")
+    assert with_positions > 100
+
+
+def test_upgrading_adds_files_and_changes_none(index, array_sets):
+    upgraded = array_sets["upgraded"].generation
+    ix, _ = index
+    for path in Path(ix.storage.folder).iterdir():
+        if path.is_file() and not any(marker in path.name for marker in NEW_FILES):
+            assert (upgraded / path.name).stat().st_ino == path.stat().st_ino  # the same file, untouched
+    assert list(upgraded.glob("*.rare.ids.npy")) and list(upgraded.glob("*.terms.hash.npy"))
+
+
+def test_an_update_leaves_first_format_segments_as_they_are(index, tmp_path):
+    """What an update's publishing does to the segments it keeps: nothing (an upgrade of a million
+    articles takes minutes), while a segment without arrays gets them."""
+    ix, searcher = index
+    first_format = _first_format_copy(Path(ix.storage.folder), tmp_path / "generation")
+    before = sorted(path.name for path in first_format.iterdir())
+    assert write_segment_arrays(first_format, searcher.reader(), FACET_FIELDS) == []
+    assert sorted(path.name for path in first_format.iterdir()) == before
+    segment = segment_id(leaf_readers(searcher.reader())[0][0])
+    for path in first_format.glob(segment + ".*.npy"):
+        path.unlink()
+    (first_format / f"{segment}.postings.json").unlink()
+    assert write_segment_arrays(first_format, searcher.reader(), FACET_FIELDS) == [segment]
+    assert (first_format / f"{segment}.terms.json").exists()
+
+
+@pytest.mark.parametrize("saved", ARRAY_KINDS)
+@pytest.mark.parametrize("text", QUERIES)
+def test_evaluator_matches_and_scores_like_whoosh(index, array_sets, text, saved):
+    ix, searcher = index
+    evaluator = _evaluator(searcher, array_sets[saved])
     _assert_like_whoosh(evaluator, searcher, QueryBuilder(ix.schema).parse(text))
 
 
@@ -81,11 +168,11 @@ DICTIONARY_QUERIES = ["kitchen rain", "fire department", "heavy rain OR snow", "
 
 
 @pytest.mark.skipif(open_dictionary("auto") is None, reason="FreeDict's dictd dictionaries are not installed")
-@pytest.mark.parametrize("saved", [False, True], ids=["whoosh-blocks", "saved-arrays"])
+@pytest.mark.parametrize("saved", ARRAY_KINDS)
 @pytest.mark.parametrize("text", DICTIONARY_QUERIES)
-def test_evaluator_matches_dictionary_translations_like_whoosh(index, text, saved):
+def test_evaluator_matches_dictionary_translations_like_whoosh(index, array_sets, text, saved):
     ix, searcher = index
-    evaluator = _evaluator(searcher, _arrays(ix) if saved else None)
+    evaluator = _evaluator(searcher, array_sets[saved])
     parsed = QueryBuilder(ix.schema, dictionary=open_dictionary("auto"), reader=searcher.reader()).parse(text)
     assert parsed.expansions  # the dictionary added something
     _assert_like_whoosh(evaluator, searcher, parsed)
@@ -104,11 +191,11 @@ def _assert_like_whoosh(evaluator, searcher, parsed):
         assert evaluator.evaluate(searcher, query) is found  # second time from the cache
 
 
-@pytest.mark.parametrize("saved", [False, True], ids=["whoosh-blocks", "saved-arrays"])
-def test_facet_counts_and_dates_read_from_arrays_agree_with_one_document_at_a_time(index, saved):
+@pytest.mark.parametrize("saved", ARRAY_KINDS)
+def test_facet_counts_and_dates_read_from_arrays_agree_with_one_document_at_a_time(index, array_sets, saved):
     ix, searcher = index
     reader = searcher.reader()
-    facets = FacetPostings(reader, _arrays(ix) if saved else None)
+    facets = FacetPostings(reader, array_sets[saved])
     live = facets.live
     assert [n for n in range(reader.doc_count_all()) if not live[n]] == [
         n for n in range(reader.doc_count_all()) if reader.is_deleted(n)]
@@ -141,11 +228,11 @@ def test_undated_articles_are_found_and_sorted_last(index, tmp_path):
     assert response.total == searcher.doc_count() and response.hits[-1].published is None
 
 
-@pytest.mark.parametrize("saved", [False, True], ids=["whoosh-blocks", "saved-arrays"])
-def test_related_stories_query_ranks_like_whoosh(index, saved):
+@pytest.mark.parametrize("saved", ARRAY_KINDS)
+def test_related_stories_query_ranks_like_whoosh(index, array_sets, saved):
     """"More like this" evaluates its ~50 weighted terms with the arrays: same stories, same order."""
     ix, searcher = index
-    evaluator = _evaluator(searcher, _arrays(ix) if saved else None)
+    evaluator = _evaluator(searcher, array_sets[saved])
     live = [n for n in range(searcher.doc_count_all()) if not searcher.reader().is_deleted(n)]
     for docnum in live[::37]:
         query = related_query(searcher, docnum)
