@@ -17,6 +17,7 @@ import zlib
 import numpy as np
 import whoosh
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3PostingsWriter, W3TermInfo, _lenfield
+from whoosh.filedb.structfile import StructFile
 from whoosh.system import _INT_SIZE, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
@@ -135,6 +136,50 @@ class BlockPostingsWriter(W3PostingsWriter):
         self._postfile.write(data)
         self._blockcount += 1
         self._new_block()
+
+
+class PositionedStructFile(StructFile):
+    """A ``StructFile`` that counts what it writes, so ``tell`` needs no system call: a buffered
+    file's ``tell`` asks the OS (``lseek``) every time, and Whoosh asks three or four times a term
+    (the term table's ``add``, the postings' start and end), a tenth of flushing a segment.
+    Writes that bypass ``write`` (arrays, pickles), seeks and truncation make it ask the file again."""
+
+    def __init__(self, structfile: StructFile):
+        self.__dict__.update(structfile.__dict__)
+        self._position = None
+
+    def write(self, data):
+        written = self.file.write(data)
+        if self._position is not None:
+            self._position += written
+        return written
+
+    def tell(self):
+        if self._position is None:
+            self._position = self.file.tell()
+        return self._position
+
+    def seek(self, *args, **kwargs):
+        self._position = None
+        return self.file.seek(*args, **kwargs)
+
+    def truncate(self, *args, **kwargs):
+        self._position = None
+        return self.file.truncate(*args, **kwargs)
+
+    def write_array(self, arry):
+        self._position = None
+        super().write_array(arry)
+
+    def write_pickle(self, obj, protocol=-1):
+        self._position = None
+        super().write_pickle(obj, protocol)
+
+
+def track_positions(field_writer) -> None:
+    """Puts ``PositionedStructFile``s in place of a new field writer's term table and postings files."""
+    field_writer._postfile = PositionedStructFile(field_writer._postfile)
+    field_writer._tindex.dbfile = PositionedStructFile(field_writer._tindex.dbfile)
 
 
 def block_limit(codec) -> int:

@@ -41,7 +41,7 @@ from ..text.index_terms import term_positions_function
 from .postings import POSITIONS_MIN_DOCS, array_policy, save_segment_arrays
 from .schema import FACET_FIELDS
 from .whoosh_internals import (TERM_INFO_STRUCT, SegmentWriterBase, add_term_info, block_limit, compression_level,
-                               index_segments, install_block_writer)
+                               index_segments, install_block_writer, track_positions)
 
 log = logging.getLogger(__name__)
 
@@ -164,6 +164,7 @@ class FastSegmentWriter(SegmentWriterBase):
 
     def __init__(self, ix, **kwargs):
         super().__init__(ix, **kwargs)
+        track_positions(self.fieldwriter)
         self._fast_fields, self._plain_fields = {}, {}
         for name, field in self.schema.items():
             if field.vector or field.separate_spelling():
