@@ -76,3 +76,30 @@ def test_stop_words_close_up_and_names_are_not_stemmed():
 def test_chains_it_does_not_know_are_left_to_whoosh():
     assert term_positions_function(StemmingAnalyzer()) is None
     assert term_positions_function(RegexTokenizer()) is None
+
+
+# Every kind of character the word pattern's classes turn on: Latin and Arabic letters, digits of
+# both scripts, "_" (a word character that is no letter), tatweel, Arabic and Latin combining
+# marks, format characters, hyphens, dashes, apostrophes, modifier letters, spaces, punctuation.
+WORD_ALPHABET = ("aZßé\u0301" "بحة\u064e\u0651\u0640" "3\u0663_" "\u200b\u200f\u202b"
+                 "-\u2010\u2011\u2013" "'\u2019`\u2018\u02bc" " .,\n")
+
+
+def test_the_fast_word_pattern_finds_what_the_word_pattern_finds():
+    """The build finds a text's words with a faster pattern when it has no "_"; a word found
+    differently would be indexed under another term than a query's."""
+    import random
+    import re
+
+    from search_app.text.analyzers import WORD_PATTERN
+    from search_app.text.index_terms import FAST_WORDS, _words_of
+
+    pattern = re.compile(WORD_PATTERN)
+    generator = random.Random(18)
+    texts = corpus_texts() + ["".join(generator.choice(WORD_ALPHABET) for _ in range(generator.randrange(40)))
+                              for _ in range(20_000)]
+    for text in texts:
+        expected = pattern.findall(text)
+        assert _words_of(pattern, text) == expected, repr(text)
+        if "_" not in text:
+            assert FAST_WORDS.findall(text) == expected, repr(text)
