@@ -27,6 +27,25 @@ def test_nothing_to_go_on_is_undetermined(text):
     assert detect_language(text) == "und"
 
 
+def test_the_first_words_are_read_from_the_start_as_from_the_whole_text():
+    """The English test reads its words from the text's first characters when those hold enough:
+    the same words as reading the whole text, wherever the last word taken ends."""
+    import itertools
+
+    from search_app.enrich.langid import MARKER_SCAN_CHARS, MARKER_WORDS, _WORD, _first_words
+    from tests.conftest import demo_records
+
+    texts = [f"{record['title']}\n{record['body']}" for record in demo_records()]
+    for width in (1, 5, 12, 13, 14):  # the 150th word ends just before, at and after the scan's end
+        word = "w" * (width - 1)
+        texts += [" ".join([word] * count) for count in range(MARKER_SCAN_CHARS // width - 3,
+                                                              MARKER_SCAN_CHARS // width + 3)]
+    texts += ["x" * (MARKER_SCAN_CHARS + 50) + " the of", "Hama " * MARKER_WORDS + "Homs"]
+    for text in texts:
+        expected = [match.group() for match in itertools.islice(_WORD.finditer(text), MARKER_WORDS)]
+        assert _first_words(text) == expected, text[:60]
+
+
 def test_levantine_arabic_date():
     assert parse_published("5 تشرين الأول 2019") == PublishedDate(dt.datetime(2019, 10, 5, tzinfo=UTC), "day")
 
