@@ -101,3 +101,23 @@ def test_relative_dates_resolve_against_the_fetch_time():
     assert parse_relative("منذ 3 أيام", fetched).value == fetched - dt.timedelta(days=3)
     assert parse_relative("2 hours ago", fetched).value == fetched - dt.timedelta(hours=2)
     assert parse_relative("not a date", fetched) is None
+
+
+@pytest.mark.parametrize("year", [2012, 2015])
+def test_arabic_day_month_year_is_read_as_dateparser_reads_it(year):
+    """"20 ديسمبر 2023" is read without dateparser: the same date as dateparser gives, for every
+    day of every month name (Levantine ones too), and no date where dateparser finds none."""
+    from search_app.enrich.dates import _PARSER
+
+    egyptian = "يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر".split()
+    levantine = ["كانون الثاني", "شباط", "آذار", "نيسان", "أيار", "حزيران", "تموز", "آب", "أيلول",
+                 "تشرين الأول", "تشرين الثاني", "كانون الأول"]
+    for month, (name, other_name) in enumerate(zip(egyptian, levantine), 1):
+        for day in range(1, 32):
+            data = _PARSER.get_date_data(f"{day} {name} {year}")
+            expected = None
+            if data.date_obj is not None:
+                assert data.period == "day"
+                expected = PublishedDate(data.date_obj.astimezone(UTC), "day")
+            assert parse_published(f"{day} {name} {year}") == expected, (day, name)
+            assert parse_published(f"{day} {other_name} {year}") == expected, (day, other_name)
