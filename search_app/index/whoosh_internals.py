@@ -11,6 +11,8 @@ themselves, so no call here is made per posting.
 """
 from __future__ import annotations
 
+import itertools
+import operator
 import pickle
 import zlib
 
@@ -114,6 +116,22 @@ class BlockPostingsWriter(W3PostingsWriter):
         self._maxweight = max(weights)
         self._minlength, self._maxlength = shortest, longest
         self._compression = compression
+
+    def _mini_ids(self):
+        """Whoosh's: the ids as gaps (ids of byte strings as they are), at C level instead of a
+        generator a posting."""
+        ids = self._ids
+        return tuple(ids) if self._byteids else tuple(map(operator.sub, ids, itertools.chain((0,), ids)))
+
+    def _mini_weights(self):
+        """Whoosh's: None when every weight is 1.0, the one weight when all are equal, else all of
+        them, each test one C-level count instead of a generator a posting."""
+        weights = self._weights
+        if weights.count(1.0) == len(weights):
+            return None
+        if weights.count(weights[0]) == len(weights):
+            return weights[0]
+        return tuple(weights)
 
     def write_block(self) -> None:
         """Writes the buffered block (not the term's last: ``finish_term`` writes that one)."""
