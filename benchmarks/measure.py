@@ -56,5 +56,19 @@ def memory() -> dict:
             "rss_mb": round(rss_mb(), 1)}
 
 
+def cpu_seconds() -> dict:
+    """CPU time (user + system) of this process and of the children it waited for (worker pools,
+    index writers): on a shared machine wall time also counts waiting for a core."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"cpu_s": round(own.ru_utime + own.ru_stime, 2),
+            "children_cpu_s": round(children.ru_utime + children.ru_stime, 2)}
+
+
+def cpu_used() -> float:
+    """CPU seconds so far of this process and of the children it waited for."""
+    figures = cpu_seconds()
+    return figures["cpu_s"] + figures["children_cpu_s"]
+
+
 def directory_bytes(path: Path) -> int:
     return sum(item.stat().st_size for item in Path(path).rglob("*") if item.is_file())

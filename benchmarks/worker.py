@@ -10,7 +10,7 @@ import os
 import sys
 
 from . import fts5, ours
-from .measure import memory
+from .measure import cpu_seconds, memory
 from .queries import plan_from_dict
 
 TASKS = {
@@ -37,7 +37,7 @@ def main(argv: list[str]) -> None:
         profiler.dump_stats(profile_path)
     else:
         result = function(**arguments)
-    result.update({key: value for key, value in memory().items() if key not in result})
+    result.update({key: value for key, value in {**memory(), **cpu_seconds()}.items() if key not in result})
     print("RESULT " + json.dumps(result), flush=True)
 
 

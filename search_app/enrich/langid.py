@@ -30,13 +30,23 @@ ENGLISH_MARKERS = frozenset(
 MARKER_WORDS = 150
 MARKER_MIN_WORDS = 20
 MARKER_SHARE = 1 / 12
+MARKER_SCAN_CHARS = 2000  # about 300 words of English
 _WORD = re.compile(r"[^\W\d_]+")
 
 
 def _reads_as_english(text: str) -> bool:
-    words = [match.group().lower() for match in itertools.islice(_WORD.finditer(text), MARKER_WORDS)]
+    words = _first_words(text)
     return (len(words) >= MARKER_MIN_WORDS
-            and sum(word in ENGLISH_MARKERS for word in words) >= MARKER_SHARE * len(words))
+            and sum(map(ENGLISH_MARKERS.__contains__, map(str.lower, words))) >= MARKER_SHARE * len(words))
+
+
+def _first_words(text: str) -> list[str]:
+    """The first MARKER_WORDS words. Read from the text's start when that holds more of them (so
+    the last one taken is whole: another starts after it), else from the whole text."""
+    words = _WORD.findall(text, 0, MARKER_SCAN_CHARS)
+    if len(words) > MARKER_WORDS or len(text) <= MARKER_SCAN_CHARS:
+        return words[:MARKER_WORDS]
+    return [match.group() for match in itertools.islice(_WORD.finditer(text), MARKER_WORDS)]
 
 
 def detect_language(text: str | None) -> str:

@@ -11,12 +11,15 @@ themselves, so no call here is made per posting.
 """
 from __future__ import annotations
 
+import itertools
+import operator
 import pickle
 import zlib
 
 import numpy as np
 import whoosh
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3PostingsWriter, W3TermInfo, _lenfield
+from whoosh.filedb.structfile import StructFile
 from whoosh.system import _INT_SIZE, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
@@ -114,6 +117,22 @@ class BlockPostingsWriter(W3PostingsWriter):
         self._minlength, self._maxlength = shortest, longest
         self._compression = compression
 
+    def _mini_ids(self):
+        """Whoosh's: the ids as gaps (ids of byte strings as they are), at C level instead of a
+        generator a posting."""
+        ids = self._ids
+        return tuple(ids) if self._byteids else tuple(map(operator.sub, ids, itertools.chain((0,), ids)))
+
+    def _mini_weights(self):
+        """Whoosh's: None when every weight is 1.0, the one weight when all are equal, else all of
+        them, each test one C-level count instead of a generator a posting."""
+        weights = self._weights
+        if weights.count(1.0) == len(weights):
+            return None
+        if weights.count(weights[0]) == len(weights):
+            return weights[0]
+        return tuple(weights)
+
     def write_block(self) -> None:
         """Writes the buffered block (not the term's last: ``finish_term`` writes that one)."""
         self._write_block()
@@ -135,6 +154,50 @@ class BlockPostingsWriter(W3PostingsWriter):
         self._postfile.write(data)
         self._blockcount += 1
         self._new_block()
+
+
+class PositionedStructFile(StructFile):
+    """A ``StructFile`` that counts what it writes, so ``tell`` needs no system call: a buffered
+    file's ``tell`` asks the OS (``lseek``) every time, and Whoosh asks three or four times a term
+    (the term table's ``add``, the postings' start and end), a tenth of flushing a segment.
+    Writes that bypass ``write`` (arrays, pickles), seeks and truncation make it ask the file again."""
+
+    def __init__(self, structfile: StructFile):
+        self.__dict__.update(structfile.__dict__)
+        self._position = None
+
+    def write(self, data):
+        written = self.file.write(data)
+        if self._position is not None:
+            self._position += written
+        return written
+
+    def tell(self):
+        if self._position is None:
+            self._position = self.file.tell()
+        return self._position
+
+    def seek(self, *args, **kwargs):
+        self._position = None
+        return self.file.seek(*args, **kwargs)
+
+    def truncate(self, *args, **kwargs):
+        self._position = None
+        return self.file.truncate(*args, **kwargs)
+
+    def write_array(self, arry):
+        self._position = None
+        super().write_array(arry)
+
+    def write_pickle(self, obj, protocol=-1):
+        self._position = None
+        super().write_pickle(obj, protocol)
+
+
+def track_positions(field_writer) -> None:
+    """Puts ``PositionedStructFile``s in place of a new field writer's term table and postings files."""
+    field_writer._postfile = PositionedStructFile(field_writer._postfile)
+    field_writer._tindex.dbfile = PositionedStructFile(field_writer._tindex.dbfile)
 
 
 def block_limit(codec) -> int:

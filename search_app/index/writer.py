@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 import logging
 import multiprocessing
+import operator
 import os
 import pickle
 import queue
@@ -41,7 +42,7 @@ from ..text.index_terms import term_positions_function
 from .postings import POSITIONS_MIN_DOCS, array_policy, save_segment_arrays
 from .schema import FACET_FIELDS
 from .whoosh_internals import (TERM_INFO_STRUCT, SegmentWriterBase, add_term_info, block_limit, compression_level,
-                               index_segments, install_block_writer)
+                               index_segments, install_block_writer, track_positions)
 
 log = logging.getLogger(__name__)
 
@@ -123,11 +124,16 @@ def _encode_positions(positions: list[int]) -> bytes:
         if encoded is None:
             encoded = _ONE_POSITION[pos] = _pack_count(1) + pickle.dumps([pos], 2)
         return encoded
-    gaps, base = [], 0
-    for pos in positions:
-        gaps.append(pos - base)
-        base = pos
+    gaps = list(map(operator.sub, positions, itertools.chain((0,), positions)))
     return _pack_count(len(gaps)) + pickle.dumps(gaps, 2)
+
+
+def _encode_all(lists) -> list[bytes]:
+    """``_encode_positions`` of each list; a word once in the field (most postings) is taken from
+    the table with no call."""
+    once = _ONE_POSITION.get
+    return [(once(positions[0]) or _encode_positions(positions)) if len(positions) == 1
+            else _encode_positions(positions) for positions in lists]
 
 
 def _plain_terms_function(field):
@@ -164,6 +170,7 @@ class FastSegmentWriter(SegmentWriterBase):
 
     def __init__(self, ix, **kwargs):
         super().__init__(ix, **kwargs)
+        track_positions(self.fieldwriter)
         self._fast_fields, self._plain_fields = {}, {}
         for name, field in self.schema.items():
             if field.vector or field.separate_spelling():
@@ -210,7 +217,7 @@ class FastSegmentWriter(SegmentWriterBase):
             found = analyse(value)
             lists = found.values()
             freqs = list(map(len, lists))
-            postings.add(docnum, list(found), freqs, list(map(_encode_positions, lists)),
+            postings.add(docnum, list(found), freqs, _encode_all(lists),
                          itertools.chain.from_iterable(lists))
         else:
             plain = self._plain_fields.get(name)

@@ -71,6 +71,8 @@ def ends_in_article(clitic: str) -> bool:
 
 def normalize_arabic(text: str) -> str:
     """NFKC, drop marks/tatweel/format characters, fold letter variants and digits."""
+    if text.isascii():  # NFKC keeps ASCII as it is, and no mark or letter to fold is ASCII
+        return text
     text = unicodedata.normalize("NFKC", text)
     text = _MARKS_AND_TATWEEL.sub("", text)
     return text.translate(_TRANSLATION)

@@ -9,18 +9,19 @@ keeps the Whoosh analyzers; tests compare both on every corpus text.
 """
 from __future__ import annotations
 
+import collections
+import itertools
 import re
 from typing import Callable
 
 from whoosh.analysis import CompositeAnalyzer, RegexTokenizer, StopFilter
 
 from ..utils import remember
-from .analyzers import (HYPHEN_PARTS, POSSESSIVE_SUFFIX, WORD_PATTERN, ArabicNormalizeFilter, CachedStemFilter,
-                        CompoundMergeFilter, HyphenSplitFilter, LatinFoldFilter, PossessiveFilter)
-from .characters import HYPHENS, POSSESSIVE_APOSTROPHES
+from .analyzers import (HYPHEN_PARTS, INWORD_MARKS, POSSESSIVE_SUFFIX, WORD_PATTERN, ArabicNormalizeFilter,
+                        CachedStemFilter, CompoundMergeFilter, HyphenSplitFilter, LatinFoldFilter, PossessiveFilter)
+from .characters import APOSTROPHES, HYPHENS, POSSESSIVE_APOSTROPHES
 
 TermPositions = dict[str, list[int]]
-_UNSEEN = object()
 _last_words: tuple = (None, None, None)  # (pattern, text, its words): see _words_of
 _HYPHEN_CHARS = tuple(HYPHENS)
 _APOSTROPHE_S = frozenset(POSSESSIVE_APOSTROPHES)
@@ -70,16 +71,34 @@ class _OnePass:
         self._word_info: dict[str, tuple] = {}
 
     def __call__(self, text: str) -> TermPositions:
+        words = _words_of(self._expression, text)
+        infos = list(map(self._word_info.get, words))  # one C-level pass; None: a word not met before
+        if None in infos:
+            describe = self._describe
+            infos = [describe(word) if info is None else info for word, info in zip(words, infos)]
+        if tuple in set(map(type, infos)):  # a hyphenated word: its parts move later words along
+            return self._walk(infos)
+        # Every word is one term or dropped (""): the kept words' positions are their numbers, or
+        # with StopFilter(renumber=True) the first kept word's number and then one after another.
+        if self._stop is not None:
+            kept = len(infos) - infos.count("")
+            first = next(itertools.compress(itertools.count(), infos), 0)
+            positions = range(first, first + kept)
+        else:
+            positions = itertools.compress(itertools.count(), infos)
+        terms = list(filter(None, infos))
+        found: TermPositions = dict(zip(dict.fromkeys(terms), iter(list, None)))  # term -> [], first seen first
+        collections.deque(map(list.append, map(found.__getitem__, terms), positions), maxlen=0)
+        return found
+
+    def _walk(self, infos: list) -> TermPositions:
+        """The chain's positions word by word, for a text with a word split at hyphens."""
         found: TermPositions = {}
         renumber = self._stop is not None  # StopFilter(renumber=True): kept tokens run on
         renumbered = -1
         shift = 0  # HyphenSplitFilter: the parts of earlier words push later words along
-        word_info, describe = self._word_info, self._describe
-        for number, word in enumerate(_words_of(self._expression, text)):
-            info = word_info.get(word, _UNSEEN)
-            if info is _UNSEEN:
-                info = describe(word)
-            if info is None:  # a stop word, or nothing left after normalising
+        for number, info in enumerate(infos):
+            if not info:  # a stop word, or nothing left after normalising
                 continue
             if info.__class__ is str:  # most words: one part, kept, its term
                 pos = number + shift
@@ -150,7 +169,7 @@ class _OnePass:
         return odd
 
     def _describe(self, word: str):
-        """A word's term (most words), None (dropped), or for a word split at hyphens
+        """A word's term (most words), "" (dropped), or for a word split at hyphens
         (number of parts, ((part offset, term) of each part kept), joined term or None)."""
         text = self._without_possessive(word)
         parts = HYPHEN_PARTS.findall(text) if any(h in text for h in _HYPHEN_CHARS) else ()
@@ -159,7 +178,7 @@ class _OnePass:
         normals = [(offset, self._normal(part)) for offset, part in enumerate(parts)]
         normals = [(offset, normal) for offset, normal in normals if normal and not self._is_stop(normal)]
         if len(parts) == 1:
-            info = self._term(normals[0][1]) if normals else None
+            info = self._term(normals[0][1]) if normals else ""
         else:
             joined = None
             if len(normals) > 1 and not all(n.isdigit() for _, n in normals):
@@ -194,6 +213,24 @@ def _words_of(expression, text: str) -> list[str]:
     pattern, last_text, words = _last_words  # one tuple, swapped whole: safe across threads
     if pattern is expression and last_text == text:
         return words
-    words = expression.findall(text)  # findall: no match objects, twice as fast as finditer
+    if "_" not in text and expression.pattern == WORD_PATTERN:
+        words = FAST_WORDS.findall(text)
+    else:
+        words = expression.findall(text)  # findall: no match objects, twice as fast as finditer
     _last_words = (expression, text, words)
     return words
+
+
+def _fast_word_pattern() -> re.Pattern:
+    """``WORD_PATTERN``'s words, found twice as fast in a text without "_" (a sixth of building
+    an index was finding words). A word is marks, a letter, then any run of letters and marks
+    (``WORD_PATTERN`` spells that run as (letter marks*)+, which the engine walks a character at
+    a time through two loops); here the run is one character class, ``\\w`` and the marks, which
+    differs from a letter or mark only at "_" (a word character but not a letter). Possessive
+    loops never backtrack: what follows a run can only start a new part or end the word. Tests
+    compare the two on corpus texts and on random strings of the characters each class turns on."""
+    word = rf"[{INWORD_MARKS}]*+[^\W_\u0640][\w{INWORD_MARKS}]*+"
+    return re.compile(rf"{word}(?:[{HYPHENS}{APOSTROPHES}]{word})*+")
+
+
+FAST_WORDS = _fast_word_pattern()

@@ -44,3 +44,20 @@ def test_folding_and_tokenising_use_the_classes():
     tokens = re.findall(WORD_PATTERN, "al\u2010Bab Dar\u2018a x\u2013y")
     assert tokens == ["al\u2010Bab", "Dar\u2018a", "x", "y"]
     assert has_arabic("Hama حماة") and not has_arabic("Hama")
+
+
+def test_the_possessive_is_cut_as_a_look_behind_first_pattern_cuts_it():
+    """``fold_latin`` finds a possessive from its apostrophe, looking behind for the letter: the
+    same cuts as the pattern that looks behind first, on random strings of the characters around it."""
+    import random
+
+    from search_app.text.characters import MODIFIER_APOSTROPHE, POSSESSIVE_APOSTROPHES
+    from search_app.text.latin import _POSSESSIVE
+
+    look_behind_first = re.compile(f"(?<=\\w)[{POSSESSIVE_APOSTROPHES}{MODIFIER_APOSTROPHE}]s\\b", re.IGNORECASE)
+    generator = random.Random(18)
+    alphabet = "aSs '\u2019\u02bc`_-\u00e9\u0301\u0628\u06293 .\n"
+    texts = ["Assad's", "Hama’s", "Darʼas", "the 's", "_'s", "Hamas'", "Assad's's", "x'S y'sa"]
+    texts += ["".join(generator.choice(alphabet) for _ in range(generator.randrange(20))) for _ in range(30_000)]
+    for text in texts:
+        assert _POSSESSIVE.sub("", text) == look_behind_first.sub("", text), repr(text)

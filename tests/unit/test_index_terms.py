@@ -89,3 +89,30 @@ def test_single_terms_of_many_words_at_once_are_each_words_single_term(kind):
     assert fast.single_terms(words) == [fast.single_term(word) for word in words]
     assert fast.single_terms(words[::-1][:50]) == [fast.single_term(word) for word in words[::-1][:50]]
     assert fast.single_terms(["a\nb", "Hama"]) == [fast.single_term("a\nb"), fast.single_term("Hama")]
+
+
+# Every kind of character the word pattern's classes turn on: Latin and Arabic letters, digits of
+# both scripts, "_" (a word character that is no letter), tatweel, Arabic and Latin combining
+# marks, format characters, hyphens, dashes, apostrophes, modifier letters, spaces, punctuation.
+WORD_ALPHABET = ("aZßé\u0301" "بحة\u064e\u0651\u0640" "3\u0663_" "\u200b\u200f\u202b"
+                 "-\u2010\u2011\u2013" "'\u2019`\u2018\u02bc" " .,\n")
+
+
+def test_the_fast_word_pattern_finds_what_the_word_pattern_finds():
+    """The build finds a text's words with a faster pattern when it has no "_"; a word found
+    differently would be indexed under another term than a query's."""
+    import random
+    import re
+
+    from search_app.text.analyzers import WORD_PATTERN
+    from search_app.text.index_terms import FAST_WORDS, _words_of
+
+    pattern = re.compile(WORD_PATTERN)
+    generator = random.Random(18)
+    texts = corpus_texts() + ["".join(generator.choice(WORD_ALPHABET) for _ in range(generator.randrange(40)))
+                              for _ in range(20_000)]
+    for text in texts:
+        expected = pattern.findall(text)
+        assert _words_of(pattern, text) == expected, repr(text)
+        if "_" not in text:
+            assert FAST_WORDS.findall(text) == expected, repr(text)

@@ -27,6 +27,25 @@ def test_nothing_to_go_on_is_undetermined(text):
     assert detect_language(text) == "und"
 
 
+def test_the_first_words_are_read_from_the_start_as_from_the_whole_text():
+    """The English test reads its words from the text's first characters when those hold enough:
+    the same words as reading the whole text, wherever the last word taken ends."""
+    import itertools
+
+    from search_app.enrich.langid import MARKER_SCAN_CHARS, MARKER_WORDS, _WORD, _first_words
+    from tests.conftest import demo_records
+
+    texts = [f"{record['title']}\n{record['body']}" for record in demo_records()]
+    for width in (1, 5, 12, 13, 14):  # the 150th word ends just before, at and after the scan's end
+        word = "w" * (width - 1)
+        texts += [" ".join([word] * count) for count in range(MARKER_SCAN_CHARS // width - 3,
+                                                              MARKER_SCAN_CHARS // width + 3)]
+    texts += ["x" * (MARKER_SCAN_CHARS + 50) + " the of", "Hama " * MARKER_WORDS + "Homs"]
+    for text in texts:
+        expected = [match.group() for match in itertools.islice(_WORD.finditer(text), MARKER_WORDS)]
+        assert _first_words(text) == expected, text[:60]
+
+
 def test_levantine_arabic_date():
     assert parse_published("5 تشرين الأول 2019") == PublishedDate(dt.datetime(2019, 10, 5, tzinfo=UTC), "day")
 
@@ -82,3 +101,23 @@ def test_relative_dates_resolve_against_the_fetch_time():
     assert parse_relative("منذ 3 أيام", fetched).value == fetched - dt.timedelta(days=3)
     assert parse_relative("2 hours ago", fetched).value == fetched - dt.timedelta(hours=2)
     assert parse_relative("not a date", fetched) is None
+
+
+@pytest.mark.parametrize("year", [2012, 2015])
+def test_arabic_day_month_year_is_read_as_dateparser_reads_it(year):
+    """"20 ديسمبر 2023" is read without dateparser: the same date as dateparser gives, for every
+    day of every month name (Levantine ones too), and no date where dateparser finds none."""
+    from search_app.enrich.dates import _PARSER
+
+    egyptian = "يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر".split()
+    levantine = ["كانون الثاني", "شباط", "آذار", "نيسان", "أيار", "حزيران", "تموز", "آب", "أيلول",
+                 "تشرين الأول", "تشرين الثاني", "كانون الأول"]
+    for month, (name, other_name) in enumerate(zip(egyptian, levantine), 1):
+        for day in range(1, 32):
+            data = _PARSER.get_date_data(f"{day} {name} {year}")
+            expected = None
+            if data.date_obj is not None:
+                assert data.period == "day"
+                expected = PublishedDate(data.date_obj.astimezone(UTC), "day")
+            assert parse_published(f"{day} {name} {year}") == expected, (day, name)
+            assert parse_published(f"{day} {other_name} {year}") == expected, (day, other_name)

@@ -194,3 +194,28 @@ def test_no_module_imports_another_modules_private_names():
 def test_the_door_itself_holds_the_private_uses():
     # If this found none, the scan above would not be looking at what the door hides.
     assert len(whoosh_private_uses(DOOR.read_text(encoding="utf-8"))) > 20
+
+
+def test_blocks_are_minified_as_whoosh_minifies_them():
+    """The block writer's own id gaps and weight summary (C-level counts, no generator a posting)
+    are what Whoosh's postings writer puts in a block, value and type, for every kind of block."""
+    import random
+
+    from whoosh.codec.whoosh3 import W3PostingsWriter
+
+    from search_app.index.whoosh_internals import BlockPostingsWriter
+
+    class Block:
+        _byteids = False
+
+    generator = random.Random(18)
+    for _ in range(5_000):
+        size = generator.randrange(1, 129)
+        block = Block()
+        block._ids = sorted(generator.sample(range(100_000), size))
+        kind = generator.randrange(3)  # all 1.0, all one other weight, mixed
+        block._weights = ([1.0] * size if kind == 0 else [float(generator.randrange(2, 5))] * size if kind == 1
+                          else [float(generator.randrange(1, 4)) for _ in range(size)])
+        assert BlockPostingsWriter._mini_ids(block) == W3PostingsWriter._mini_ids(block)
+        ours, whooshs = BlockPostingsWriter._mini_weights(block), W3PostingsWriter._mini_weights(block)
+        assert ours == whooshs and type(ours) is type(whooshs)
