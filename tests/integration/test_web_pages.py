@@ -110,7 +110,10 @@ def test_arabic_result_lines_never_put_a_middle_dot_beside_arabic_indic_digits(c
     text = re.sub(r"<[^>]+>", " ", get(client, "/", ui="ar", q="Hama").split("<main")[1])
     assert not re.search(f"[{ARABIC_DIGITS}]\\s*·|·\\s*[{ARABIC_DIGITS}]", text)
     assert re.search(f"[{ARABIC_DIGITS}]{{4}}\\s*\\|", text)  # the date, then the separator
-    assert "·" in get(client, "/", ui="en", q="Hama").split("<main")[1]
+    english = get(client, "/", ui="en", q="Hama")
+    assert 'id="expansions"' in english  # the list of other spellings, comma-separated, is on the page
+    assert re.search(r"relevance</strong> · <a", english) and re.search(r"CSV</a> ·\s", english)
+    assert re.search(r"</bdi>(</details>)?\s*· <a href=\"[^\"]*expand=0", english)
 
 
 def test_english_interface_uses_latin_digits_and_english_months(client):
