@@ -210,9 +210,9 @@ def _build(build) -> None:
     except (IndexLockedError, VerificationError, OpenSearchUnavailable) as error:
         raise click.ClickException(str(error)) from None
     if result.kind == "unchanged":
-        click.echo(f"no changes since generation {result.generation.name} ({result.documents} articles)")
+        click.echo(f"no changes since generation {result.generation.name} ({result.documents} items)")
     else:
-        click.echo(f"{result.kind}: generation {result.generation.name}, {result.documents} articles in "
+        click.echo(f"{result.kind}: generation {result.generation.name}, {result.documents} items in "
                    f"{result.seconds:.1f}s; pruned {len(result.pruned)} old generation(s)")
     _compile_dictionary(settings)
 
