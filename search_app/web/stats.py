@@ -42,7 +42,7 @@ def stats_page():
                                "url": search_url(empty, **{"from": f"{year}-{m:02d}", "to": f"{year}-{m:02d}"})}
                               for m in range(1, 13)]} for year in years]
     return render_template(
-        "stats.html", stats=stats, built_at=format_timestamp(stats.get("built_at"), language), items=items,
+        "stats.html", stats=stats, undated=stats["documents"] - sum(months.values()), built_at=format_timestamp(stats.get("built_at"), language), items=items,
         languages=[{"name": language_name(code), "count": count, "url": search_url(empty, lang=code)}
                    for code, count in sorted(stats["languages"].items(), key=lambda item: -item[1])],
         tile_map=build_map(stats["governorates"], set(), lambda code: search_url(empty, governorate=code), language,

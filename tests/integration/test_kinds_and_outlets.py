@@ -125,6 +125,16 @@ def test_results_that_hold_events_are_counted_as_items_and_articles_alone_as_art
     assert "عنصر" in summary(arabic) and "مقال" not in summary(arabic)
 
 
+def test_the_stats_page_says_how_many_items_no_month_holds(client, archive):
+    """Undated items are in no month of the chart or the table: the page says how many, so the
+    months add up to the total."""
+    stats = client.get("/api/stats").get_json()
+    undated = stats["documents"] - sum(stats["months"].values())
+    assert undated > 0
+    html = client.get("/stats", query_string={"ui": "en"}).get_data(as_text=True)
+    assert f'<p class="undated" id="undated">Undated, so in no month: {undated}</p>' in html
+
+
 def test_exports_say_what_kind_each_item_is(client):
     rows = list(csv.DictReader(io.StringIO(client.get("/export.csv", query_string={"q": "Ariha"})
                                            .get_data().decode("utf-8-sig"))))
