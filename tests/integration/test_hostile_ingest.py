@@ -218,7 +218,7 @@ def test_control_and_bidi_override_characters_are_stripped_and_a_row_of_nuls_is_
 def test_an_empty_store_builds_an_empty_generation_and_the_site_says_no_articles_yet(tmp_path, cli):
     result = cli.invoke(main, ["index", "rebuild"])
     assert result.exit_code == 0, result.output
-    assert "0 articles" in result.output
+    assert "0 items" in result.output
     client = create_app(make_settings(tmp_path)).test_client()
     assert client.get("/healthz").status_code == 200
     page = client.get("/")
