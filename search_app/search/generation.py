@@ -51,9 +51,8 @@ class Generation:
         self.published_days = self.facets.published_days()
         self.speller = Speller(self.schema)
         self._stored: LRUCache = LRUCache(maxsize=STORED_KEPT)
-        self._stored_lock = threading.Lock()
         self._answers: LRUCache = LRUCache(maxsize=ANSWERS_KEPT)
-        self._answers_lock = threading.Lock()
+        self._kept_lock = threading.Lock()  # for every kept table: an LRU's order changes on every read
         self._snippets: LRUCache = LRUCache(maxsize=SNIPPETS_KEPT[0])  # query -> {article id: snippet}
         self._parses: LRUCache = LRUCache(maxsize=PARSES_KEPT)  # (text, expand, dictionary) -> ParsedQuery
 
@@ -118,12 +117,17 @@ class Generation:
         """A document's stored fields (callers read them, never change them). The last few
         thousand read are kept: a result page's documents recur as people refine a search, and
         Whoosh unpickles and decompresses them anew on every read."""
-        with self._stored_lock:  # an LRU's order changes on every read
-            found = self._stored.get(docnum)
+        return self._kept(self._stored, docnum, lambda: self.searcher().stored_fields(docnum))
+
+    def _kept(self, table: LRUCache, key, compute):
+        """``table[key]``, worked out by ``compute()`` and kept when missing (outside the lock:
+        another thread may work out the same, which costs time, never a wrong answer)."""
+        with self._kept_lock:
+            found = table.get(key)
         if found is None:
-            found = self.searcher().stored_fields(docnum)
-            with self._stored_lock:
-                self._stored[docnum] = found
+            found = compute()
+            with self._kept_lock:
+                table[key] = found
         return found
 
     def answer(self, key, compute):
@@ -135,13 +139,7 @@ class Generation:
             hash(key)
         except TypeError:  # a list where a tuple belongs: answered, not kept
             return compute()
-        with self._answers_lock:  # an LRU's order changes on every read
-            found = self._answers.get(key)
-        if found is None:
-            found = compute()
-            with self._answers_lock:
-                self._answers[key] = found
-        return found
+        return self._kept(self._answers, key, compute)
 
     def snippet(self, query, stored: dict) -> tuple[str, str]:
         """``snippet_of``, kept per query and document: a facet click or the next page of a query
@@ -163,7 +161,7 @@ class Generation:
             hash(query)
         except TypeError:  # an unhashable query: its snippets are made, not kept
             return {}
-        with self._answers_lock:
+        with self._kept_lock:
             kept = self._snippets.get(query)
             if kept is None:
                 kept = self._snippets[query] = {}
@@ -177,15 +175,10 @@ class Generation:
         return _KeptParses(self, expand, dictionary)
 
     def _parsed(self, text: str, expand: bool, dictionary) -> ParsedQuery:
-        key = (text, expand, dictionary)
-        with self._answers_lock:
-            found = self._parses.get(key)
-        if found is None:
+        def parse() -> ParsedQuery:
             builder = QueryBuilder(self.schema, expand=expand, dictionary=dictionary, reader=self.searcher().reader())
-            found = builder.parse(text)
-            with self._answers_lock:
-                self._parses[key] = found
-        return found
+            return builder.parse(text)
+        return self._kept(self._parses, (text, expand, dictionary), parse)
 
     def spelling(self, text: str) -> Spelling:
         return self.speller.correct(text, self.searcher().reader())
