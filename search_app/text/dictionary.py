@@ -28,16 +28,15 @@ The compiled file
 =================
 
 Reading and normalising both dictionaries costs seconds of CPU, so the lookup tables are compiled
-once into a SQLite file in the data folder's cache (``dictionary-<key>.sqlite3``), opened read-only
+once into a SQLite file in the cache folder (``dictionary-<key>.sqlite3``), opened read-only
 by every later process: a lookup reads only the query's words. The key digests the compiled
-format, the dictd files' paths, sizes and modification times, and the text code and stemmer
-behind the normal forms and keys, so an upgraded dictionary package or changed analysis compiles
-a new file. Operator commands compile it ahead; a searching process that finds none writes one
+format, the dictd files' paths, sizes and modification times, and the name tables' fingerprint
+of the package, Python and the stemmer, so an upgraded dictionary package or changed code
+compiles a new file. Operator commands compile it ahead; a searching process that finds none writes one
 when it can, and otherwise builds the tables in memory, as before.
 """
 from __future__ import annotations
 
-import functools
 import gzip
 import hashlib
 import logging
@@ -45,18 +44,17 @@ import os
 import re
 import sqlite3
 import threading
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-import Stemmer
 
 from ..utils import remember
 from .arabic import ARABIC_MARKS, has_arabic
 from .glossary import term_key
 from .normalize import normalized_tokens
 from .stopwords import ARABIC_STOP_WORDS, ENGLISH_STOP_WORDS
+from .table_cache import fingerprint
 
 # Where the dictd packages install dictionaries (Debian and a local build), searched in this order.
 DICTD_FOLDERS = (Path("/usr/share/dictd"), Path("/usr/local/share/dictd"))
@@ -298,22 +296,14 @@ def _read_tables(files: dict[str, tuple[Path, Path]]) -> tuple[dict[str, _Direct
 
 def compiled_key(files: dict[str, tuple[Path, Path]]) -> str:
     """What the compiled tables depend on: their format, the dictd files (path, size, mtime), and the
-    code and data behind normal forms and keys (this package's text modules, the Snowball stemmer,
-    the Unicode tables)."""
-    digest = hashlib.sha256(_code_digest().encode())
+    code and libraries behind normal forms and keys (the name tables' fingerprint of the package,
+    Python and PyStemmer)."""
+    digest = hashlib.sha256(f"{COMPILED_FORMAT}|{fingerprint()}".encode())
     for language, paths in sorted(files.items()):
         for path in paths:
             stat = path.stat()
             digest.update(f"|{language}|{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode())
     return digest.hexdigest()[:24]
-
-
-@functools.lru_cache(maxsize=1)
-def _code_digest() -> str:
-    digest = hashlib.sha256(f"{COMPILED_FORMAT}|{Stemmer.version()}|{unicodedata.unidata_version}".encode())
-    for source in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(source.name.encode() + b"\0" + source.read_bytes())
-    return digest.hexdigest()
 
 
 def compiled_path(cache_dir: Path, files: dict[str, tuple[Path, Path]]) -> Path:
