@@ -7,7 +7,7 @@ from werkzeug.datastructures import MultiDict
 
 from ..search import SearchRequest
 from .context import engine, ui
-from .facets import search_url
+from .facets import items_among, search_url
 from .formatting import format_month, format_timestamp, format_year
 from .labels import language_name
 from .tilemap import build_map
@@ -33,9 +33,7 @@ def stats_page():
     stats = archive_stats()
     empty = MultiDict()
     months = stats["months"]
-    # An archive holding UCDP events or reports counts "items": "20,187 articles" would call
-    # 16,566 events articles.
-    items = not set(stats["kinds"]) <= {"article"}
+    items = items_among(kind for kind, count in stats["kinds"].items() if count)
     years = sorted({month[:4] for month in months}, reverse=True)
     month_table = [{"year": format_year(year, language),
                     "cells": [{"count": months.get(f"{year}-{m:02d}", 0),
