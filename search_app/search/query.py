@@ -164,7 +164,7 @@ class QueryBuilder:
             parsed.expansions += self._added_terms(country.all_names, typed)
             taken[mention.start:mention.end] = [True] * (mention.end - mention.start)
 
-    def _language_concepts(self, tokens: list[str], written_as_names: set[int], taken: list[bool], spans: list,
+    def _language_concepts(self, tokens: list[str], written_as_names: dict[int, bool], taken: list[bool], spans: list,
                            parsed: ParsedQuery) -> None:
         """A capitalised language name no concept took (Welsh, Syriac): CLDR's Arabic name of the
         language as its translation, where some story has it, instead of the dictionary's senses
@@ -229,8 +229,7 @@ class QueryBuilder:
                     taken[match.start:match.end] = [True] * (match.end - match.start)
         for position, token in enumerate(tokens):
             if not taken[position]:
-                stemmed = not (position in written_as_names and self._stems_to_another_word(token))
-                spans.append((position, self._word_query(token, stemmed), ()))
+                spans.append((position, self._word_query(token, stemmed=not written_as_names.get(position)), ()))
         return [(query, places) for _, query, places in sorted(spans, key=lambda span: span[0])
                 if query is not None]
 
@@ -289,23 +288,24 @@ class QueryBuilder:
             return _any([wq.Prefix(name, token.rstrip("*")) for name in EXACT_FIELDS])
         return self.text_anywhere(token, stemmed=stemmed)
 
-    def _written_as_names(self, text: str, tokens: list[str]) -> set[int]:
+    def _written_as_names(self, text: str, tokens: list[str]) -> dict[int, bool]:
         """Positions of Latin words typed as names: capitalised (not all capitals) and standing
         after a lower-case word of the query ("floods in Wales"), or a form English uses more than
         the word it stems to (Wales, not the plural of "wale"), or a language's name (Welsh, not
         the verb to welsh). A capital that starts the query says little by itself: "Schools" is
-        still the plural of "school"."""
+        still the plural of "school". Each maps to whether it must be searched unstemmed (the
+        second kind)."""
         written = source_case_tokens(text)
         if len(written) != len(tokens):
-            return set()
-        names = set()
+            return {}
+        names = {}
         for position, word in enumerate(written):
             if not _capitalised(word):
                 continue
             after_lower_case = any(other[:1].islower() for other in written[:position] if not has_arabic(other))
-            if (after_lower_case or tokens[position] in language_names()
-                    or self._stems_to_another_word(tokens[position])):
-                names.add(position)
+            unstemmed = self._stems_to_another_word(tokens[position])
+            if after_lower_case or tokens[position] in language_names() or unstemmed:
+                names[position] = unstemmed
         return names
 
     def _stems_to_another_word(self, token: str) -> bool:
